@@ -1,0 +1,29 @@
+# Two commands: `make run` serves the demo help center, `make test` runs every test.
+# Both create .venv and install the project (with its dependencies from setup.cfg) first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SUITES := build/suites
+
+.PHONY: run test install bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/dalil serve --articles articles --host 127.0.0.1 --port 8000
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# The dev benchmark on ../shared/devbench suites; figures go to docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/devbench.py --out $(SUITES)
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,156 @@
+"""The bot: answers a customer's question from the articles, offers suggestions when
+unsure, and hands the rest to people.
+
+    from bot import Bot
+    bot = Bot.from_articles("articles")
+    reply = bot.ask("متى تصل بطاقتي؟")
+    reply.action, reply.article_id, reply.candidates, reply.lang, reply.text, reply.reason
+"""
+import dataclasses
+import unicodedata
+
+from kb.articles import load_articles
+from kb.index import Index, IndexSettings
+from kb.text import detect_language
+
+from .decide import Decision, Thresholds, decide
+from .intents import asks_for_person, small_talk
+from .messages import message
+
+__all__ = ["Bot", "Reply", "Thresholds", "InvalidQuestion", "EmptyQuestion",
+           "QuestionTooLong", "ControlCharacters", "UndecodableQuestion", "UnknownLanguage",
+           "MAX_QUESTION_LENGTH"]
+
+# Long enough for a customer's story, short enough that a pasted document is refused.
+MAX_QUESTION_LENGTH = 1000
+LANGS = ("ar", "en")
+
+
+class InvalidQuestion(ValueError):
+    """A message the bot cannot take; ``str()`` says why in words a person understands."""
+
+
+class EmptyQuestion(InvalidQuestion):
+    pass
+
+
+class QuestionTooLong(InvalidQuestion):
+    pass
+
+
+class ControlCharacters(InvalidQuestion):
+    pass
+
+
+class UndecodableQuestion(InvalidQuestion):
+    pass
+
+
+class UnknownLanguage(InvalidQuestion):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class Reply:
+    action: str  # "answer" | "suggest" | "escalate" | "smalltalk"
+    article_id: object  # str when action == "answer", else None
+    candidates: list  # [(article_id, score), ...] best first, up to 5, scores in [0, 1]
+    lang: str  # "ar" | "en": the customer's language
+    text: str  # what the bot says, in the customer's language
+    reason: str  # why this action, in a few words
+    confidence: float = 0.0
+    suggestions: tuple = ()  # article ids offered when action == "suggest"
+    title: str = ""  # the answering article's title
+
+
+class Bot:
+    """Answers questions from an Index. Holds no per-customer state: safe to share
+    between threads, and cheap to replace when the articles change."""
+
+    def __init__(self, index, *, thresholds=None, max_length=MAX_QUESTION_LENGTH,
+                 default_lang="ar"):
+        self.index = index
+        self.thresholds = thresholds or Thresholds()
+        self.max_length = max_length
+        self.default_lang = default_lang
+        self._articles = {(a.id, a.lang): a for a in index.articles}
+
+    @classmethod
+    def from_articles(cls, folder, *, learned=None, index_settings=None, **options):
+        """Return a Bot over the published articles in ``folder`` (raises ArticleError
+        naming the file and line of a broken article)."""
+        index = Index(load_articles(folder), learned=learned, settings=index_settings)
+        return cls(index, **options)
+
+    def article(self, article_id, lang):
+        """Return the article ``article_id`` in ``lang``, else in the other language,
+        else None."""
+        return self._articles.get((article_id, lang)) or next(
+            (self._articles[(article_id, other)] for other in LANGS
+             if (article_id, other) in self._articles), None)
+
+    def check_question(self, question):
+        """Return ``question`` as clean text; raise an InvalidQuestion subclass for empty,
+        over-long, binary or mis-encoded input."""
+        if isinstance(question, (bytes, bytearray)):
+            try:
+                question = bytes(question).decode("utf-8")
+            except UnicodeDecodeError:
+                raise UndecodableQuestion("The question is not readable text (it is not UTF-8).") from None
+        if not isinstance(question, str):
+            raise InvalidQuestion("The question must be text.")
+        if "\ufffd" in question or any(unicodedata.category(ch) == "Cs" for ch in question):
+            raise UndecodableQuestion("The question contains characters that could not be "
+                                      "decoded: send it as UTF-8 text.")
+        question = question.strip()
+        if not question:
+            raise EmptyQuestion("The question is empty: type a question.")
+        if len(question) > self.max_length:
+            raise QuestionTooLong(f"The question is too long ({len(question)} characters; "
+                                  f"the limit is {self.max_length}).")
+        if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in question):
+            raise ControlCharacters("The question contains control characters; send plain text.")
+        return question
+
+    def ask(self, question, lang=None):
+        """Return the Reply to ``question`` (str, or UTF-8 bytes). ``lang`` forces the
+        reply language; by default it is the question's. Raises InvalidQuestion."""
+        question = self.check_question(question)
+        if lang is not None and lang not in LANGS:
+            raise UnknownLanguage(f"Unknown language {lang!r}: use ar or en.")
+        reading, hits = self.index.lookup(question, limit=5)
+        lang = lang or detect_language(reading, default=self.default_lang)
+        candidates = [(hit.article_id, round(hit.score, 4)) for hit in hits]
+        decision = decide(candidates, small_talk=small_talk(question),
+                          wants_person=asks_for_person(question), thresholds=self.thresholds)
+        return self._reply(decision, candidates, lang)
+
+    def _reply(self, decision: Decision, candidates, lang):
+        article_id, title = None, ""
+        if decision.action == "answer":
+            article_id = decision.article_ids[0]
+            article = self.article(article_id, lang)
+            title = article.title
+            text = article.summary or article.title
+            if article.lang != lang:
+                text = f"{message('other_language', lang)} {article.title}\n{text}"
+        elif decision.action == "suggest":
+            titles = [self.article(aid, lang).title for aid in decision.article_ids]
+            text = "\n".join([message("suggest", lang), *(f"• {t}" for t in titles)])
+        elif decision.action == "smalltalk":
+            text = message(decision.reason, lang)
+        elif decision.reason == "asked for a person":
+            text = message("escalate_person", lang)
+        else:
+            text = message("escalate_no_match", lang)
+        return Reply(
+            action=decision.action,
+            article_id=article_id,
+            candidates=candidates,
+            lang=lang,
+            text=text,
+            reason=decision.reason,
+            confidence=round(decision.confidence, 4),
+            suggestions=decision.article_ids if decision.action == "suggest" else (),
+            title=title,
+        )

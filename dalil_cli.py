@@ -1,0 +1,186 @@
+"""The `dalil` command: check articles, ask the bot, measure it, serve the help center."""
+import json
+import os
+import sys
+
+import click
+
+from bot import Bot, InvalidQuestion, Thresholds
+from bot.evaluate import QuestionsFileError, evaluate, read_questions
+from kb.articles import ArticleError
+from kb.lint import check as lint
+
+DEFAULT_ARTICLES = os.environ.get("DALIL_ARTICLES", "articles")
+
+articles_option = click.option(
+    "--articles", "articles", default=DEFAULT_ARTICLES, show_default=True,
+    type=click.Path(file_okay=False), help="Folder of Markdown articles.")
+
+
+@click.group()
+@click.version_option(package_name="dalil")
+def cli():
+    """Dalil: an Arabic-first FAQ bot and help center."""
+
+
+def _load_bot(folder, **options):
+    if not os.path.isdir(folder):
+        raise click.ClickException(f"{folder}: no such folder of articles")
+    try:
+        return Bot.from_articles(folder, **options)
+    except ArticleError as error:
+        raise click.ClickException(f"{error} (run `dalil check {folder}` for every problem)")
+
+
+@cli.command()
+@click.argument("folder", default=DEFAULT_ARTICLES, type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+def check(folder, as_json):
+    """Check the articles in FOLDER: schema, ids, questions, links, translations.
+
+    Exits 1 when there are errors (warnings alone exit 0).
+
+        dalil check articles/
+    """
+    problems = lint(folder)
+    errors = sum(p.level == "error" for p in problems)
+    warnings = len(problems) - errors
+    if as_json:
+        click.echo(json.dumps({"errors": errors, "warnings": warnings,
+                               "problems": [p.__dict__ for p in problems]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            click.echo(str(problem), err=problem.level == "error")
+        click.echo(f"{errors} error(s), {warnings} warning(s) in {folder}")
+    if errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("question")
+@articles_option
+@click.option("--lang", type=click.Choice(["ar", "en"]), help="Reply in this language.")
+@click.option("--json", "as_json", is_flag=True, help="Print the reply as JSON.")
+def ask(question, articles, lang, as_json):
+    """Ask the bot QUESTION and show its reply and the top candidates.
+
+        dalil ask "متى يصل طلبي؟"
+    """
+    bot = _load_bot(articles)
+    try:
+        reply = bot.ask(question, lang=lang)
+    except InvalidQuestion as error:
+        raise click.ClickException(str(error))
+    if as_json:
+        click.echo(json.dumps({
+            "action": reply.action, "article_id": reply.article_id, "title": reply.title,
+            "text": reply.text, "lang": reply.lang, "reason": reply.reason,
+            "confidence": reply.confidence, "suggestions": list(reply.suggestions),
+            "candidates": [{"article_id": a, "score": s} for a, s in reply.candidates],
+        }, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{reply.action} ({reply.reason}; confidence {reply.confidence:.2f})")
+    if reply.article_id:
+        click.echo(f"article: {reply.article_id}")
+    click.echo(reply.text)
+    click.echo("candidates:")
+    for article_id, score in reply.candidates:
+        click.echo(f"  {score:.3f}  {article_id}")
+
+
+@cli.command(name="eval")
+@articles_option
+@click.option("--questions", required=True, type=click.Path(dir_okay=False),
+              help="CSV with the columns question,expected (empty: should go to a person).")
+@click.option("--answer-at", type=float, help="Override the answer threshold.")
+@click.option("--suggest-at", type=float, help="Override the suggest threshold.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def eval_command(articles, questions, answer_at, suggest_at, as_json):
+    """Measure the bot on labelled questions: accuracy, coverage at 90% and 95%
+    precision, outcomes with the thresholds, latency.
+
+        dalil eval --articles suite/articles --questions suite/questions.csv
+    """
+    try:
+        rows = read_questions(questions)
+    except QuestionsFileError as error:
+        raise click.ClickException(str(error))
+    defaults = Thresholds()
+    thresholds = Thresholds(answer_at=defaults.answer_at if answer_at is None else answer_at,
+                            suggest_at=defaults.suggest_at if suggest_at is None else suggest_at)
+    bot = _load_bot(articles, thresholds=thresholds)
+
+    def progress(items):
+        # The bar goes to stderr, so --json output stays clean.
+        with click.progressbar(items, label="asking", file=sys.stderr,
+                               show_pos=True) as bar:
+            yield from bar
+
+    try:
+        report = evaluate(bot, rows, progress=progress if len(rows) > 200 else iter)
+    except InvalidQuestion as error:
+        raise click.ClickException(f"{questions}: {error}")
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(_format_report(report))
+
+
+def _format_report(r):
+    pct = "{:.1%}".format
+    out = [f"questions: {r['questions']} ({r['answerable']} answerable, "
+           f"{r['unanswerable']} should go to a person)"]
+    if r["answerable"]:
+        out.append(f"top-1 accuracy: {r['top1']:.3f}    hit@3: {r['hit3']:.3f}")
+    for target, value in r["precision_targets"].items():
+        threshold = "unreachable" if value["answer_at"] is None else f"answer_at={value['answer_at']:.3f}"
+        out.append(f"coverage at {float(target):.0%} precision: {value['coverage']:.3f} ({threshold})")
+    t = r["thresholds"]
+    out.append(f"with answer_at={t['answer_at']}, suggest_at={t['suggest_at']}:")
+    a = r["answerable_outcomes"]
+    if r["answerable"]:
+        out.append(f"  answerable: answered right {pct(a['answered_right'])}, answered wrong "
+                   f"{pct(a['answered_wrong'])}, suggested {pct(a['suggested'])} (right one "
+                   f"among them {pct(a['suggested_with_right'])}), escalated {pct(a['escalated'])}")
+    u = r["unanswerable_outcomes"]
+    if r["unanswerable"]:
+        out.append(f"  unanswerable: escalated {pct(u['escalated'])}, suggested "
+                   f"{pct(u['suggested'])}, answered {pct(u['answered'])}")
+    out.append(f"  wrong answers: {pct(r['wrong_answers_of_all'])} of all questions")
+    lat = r["latency_ms"]
+    out.append(f"ask latency: p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms")
+    return "\n".join(out)
+
+
+@cli.command()
+@articles_option
+@click.option("--db", type=click.Path(dir_okay=False), help="SQLite file (default: in the instance folder).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers.")
+@click.option("--debug", is_flag=True, help="Flask's development server with the reloader.")
+def serve(articles, db, host, port, workers, debug):
+    """Serve the help center and the bot.
+
+        dalil serve --articles articles/ --port 8000
+    """
+    from web import create_app
+
+    config = {"ARTICLES": os.path.abspath(articles)}
+    if db:
+        config["DATABASE"] = os.path.abspath(db)
+    try:
+        app = create_app(config)
+    except ArticleError as error:
+        raise click.ClickException(f"{error} (run `dalil check {articles}`)")
+    if debug:
+        app.run(host=host, port=port, debug=True)
+        return
+    from web.server import serve_with_gunicorn
+
+    serve_with_gunicorn(app, host=host, port=port, workers=workers)
+
+
+if __name__ == "__main__":
+    cli()

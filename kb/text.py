@@ -1,0 +1,311 @@
+"""Arabic and English text processing: normalization, tokens, stems, language.
+
+Follows ../shared/ARABIC.md (sourced from Lucene's Arabic analyzers, CAMeL Tools and
+the Snowball algorithms): normalize first, then tokenize, map dialect function words
+to MSA (keeping both), and light-stem everything that is not protected.
+"""
+import functools
+import re
+import unicodedata
+
+import Stemmer
+
+__all__ = [
+    "normalize",
+    "tokens",
+    "terms",
+    "stems",
+    "stem",
+    "detect_language",
+    "keyboard_variants",
+    "ARABIC_LETTER",
+]
+
+ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+LATIN_LETTER = re.compile(r"[a-zA-Z]")
+
+# Step 3: Persian/Urdu letters, folded after NFKC (CAMeL arclean).
+_PERSIAN = str.maketrans(
+    {"ی": "ي", "ے": "ي", "ک": "ك", "ۀ": "ه", "ہ": "ه", "\u0654": None,
+     "پ": "ب", "چ": "ج", "گ": "ك", "ڤ": "ف"}
+)
+_PUNCTUATION = str.maketrans({"؟": "?", "،": ",", "؛": ";"})
+# Step 5: diacritics U+064B–0652, superscript alef U+0670, tatweel, Quranic marks.
+_MARKS = re.compile("[\u064b-\u0652\u0670\u0640\u0610-\u061a\u06d6-\u06ed]")
+# Step 6: letter folding (not PyArabic's "uniform" hamza mode, which breaks أحمد).
+_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
+                          "ؤ": "و", "ئ": "ي"})
+
+
+def _format_and_digit_table():
+    """Steps 2 and 4 as one str.translate table: format characters (category Cf)
+    dropped, every Unicode decimal digit made ASCII."""
+    table = {}
+    for code in [*range(0x80, 0x30000), *range(0xE0000, 0xE0080)]:
+        ch = chr(code)
+        if unicodedata.category(ch) == "Cf":
+            table[code] = None
+        elif ch.isdecimal():
+            table[code] = str(unicodedata.decimal(ch))
+    return table
+
+
+_FORMAT_AND_DIGITS = _format_and_digit_table()
+
+
+def normalize(text):
+    """Return ``text`` normalized for matching: NFKC, no format characters, Persian
+    letters folded, ASCII digits, no diacritics or tatweel, alef/yaa/taa marbuta/hamza
+    folded, Latin case-folded, white space collapsed."""
+    text = unicodedata.normalize("NFKC", text).translate(_FORMAT_AND_DIGITS)
+    text = text.translate(_PERSIAN).translate(_PUNCTUATION)
+    text = _MARKS.sub("", text).translate(_LETTERS)
+    return " ".join(text.casefold().split())
+
+
+# --- tokens ---------------------------------------------------------------------------
+
+# sklearn's default pattern drops one-letter tokens; we keep every letter/digit run.
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_CONTRACTIONS = [
+    (re.compile(r"\bcan't\b"), "can not"),
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"\bshan't\b"), "shall not"),
+    (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
+    (re.compile(r"'m\b"), " am"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'d\b"), " would"),
+    (re.compile(r"'s\b"), ""),
+]
+# "dont", "doesnt" typed without the apostrophe; only these, so "want" stays whole.
+_BARE_NOT = {"dont": "do", "doesnt": "does", "didnt": "did", "isnt": "is", "arent": "are",
+             "wasnt": "was", "werent": "were", "havent": "have", "hasnt": "has",
+             "hadnt": "had", "cant": "can", "couldnt": "could", "wont": "will",
+             "wouldnt": "would", "shouldnt": "should", "aint": "is"}
+
+
+def _expand_contractions(text):
+    text = text.replace("\u2019", "'")
+    for pattern, repl in _CONTRACTIONS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _raw_tokens(normalized):
+    for tok in _TOKEN.findall(_expand_contractions(normalized)):
+        if tok in _BARE_NOT:
+            yield _BARE_NOT[tok]
+            yield "not"
+        else:
+            yield tok
+
+
+def _fold(words):
+    """Normalize each dialect word so table keys match normalized input."""
+    return {normalize(k): normalize(v) for k, v in words.items()}
+
+
+# Step 7, the dialect table of ARABIC.md: whole tokens only, the original kept too.
+_NEGATION = "لا"
+DIALECT = _fold({
+    # question words
+    **dict.fromkeys(["شو", "إيش", "ايش", "وش", "ويش", "إيه", "شنو", "اشنو", "آش", "شنوة",
+                     "شنيا"], "ماذا"),
+    **dict.fromkeys(["وين", "فين"], "أين"),
+    **dict.fromkeys(["ليش", "ليه", "علاش", "لاش", "علاه"], "لماذا"),
+    **dict.fromkeys(["ازاي", "إزاي", "كيفاش"], "كيف"),
+    **dict.fromkeys(["إمتى", "امتى", "إيمتا", "ايمتى", "امتا"], "متى"),
+    **dict.fromkeys(["مين", "شكون"], "من"),
+    "كام": "كم", "بكام": "بكم", "قديش": "كم", "قداش": "كم", "شحال": "كم", "بشحال": "بكم",
+    "منين": "من",
+    # want / can / must
+    "بدي": "أريد", "بدك": "تريد", "بدنا": "نريد", "بده": "يريد", "بدها": "تريد",
+    **dict.fromkeys(["عايز", "عاوز", "عايزة", "عاوزة", "عايزه"], "أريد"),
+    **dict.fromkeys(["أبي", "ابي", "أبغى", "ابغى", "ابغي", "ابغا", "أبغا", "بغيت", "بغيتي"],
+                    "أريد"),
+    "تبي": "تريد", "تبغى": "تريد", "بقدر": "أستطيع", "بقدرش": "أستطيع", "لازم": "يجب",
+    "ممكن": "يمكن",
+    # negation: one token, never dropped
+    **dict.fromkeys(["مش", "مو", "موش", "مب", "ماش", "ليس", "لم", "لن", "غير", "مفيش",
+                     "مافي", "مافيش", "ماكو"], _NEGATION),
+    # time, place, discourse
+    **dict.fromkeys(["هلأ", "هلا", "هلق", "هلاء", "الحين", "دحين", "توا", "دابا", "دلوقتي",
+                     "دلوقت"], "الآن"),
+    **dict.fromkeys(["للحين", "لسه", "لسا", "لساتها", "لساته", "لسة"], "ما زال"),
+    **dict.fromkeys(["بكرا", "بكرة", "بكره"], "غدا"),
+    "هون": "هنا", "هيك": "هكذا", "هاد": "هذا", "هادا": "هذا", "هاذا": "هذا", "هاي": "هذه",
+    "اللي": "الذي", "يلي": "الذي", "عشان": "لأن", "علشان": "لأن", "بس": "فقط",
+    "اشي": "شيء", "شي": "شيء", "حدا": "أحد", "رح": "سوف", "كمان": "أيضا",
+    **dict.fromkeys(["وايد", "برشا", "بزاف", "كتير", "كثير"], "كثيرا"),
+    "ديال": "ل", "تاع": "ل", "ويا": "مع", "فيه": "يوجد",
+})
+
+# Levantine progressive particle (عم بستنى): carries no meaning for matching.
+_DROP = {"عم"}
+
+# Step 8: words that intent depends on; never stemmed (and never stop words).
+QUESTION_WORDS = {normalize(w) for w in [
+    "ماذا", "ما", "أين", "لماذا", "كيف", "متى", "من", "كم", "بكم", "هل", "أي", "اي",
+    "how", "what", "when", "where", "why", "which", "who", "whom", "whose",
+    "can", "could", "should", "will", "would", "is", "are", "do", "does", "did",
+]}
+NEGATIONS = {normalize(w) for w in [
+    "لا", "لم", "لن", "ليس", "ما", "غير", "إلا", "بدون", "دون", "مش", "مو", "ما في",
+    "not", "no", "never", "without", "cannot", "nothing", "none",
+]}
+
+# A small glue list: IDF down-weights the rest (ARABIC.md, "Stop words").
+STOP_WORDS = {normalize(w) for w in [
+    "في", "على", "عن", "الى", "إلى", "هذا", "هذه", "ذلك", "الذي", "التي", "يا", "يعني",
+    "طيب", "لو", "سمحت", "سمحتي", "فضلك", "فضلكم", "رجاء", "مرحبا", "و", "او", "أو",
+    "the", "a", "an", "please", "pls", "plz", "of", "to", "for", "in", "on", "at", "my",
+    "i", "me", "it", "this", "that", "and", "or", "hi", "hello", "hey", "thanks",
+]} - QUESTION_WORDS - NEGATIONS
+
+
+def _wraparound_negation(tok):
+    """Egyptian/Maghrebi ما…ش (ماعنديش): return the verb inside, or None."""
+    if len(tok) >= 5 and tok.startswith("ما") and tok.endswith("ش"):
+        return tok[2:-1]
+    return None
+
+
+def tokens(text):
+    """Return the words of ``text`` after normalization, with dialect function words
+    followed by their MSA equivalents (both kept) and ما…ش split into لا + verb."""
+    out = []
+    for tok in _raw_tokens(normalize(text)):
+        if tok in _DROP:
+            continue
+        out.append(tok)
+        if tok in DIALECT:
+            out.extend(DIALECT[tok].split())
+            continue
+        inner = _wraparound_negation(tok)
+        if inner is not None and tok not in NEGATIONS:
+            out.extend([_NEGATION, inner])
+    return out
+
+
+# --- stemming ----------------------------------------------------------------------------
+
+_PREFIXES = ("وال", "بال", "كال", "فال", "ال", "لل")  # longest first; one is removed
+_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")  # light10, after ة→ه, ية→يه
+_PRONOUNS = ("كم", "هم", "نا", "ني", "ك")  # the pronoun gap named in ARABIC.md
+# Levantine/Egyptian imperfect: بيشتغل, بتوصل, بنحول are يشتغل, توصل, نحول.
+_DIALECT_VERB = re.compile(r"^ب(?=[يتن]..)")
+_PROTECTED = set(DIALECT) | {w for v in DIALECT.values() for w in v.split()} | \
+    QUESTION_WORDS | NEGATIONS
+
+_english = Stemmer.Stemmer("english")
+
+
+def _arabic_stem(word):
+    if word.startswith("و") and word[1:] in _PROTECTED:
+        return word[1:]  # ولم, وكيف: the conjunction on a protected word
+    # light10 (Lucene ArabicStemmer): one prefix, then each suffix in turn.
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            word = word[len(prefix):]
+            break
+    else:
+        if word.startswith("و") and len(word) >= 4:
+            word = word[1:]
+    possessive = False
+    for suffix in _PRONOUNS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            possessive = True
+            break
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+            possessive = possessive or suffix in ("ي", "ها", "ه")
+    # بطاقتي → بطاقت: a possessive after taa marbuta leaves ت where ة was.
+    if possessive and word.endswith("ت") and len(word) >= 5:
+        word = word[:-1]
+    return word
+
+
+def stem(token):
+    """Return the light stem of one normalized token (Arabic light10, or Snowball
+    English); protected words and Arabic tokens of three letters or fewer unchanged."""
+    if token in _PROTECTED or not token:
+        return token
+    if ARABIC_LETTER.match(token):
+        return token if len(token) <= 3 else _arabic_stem(token)
+    if token.isascii() and token.isalpha():
+        return _english.stemWord(token)
+    return token
+
+
+@functools.lru_cache(maxsize=65536)
+def stems(text):
+    """Return the stem of every token of ``text``, glue words included (IDF weighs
+    them down), plus the stem without the dialect imperfect ب (بتوصل → توصل)."""
+    out = []
+    for tok in tokens(text):
+        out.append(stem(tok))
+        if tok not in _PROTECTED and _DIALECT_VERB.match(tok):
+            out.append(stem(tok[1:]))
+    return tuple(out)
+
+
+def terms(text):
+    """Return the search terms of ``text``: each non-glue token and, when it differs,
+    its stem (so exact forms and inflected forms both match)."""
+    out = []
+    for tok in tokens(text):
+        if tok in STOP_WORDS:
+            continue
+        out.append(tok)
+        stemmed = stem(tok)
+        if stemmed != tok:
+            out.append(stemmed)
+    return out
+
+
+# --- language --------------------------------------------------------------------------
+
+def detect_language(text, default="ar"):
+    """Return "ar" or "en": whichever script has more letters in ``text``."""
+    arabic = len(ARABIC_LETTER.findall(text))
+    latin = len(LATIN_LETTER.findall(text))
+    if arabic == latin == 0:
+        return default
+    return "ar" if arabic >= latin else "en"
+
+
+# --- keyboard layouts --------------------------------------------------------------------
+
+# The standard Arabic (101) layout: what each key of an English keyboard types.
+_AR_KEYS = {
+    "q": "ض", "w": "ص", "e": "ث", "r": "ق", "t": "ف", "y": "غ", "u": "ع", "i": "ه",
+    "o": "خ", "p": "ح", "[": "ج", "]": "د", "a": "ش", "s": "س", "d": "ي", "f": "ب",
+    "g": "ل", "h": "ا", "j": "ت", "k": "ن", "l": "م", ";": "ك", "'": "ط", "z": "ئ",
+    "x": "ء", "c": "ؤ", "v": "ر", "b": "لا", "n": "ى", "m": "ة", ",": "و", ".": "ز",
+    "/": "ظ", "`": "ذ", "?": "؟", "H": "أ", "Y": "إ", "N": "آ", "G": "لأ", "T": "لإ", "B": "لآ",
+}
+_EN_KEYS = {v: k for k, v in _AR_KEYS.items() if len(v) == 1 and k.islower()}
+_EN_KEYS.update({"ذ": "`", "ظ": "/", "ز": ".", "و": ",", "ك": ";", "ط": "'"})
+_LATIN_KEY_CHARS = set(_AR_KEYS) | {" "}
+
+
+def keyboard_variants(text):
+    """Return what ``text`` would say if it was typed with the wrong keyboard layout
+    active: Arabic typed on an English layout (hgf'hrm → البطاقة) or English typed on
+    an Arabic layout (حشسسصخقي → password). Empty when neither can apply. These are
+    extra candidate queries, never a replacement for the customer's words."""
+    stripped = text.strip()
+    if not stripped:
+        return []
+    if all(ch in _LATIN_KEY_CHARS or ch.isdigit() for ch in stripped):
+        arabic = "".join(_AR_KEYS.get(ch, ch) for ch in stripped)
+        if arabic != stripped:
+            return [arabic]
+    letters = [ch for ch in stripped if not ch.isspace() and not ch.isdigit()]
+    if letters and all(ch in _EN_KEYS for ch in letters):
+        return ["".join(_EN_KEYS.get(ch, ch) for ch in stripped)]
+    return []
