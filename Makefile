@@ -23,7 +23,7 @@ test: $(STAMP)
 
 # The dev benchmark on ../shared/devbench suites; figures go to docs/benchmarks.md.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/devbench.py --out $(SUITES)
+	$(BIN)/python benchmarks/devbench.py --out $(SUITES) --write docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -119,10 +119,15 @@ class Bot:
         if lang is not None and lang not in LANGS:
             raise UnknownLanguage(f"Unknown language {lang!r}: use ar or en.")
         reading, hits = self.index.lookup(question, limit=5)
-        lang = lang or detect_language(reading, default=self.default_lang)
+        talk, wants_person = small_talk(question), asks_for_person(question)
+        # Small talk and requests for a person are recognized in the customer's own words,
+        # so they are answered in that language even when the search preferred the
+        # other-keyboard reading ("شكرا" once read as "a;vh" and got an English reply).
+        lang = lang or detect_language(question if talk or wants_person else reading,
+                                       default=self.default_lang)
         candidates = [(hit.article_id, round(hit.score, 4)) for hit in hits]
-        decision = decide(candidates, small_talk=small_talk(question),
-                          wants_person=asks_for_person(question), thresholds=self.thresholds)
+        decision = decide(candidates, small_talk=talk, wants_person=wants_person,
+                          thresholds=self.thresholds)
         return self._reply(decision, candidates, lang)
 
     def _reply(self, decision: Decision, candidates, lang):

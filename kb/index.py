@@ -72,6 +72,10 @@ class IndexSettings:
     # rapidfuzz ratio (0-100) above which a known question counts as the same question
     # typed differently; its article's score is raised to at least that similarity.
     fuzzy_same_question: float = 90.0
+    # Nearest questions are looked for among the classifier's best articles only.
+    nearest_candidates: int = 8
+    # rapidfuzz compares the question with this many of an article's closest questions.
+    fuzzy_candidates: int = 20
 
 
 class _Views:
@@ -80,10 +84,10 @@ class _Views:
     def __init__(self, settings):
         self.vectorizers = [
             TfidfVectorizer(analyzer=stems, binary=True, dtype=np.float32),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), binary=True,
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), binary=True,
                             preprocessor=_joined_stems, dtype=np.float32,
                             max_features=settings.max_char_features),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), binary=True,
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), binary=True,
                             preprocessor=normalize, dtype=np.float32,
                             max_features=settings.max_char_features),
         ]
@@ -152,9 +156,10 @@ class Index:
             return
         self._views = _Views(self.settings)
         self._matrix = self._views.fit_transform(texts)
-        # Feature-major copy: a question touches few features, so its similarities
-        # to every known question are a product over just those rows.
-        self._by_feature = self._matrix.T.tocsr()
+        # Normalized question → its article, for a question asked verbatim.
+        self._exact = {}
+        for row, text in enumerate(self._normalized):
+            self._exact.setdefault(text, int(self._owners[row]))
         # Questions are grouped by article, so per-article maxima are one reduceat.
         self._starts = np.r_[0, np.flatnonzero(np.diff(self._owners)) + 1]
         self._ends = np.r_[self._starts[1:], len(texts)]
@@ -217,13 +222,11 @@ class Index:
             return text, []
         best = None
         for reading in [text, *keyboard_variants(text)]:
-            indices, values = self._views.vector(reading)
-            similarity = values @ self._by_feature[indices] if len(indices) else \
-                np.zeros(len(self.questions), dtype=np.float32)
-            similarity = np.asarray(similarity).ravel()
-            if best is None or similarity.max() > best[3].max():
-                best = (reading, indices, values, similarity)
-        return best[0], self._rank(*best, limit)
+            ranked = self._rank(reading, limit)
+            # The reading whose best article matches a known question most closely.
+            if best is None or ranked[0] > best[1][0]:
+                best = (reading, ranked)
+        return best[0], best[1][1]
 
     def _probabilities(self, indices, values):
         """Return the classifier's probability of each article for one question."""
@@ -234,29 +237,63 @@ class Index:
         logits = np.exp(logits - logits.max())
         return logits / logits.sum()
 
-    def _rank(self, text, indices, values, similarity, limit):
+    def _similarities(self, start, end, query):
+        """Return the weighted cosine of the dense ``query`` with questions start:end."""
+        matrix = self._matrix
+        bounds = matrix.indptr[start:end + 1]
+        low, high = bounds[0], bounds[-1]
+        if high == low:
+            return np.zeros(end - start, dtype=np.float32)
+        # Row sums over the rows' slice of the CSR arrays: no submatrix is built.
+        products = matrix.data[low:high] * query[matrix.indices[low:high]]
+        offsets = np.minimum(bounds[:-1] - low, high - low - 1)
+        sums = np.add.reduceat(products, offsets)
+        sums[np.diff(bounds) == 0] = 0.0  # reduceat gives an empty row its neighbour's value
+        return sums * self._question_weight[start:end]
+
+    def _rank(self, text, limit):
+        """Return (closest question similarity, Hits) for one reading of a question."""
         settings = self.settings
-        similarity = similarity * self._question_weight
-        nearest = np.maximum.reduceat(similarity, self._starts)
-        probability = self._probabilities(indices, values)
-        scores = (1 - self._nearest_weight) * probability + self._nearest_weight * nearest
-        top = np.argsort(-scores)[: max(limit, 3)]
-        hits = []
+        indices, values = self._views.vector(text)
         normalized = normalize(text)
+        probability = self._probabilities(indices, values)
+        scores = (1 - self._nearest_weight) * probability
+        # Nearest questions are compared only within the classifier's best articles
+        # (and the article whose question this is, verbatim): the work stays bounded
+        # however many questions the articles have learned.
+        candidates = list(np.argsort(-probability)[: settings.nearest_candidates])
+        exact = self._exact.get(normalized)
+        if exact is not None and exact not in candidates:
+            candidates.append(exact)
+        query = np.zeros(self._matrix.shape[1], dtype=np.float32)
+        query[indices] = values
+        closest_similarity = 0.0
+        closest = {}
+        for position in candidates:
+            start, end = self._starts[position], self._ends[position]
+            similarity = self._similarities(start, end, query)
+            best_row = int(np.argmax(similarity))
+            scores[position] += self._nearest_weight * similarity[best_row]
+            closest[position] = (start + best_row, similarity)
+            closest_similarity = max(closest_similarity, float(similarity[best_row]))
+        top = sorted(candidates, key=lambda p: -scores[p])[: max(limit, 3)]
+        hits = []
         for position in top:
-            rows = np.arange(self._starts[position], self._ends[position])
-            closest = int(rows[np.argmax(similarity[rows])])
+            row, similarity = closest[position]
             score = float(scores[position])
-            # A known question typed with a slip or two: as good as asked verbatim.
-            match = process.extractOne(normalized, [self._normalized[r] for r in rows],
+            # A known question typed with a slip or two counts as asked verbatim; only
+            # the most similar few are compared, character by character.
+            start = self._starts[position]
+            nearby = np.argsort(-similarity)[: settings.fuzzy_candidates] + start
+            match = process.extractOne(normalized, [self._normalized[r] for r in nearby],
                                        scorer=fuzz.ratio)
             if match and match[1] >= settings.fuzzy_same_question:
-                closest = int(rows[match[2]])
-                score = max(score, match[1] / 100 * self._question_weight[closest])
-            hits.append(Hit(self.article_ids[position], float(min(1.0, score)),
-                            self.questions[closest], bool(self._learned[closest])))
+                row = int(nearby[match[2]])
+                score = max(score, match[1] / 100 * float(self._question_weight[row]))
+            hits.append(Hit(self.article_ids[position], min(1.0, score),
+                            self.questions[row], bool(self._learned[row])))
         hits.sort(key=lambda hit: -hit.score)
-        return hits[:limit]
+        return closest_similarity, hits[:limit]
 
 
 def build_index(folder, learned=None, settings=None):
