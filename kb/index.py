@@ -76,6 +76,11 @@ class IndexSettings:
     nearest_candidates: int = 8
     # rapidfuzz compares the question with this many of an article's closest questions.
     fuzzy_candidates: int = 20
+    # A question read as typed on the other keyboard layout is searched instead of the
+    # text as typed when its closest known question is this many times as similar, and
+    # at least variant_floor (cosine): gibberish readings reach about 0.1-0.2.
+    variant_advantage: float = 1.5
+    variant_floor: float = 0.3
 
 
 class _Views:
@@ -220,13 +225,15 @@ class Index:
         active (hgf'hrm → البطاقة): then that reading is searched instead."""
         if self._views is None or not text.strip():
             return text, []
-        best = None
-        for reading in [text, *keyboard_variants(text)]:
-            ranked = self._rank(reading, limit)
-            # The reading whose best article matches a known question most closely.
-            if best is None or ranked[0] > best[1][0]:
-                best = (reading, ranked)
-        return best[0], best[1][1]
+        similarity, hits = self._rank(text, limit)
+        for reading in keyboard_variants(text):
+            other_similarity, other_hits = self._rank(reading, limit)
+            # A reading the customer did not type must match a known question clearly
+            # better than their own words do ("شكرا" is also the keys of "a;vh").
+            if other_similarity >= max(self.settings.variant_advantage * similarity,
+                                       self.settings.variant_floor):
+                return reading, other_hits
+        return text, hits
 
     def _probabilities(self, indices, values):
         """Return the classifier's probability of each article for one question."""
