@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from bot import Bot
+from bot import Bot, Thresholds
 
 __all__ = ["create_app"]
 
@@ -16,6 +16,9 @@ def create_app(test_config=None):
         ARTICLES=os.path.abspath("articles"),
         DATABASE=os.path.join(app.instance_path, "dalil.sqlite3"),
         MAX_QUESTION_LENGTH=1000,
+        # The bot's thresholds (see bot.decide.Thresholds for why these values).
+        ANSWER_AT=Thresholds.answer_at,
+        SUGGEST_AT=Thresholds.suggest_at,
         # Bodies beyond this are refused before Flask reads them: a question is short.
         MAX_CONTENT_LENGTH=64 * 1024,
     )
@@ -23,9 +26,12 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
+    app.json.ensure_ascii = False  # Arabic stays readable in API responses
 
     app.extensions["dalil"] = Bot.from_articles(
-        app.config["ARTICLES"], max_length=app.config["MAX_QUESTION_LENGTH"])
+        app.config["ARTICLES"], max_length=app.config["MAX_QUESTION_LENGTH"],
+        thresholds=Thresholds(answer_at=float(app.config["ANSWER_AT"]),
+                              suggest_at=float(app.config["SUGGEST_AT"])))
 
     from . import api, help_center
 
