@@ -58,7 +58,7 @@ class IndexSettings:
     # The classifier sees at most this many features: those its training questions use
     # most. Its training time grows with features x articles (the L-BFGS state); ar-dev
     # uses about 23,000 and keeps them all.
-    classifier_features: int = 30000
+    classifier_features: int = 20000
     # Share of the nearest-question similarity in the final score (the rest is the
     # classifier's probability), reached as articles gain many phrasings: the weight is
     # nearest_weight * n / (n + nearest_half), n the mean questions per article. With
@@ -73,7 +73,11 @@ class IndexSettings:
     # typed differently; its article's score is raised to at least that similarity.
     fuzzy_same_question: float = 90.0
     # Nearest questions are looked for among the classifier's best articles only.
-    nearest_candidates: int = 8
+    nearest_candidates: int = 6
+    # Features in more than this share of the questions (and more than
+    # nearest_common_min of them) are left out of nearest-question similarity.
+    nearest_common_share: float = 0.05
+    nearest_common_min: int = 200
     # rapidfuzz compares the question with this many of an article's closest questions.
     fuzzy_candidates: int = 20
     # A question read as typed on the other keyboard layout is searched instead of the
@@ -161,6 +165,16 @@ class Index:
             return
         self._views = _Views(self.settings)
         self._matrix = self._views.fit_transform(texts)
+        # Nearest-question similarity ignores the features most questions share (the
+        # article "ال", a space and a common letter…): they carry little weight yet
+        # make up half the matrix, and each query pays for every stored entry of them.
+        frequency = np.bincount(self._matrix.indices, minlength=self._matrix.shape[1])
+        common = frequency > max(self.settings.nearest_common_share * len(texts),
+                                 self.settings.nearest_common_min)
+        self._rare = ~common
+        nearest = self._matrix @ sp.diags(self._rare.astype(np.float32))
+        nearest.eliminate_zeros()
+        self._near_matrix = l2_normalize(nearest).astype(np.float32).tocsr()
         # Normalized question → its article, for a question asked verbatim.
         self._exact = {}
         for row, text in enumerate(self._normalized):
@@ -246,7 +260,7 @@ class Index:
 
     def _similarities(self, start, end, query):
         """Return the weighted cosine of the dense ``query`` with questions start:end."""
-        matrix = self._matrix
+        matrix = self._near_matrix
         bounds = matrix.indptr[start:end + 1]
         low, high = bounds[0], bounds[-1]
         if high == low:
@@ -273,7 +287,10 @@ class Index:
         if exact is not None and exact not in candidates:
             candidates.append(exact)
         query = np.zeros(self._matrix.shape[1], dtype=np.float32)
-        query[indices] = values
+        keep = self._rare[indices]
+        norm = np.linalg.norm(values[keep])
+        if norm > 0:
+            query[indices[keep]] = values[keep] / norm
         closest_similarity = 0.0
         closest = {}
         for position in candidates:

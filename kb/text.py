@@ -53,6 +53,7 @@ def _format_and_digit_table():
 _FORMAT_AND_DIGITS = _format_and_digit_table()
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize(text):
     """Return ``text`` normalized for matching: NFKC, no format characters, Persian
     letters folded, ASCII digits, no diacritics or tatweel, alef/yaa/taa marbuta/hamza

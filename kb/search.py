@@ -1,0 +1,255 @@
+"""Help-center search: the articles that match what a reader typed, with highlighted
+snippets.
+
+    search = Search(articles, index=index)          # index: a kb.index.Index (optional)
+    search.search("سياسة الارجاع", lang="ar", limit=10) -> list[Result]
+
+Words match through kb.text: with or without diacritics, hamza or taa marbuta, dialect
+function words next to their MSA equivalents, light stems (الإرجاع, ارجاع, ارجع). A
+word typed with a slip matches its near-twin (rapidfuzz), the last word may be half
+typed (search as you type), and a query typed with the wrong keyboard layout active is
+read as what it was meant to say. Each article version (title, questions, body) is
+scored with BM25; the question index (kb.index), which knows how customers phrase
+things, adds its article scores. Results are per article, shown in the reader's
+language when that version exists.
+"""
+import bisect
+import collections
+import dataclasses
+import html
+import math
+import re
+
+from rapidfuzz import fuzz, process
+
+from .render import plain_text
+from .text import STOP_WORDS, keyboard_variants, normalize, stem, tokens
+
+__all__ = ["Result", "Search"]
+
+# Field weights: a word in the title says most about what an article is for; the
+# questions are how customers ask for it; the body mentions many things in passing.
+TITLE_WEIGHT = 3.0
+QUESTIONS_WEIGHT = 1.5
+BODY_WEIGHT = 1.0
+# BM25's usual constants: term-frequency saturation and length normalization.
+BM25_K1 = 1.2
+BM25_B = 0.75
+# A half-typed last word counts a little less than a whole one, and expands to at most
+# this many vocabulary words (the most frequent first).
+PREFIX_WEIGHT = 0.8
+PREFIX_EXPANSIONS = 20
+# Words of at least FUZZY_MIN_LENGTH letters with no exact match look for near-twins
+# at least this similar (rapidfuzz ratio, 0-100); shorter words are too easily
+# confused ("كود" and "كوب").
+FUZZY_MIN_LENGTH = 4
+FUZZY_CUTOFF = 80.0
+FUZZY_MATCHES = 3
+# The final score blends the share of the best lexical score with the question index's
+# probability for the article. The index knows phrasing ("وين طلبيتي" is tracking);
+# BM25 knows words a writer used in a body only. Tuned on tests/test_search.py's
+# quality questions: 0.5 each ranks all of them right, and neither alone does.
+LEXICAL_WEIGHT = 0.5
+INDEX_WEIGHT = 0.5
+# An article with no matching word is listed only when the question index is at least
+# this sure of it: its scores for nonsense ("zzqx") stay below 0.1.
+INDEX_ONLY_FLOOR = 0.25
+# A snippet shows this many words around the best cluster of matches.
+SNIPPET_WORDS = 28
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    article_id: str
+    lang: str  # the language of the version shown
+    title: str
+    snippet: str  # HTML: the matched words in <mark>, everything else escaped
+    score: float  # in [0, 1], higher is better
+    title_html: str = ""  # the title, matched words in <mark>
+
+
+@dataclasses.dataclass(frozen=True)
+class _Doc:
+    article: object
+    length: float
+    text: str  # the body as plain text
+    words: tuple  # (start, end, keys) of every word of ``text``
+    title_words: tuple
+
+
+def _keys(token):
+    """The vocabulary keys a normalized token matches under: itself and its stem."""
+    stemmed = stem(token)
+    return (token,) if stemmed == token else (token, stemmed)
+
+
+def _word_spans(text):
+    spans = []
+    for match in _WORD.finditer(text):
+        keys = set()
+        for token in tokens(match.group()):
+            keys.update(_keys(token))
+        spans.append((match.start(), match.end(), frozenset(keys)))
+    return tuple(spans)
+
+
+class Search:
+    """Searchable help-center articles. Built once, then only read (thread-safe)."""
+
+    def __init__(self, articles, index=None):
+        self.index = index
+        self.docs = []
+        postings = collections.defaultdict(dict)  # key -> {doc: weighted frequency}
+        for article in articles:
+            if not article.published:
+                continue
+            counts = collections.Counter()
+            for text, weight in ((article.title, TITLE_WEIGHT),
+                                 (" ".join(article.questions), QUESTIONS_WEIGHT),
+                                 (plain_text(article.body), BODY_WEIGHT)):
+                for token in tokens(text):
+                    for key in _keys(token):
+                        counts[key] += weight
+            position = len(self.docs)
+            for key, frequency in counts.items():
+                postings[key][position] = frequency
+            body = plain_text(article.body)
+            self.docs.append(_Doc(article, sum(counts.values()), body, _word_spans(body),
+                                  _word_spans(article.title)))
+        self._postings = dict(postings)
+        self._vocabulary = sorted(self._postings)
+        count = len(self.docs) or 1
+        self._idf = {key: math.log(1 + (count - len(docs) + 0.5) / (len(docs) + 0.5))
+                     for key, docs in self._postings.items()}
+        self._average_length = sum(d.length for d in self.docs) / count or 1.0
+        self._versions = collections.defaultdict(dict)  # id -> {lang: doc position}
+        for position, doc in enumerate(self.docs):
+            self._versions[doc.article.id][doc.article.lang] = position
+
+    # --- matching ---------------------------------------------------------------------
+
+    def _expand(self, token, last):
+        """Return {vocabulary key: weight} that the query ``token`` matches."""
+        matched = {key: 1.0 for key in _keys(token) if key in self._postings}
+        if last and len(token) >= 2:
+            start = bisect.bisect_left(self._vocabulary, token)
+            expansions = []
+            for key in self._vocabulary[start:]:
+                if not key.startswith(token):
+                    break
+                expansions.append(key)
+            expansions.sort(key=lambda k: -len(self._postings[k]))
+            for key in expansions[:PREFIX_EXPANSIONS]:
+                matched.setdefault(key, PREFIX_WEIGHT)
+        if not matched and len(token) >= FUZZY_MIN_LENGTH:
+            for key, similarity, _ in process.extract(
+                    token, self._vocabulary, scorer=fuzz.ratio,
+                    score_cutoff=FUZZY_CUTOFF, limit=FUZZY_MATCHES):
+                matched[key] = max(matched.get(key, 0.0), (similarity / 100) ** 2)
+        return matched
+
+    def _lexical(self, query, prefix):
+        """Return ({doc position: BM25 score}, {matched key}) for one reading of the query."""
+        words = [t for t in dict.fromkeys(tokens(query)) if t not in STOP_WORDS]
+        complete = not prefix or query[-1:].isspace()
+        scores = collections.defaultdict(float)
+        keys = set()
+        for position, token in enumerate(words):
+            expansion = self._expand(token, last=not complete and position == len(words) - 1)
+            keys.update(expansion)
+            best = collections.defaultdict(float)
+            for key, weight in expansion.items():
+                idf = self._idf[key]
+                for doc, frequency in self._postings[key].items():
+                    norm = 1 - BM25_B + BM25_B * self.docs[doc].length / self._average_length
+                    value = weight * idf * frequency * (BM25_K1 + 1) / (frequency + BM25_K1 * norm)
+                    best[doc] = max(best[doc], value)
+            for doc, value in best.items():
+                scores[doc] += value
+        return scores, keys
+
+    def search(self, query, lang="ar", limit=10, prefix=True):
+        """Return up to ``limit`` Results for ``query``, best first, in ``lang`` where
+        the article has that version. With ``prefix`` the last word may be half typed."""
+        if not query.strip():
+            return []
+        scores, keys = self._lexical(query, prefix)
+        reading = query
+        if not scores:
+            for variant in keyboard_variants(query):
+                scores, keys = self._lexical(variant, prefix)
+                if scores:
+                    reading = variant
+                    break
+        lexical = collections.defaultdict(float)  # article id -> best version's score
+        for doc, value in scores.items():
+            article_id = self.docs[doc].article.id
+            lexical[article_id] = max(lexical[article_id], value)
+        top = max(lexical.values(), default=0.0) or 1.0
+        combined = {aid: LEXICAL_WEIGHT * value / top for aid, value in lexical.items()}
+        if self.index is not None:
+            index_reading, hits = self.index.lookup(reading, limit=max(limit, 5))
+            if index_reading != reading and not keys:
+                keys = self._lexical(index_reading, prefix)[1]
+            for hit in hits:
+                if hit.article_id in combined or hit.score >= INDEX_ONLY_FLOOR:
+                    combined[hit.article_id] = (combined.get(hit.article_id, 0.0)
+                                                + INDEX_WEIGHT * hit.score)
+        ranked = sorted(combined.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        keys -= STOP_WORDS
+        results = []
+        for article_id, score in ranked:
+            doc = self._version(article_id, lang)
+            if doc is None:
+                continue
+            results.append(Result(
+                article_id=article_id, lang=doc.article.lang, title=doc.article.title,
+                snippet=_snippet(doc.text, doc.words, keys),
+                score=round(min(1.0, score), 4),
+                title_html=_highlight(doc.article.title, doc.title_words, keys)))
+        return results
+
+    def _version(self, article_id, lang):
+        versions = self._versions.get(article_id, {})
+        position = versions.get(lang, next(iter(versions.values()), None))
+        return None if position is None else self.docs[position]
+
+
+def _highlight(text, words, keys, start=0, end=None):
+    """Return text[start:end] HTML-escaped, the words matching ``keys`` in <mark>."""
+    end = len(text) if end is None else end
+    out, cursor = [], start
+    for word_start, word_end, word_keys in words:
+        if word_start < start or word_end > end:
+            continue
+        if word_keys & keys:
+            out.append(html.escape(text[cursor:word_start]))
+            out.append(f"<mark>{html.escape(text[word_start:word_end])}</mark>")
+            cursor = word_end
+    out.append(html.escape(text[cursor:end]))
+    return "".join(out)
+
+
+def _snippet(text, words, keys):
+    """Return about SNIPPET_WORDS words of ``text`` around its densest cluster of
+    matched words, highlighted; the opening words when nothing matches."""
+    if not words:
+        return html.escape(text)
+    hits = [i for i, (_, _, word_keys) in enumerate(words) if word_keys & keys]
+    first = 0
+    if hits:
+        # The window start that covers the most distinct matched keys.
+        best = -1
+        for i in hits:
+            window = words[i: i + SNIPPET_WORDS]
+            distinct = len(set().union(*(k & keys for _, _, k in window)))
+            if distinct > best:
+                best, first = distinct, i
+        first = max(0, first - 3)  # a little context before the first match
+    last = min(len(words), first + SNIPPET_WORDS) - 1
+    start = 0 if first == 0 else words[first][0]
+    end = len(text) if last == len(words) - 1 else words[last][1]
+    body = _highlight(text, words, keys, start, end)
+    return ("… " if start else "") + body + (" …" if end < len(text) else "")
