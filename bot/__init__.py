@@ -7,10 +7,12 @@ unsure, and hands the rest to people.
     reply.action, reply.article_id, reply.candidates, reply.lang, reply.text, reply.reason
 """
 import dataclasses
+import functools
 import unicodedata
 
-from kb.articles import load_articles
+from kb.articles import load_articles, load_categories
 from kb.index import Index, IndexSettings
+from kb.search import Search
 from kb.text import detect_language
 
 from .decide import Decision, Thresholds, decide
@@ -68,19 +70,58 @@ class Bot:
     between threads, and cheap to replace when the articles change."""
 
     def __init__(self, index, *, thresholds=None, max_length=MAX_QUESTION_LENGTH,
-                 default_lang="ar"):
+                 default_lang="ar", categories=()):
         self.index = index
         self.thresholds = thresholds or Thresholds()
         self.max_length = max_length
         self.default_lang = default_lang
+        self.categories = tuple(categories)  # kb.articles.Category, in display order
         self._articles = {(a.id, a.lang): a for a in index.articles}
 
     @classmethod
     def from_articles(cls, folder, *, learned=None, index_settings=None, **options):
-        """Return a Bot over the published articles in ``folder`` (raises ArticleError
-        naming the file and line of a broken article)."""
+        """Return a Bot over the published articles in ``folder`` and its
+        categories.yml (raises ArticleError naming the file and line of a broken
+        article)."""
         index = Index(load_articles(folder), learned=learned, settings=index_settings)
-        return cls(index, **options)
+        return cls(index, categories=load_categories(folder), **options)
+
+    @functools.cached_property
+    def help_center(self):
+        """The help-center Search over the articles (built on first use: asking does
+        not need it)."""
+        return Search(self.index.articles, index=self.index)
+
+    def search(self, query, lang=None, limit=10, prefix=True):
+        """Return up to ``limit`` kb.search.Results for ``query`` in ``lang`` (default:
+        the query's language); raise InvalidQuestion for input ``ask`` would refuse."""
+        query = self.check_question(query)
+        if lang is not None and lang not in LANGS:
+            raise UnknownLanguage(f"Unknown language {lang!r}: use ar or en.")
+        lang = lang or detect_language(query, default=self.default_lang)
+        return self.help_center.search(query, lang=lang, limit=limit, prefix=prefix)
+
+    def versions(self, article_id):
+        """Return {lang: Article} of every published version of ``article_id``."""
+        return {lang: self._articles[(article_id, lang)] for lang in LANGS
+                if (article_id, lang) in self._articles}
+
+    def category(self, category_id):
+        """Return the Category ``category_id``, or None."""
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def articles_in(self, category_id, lang):
+        """Return the articles of ``category_id``, one per id (in ``lang`` when it
+        exists), sorted by title."""
+        ids = dict.fromkeys(a.id for a in self.index.articles if a.category == category_id)
+        return sorted((self.article(i, lang) for i in ids), key=lambda a: a.title)
+
+    def related(self, article, limit=5):
+        """Return up to ``limit`` other articles (in ``article.lang`` when they exist)
+        a reader of ``article`` may want next: the closest by the question index."""
+        hits = self.index.search(article.title, limit=limit + 1)
+        return [self.article(hit.article_id, article.lang) for hit in hits
+                if hit.article_id != article.id][:limit]
 
     def article(self, article_id, lang):
         """Return the article ``article_id`` in ``lang``, else in the other language,
@@ -117,7 +158,9 @@ class Bot:
         reply language; by default it is the question's. Raises InvalidQuestion."""
         question = self.check_question(question)
         if lang is not None and lang not in LANGS:
-            raise UnknownLanguage(f"Unknown language {lang!r}: use ar or en.")
+            # Not echoed back: the value may be anything a client sent (the API returns
+            # this message as is).
+            raise UnknownLanguage("Unknown language: use ar or en.")
         reading, hits = self.index.lookup(question, limit=5)
         talk, wants_person = small_talk(question), asks_for_person(question)
         # Small talk and requests for a person are recognized in the customer's own words,

@@ -105,17 +105,17 @@ class Search:
         for article in articles:
             if not article.published:
                 continue
+            body = plain_text(article.body)
             counts = collections.Counter()
             for text, weight in ((article.title, TITLE_WEIGHT),
                                  (" ".join(article.questions), QUESTIONS_WEIGHT),
-                                 (plain_text(article.body), BODY_WEIGHT)):
+                                 (body, BODY_WEIGHT)):
                 for token in tokens(text):
                     for key in _keys(token):
                         counts[key] += weight
             position = len(self.docs)
             for key, frequency in counts.items():
                 postings[key][position] = frequency
-            body = plain_text(article.body)
             self.docs.append(_Doc(article, sum(counts.values()), body, _word_spans(body),
                                   _word_spans(article.title)))
         self._postings = dict(postings)
