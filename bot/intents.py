@@ -89,17 +89,22 @@ _TALK = set(tokens(
     "أريد عايز عاوز need want talk speak chat connect transfer escalate get reach"
 ))
 # Said alone, these ask for a person: "موظف", "agent", "human please".
-_ALONE = set(tokens("موظف موظفه انسان بشر agent human representative operator person"))
+_ALONE = set(tokens("موظف موظفه انسان بشر agent human representative operator person "
+                    "شخص حقيقي real"))
 _ALONE_PADDING = set(tokens("please pls plz لو سمحت من فضلك ابي ابغى بدي اريد عايز a an the "
                             "i want need talk to speak with"))
+_HOW = set(tokens("كيف ازاي كيفاش شلون how what where which"))
 _NOT = re.compile(r"\b(not|no|don't|dont|never)\b|(^|\s)(لا|مش|ما|مو|بدون)(\s|$)")
 
 
 def _forms(word):
-    """The word, its stem, and the word without a clinging ل/ب/و (لموظف → موظف)."""
+    """The word, its stem, the word without a clinging ل/ب/و (لموظف → موظف), and
+    without the alef of tanween (MSA "أكلم موظفًا" normalizes to موظفا)."""
     forms = {word, stem(word)}
     if len(word) > 3 and word[0] in "لبو":
         forms.add(word[1:])
+    if len(word) > 3 and word.endswith("ا"):
+        forms.add(word[:-1])
     return forms
 
 
@@ -108,6 +113,9 @@ def asks_for_person(text):
     مع حدا", "talk to a human", "agent") and does not say the opposite."""
     words = tokens(text)
     if not words or _NOT.search(normalize(text)):
+        return False
+    if words[0] in _HOW:
+        # "كيف أتواصل مع خدمة العملاء؟" asks for the way, which an article gives.
         return False
     present = set().union(*(_forms(w) for w in words))
     if set(words) <= _ALONE_PADDING | _ALONE and present & _ALONE:

@@ -45,6 +45,7 @@ class Article:
     # 1-based line of each question in the file, parallel to ``questions`` (for lint).
     question_lines: tuple = ()
     body_line: int = 1
+    category_line: int = 1  # the category key's line, or 1 when it comes from the folder
 
     @property
     def published(self):
@@ -196,6 +197,7 @@ def parse_article(path, text, root=None):
         status=status,
         question_lines=question_lines,
         body_line=body_line,
+        category_line=lines["category"][0] if "category" in lines else 1,
     )
 
 

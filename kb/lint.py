@@ -61,7 +61,7 @@ def check(folder):
     problems += _near_duplicates(articles)
     for article in articles:
         if categories and article.category and article.category not in categories:
-            problems.append(Problem(article.path, 2, "error", "unknown-category",
+            problems.append(Problem(article.path, article.category_line, "error", "unknown-category",
                                     f"category {article.category!r} is not in categories.yml"))
         if not article.summary:
             problems.append(Problem(article.path, article.body_line, "warning", "no-answer",

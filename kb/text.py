@@ -177,10 +177,14 @@ def tokens(text):
     """Return the words of ``text`` after normalization, with dialect function words
     followed by their MSA equivalents (both kept) and ما…ش split into لا + verb."""
     out = []
+    previous = None
     for tok in _raw_tokens(normalize(text)):
         if tok in _DROP:
             continue
         out.append(tok)
+        if previous == "ما" and tok == "في":
+            out.extend(["لا", "يوجد"])  # ما في: "there is no", written as two words
+        previous = tok
         if tok in DIALECT:
             out.extend(DIALECT[tok].split())
             continue
