@@ -13,7 +13,7 @@ import datetime
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-__all__ = ["open_db", "migrations", "record_view", "record_feedback", "record_search",
+__all__ = ["connect", "open_db", "migrations", "record_view", "record_feedback", "record_search",
            "most_viewed", "feedback_summary", "MAX_COMMENT_LENGTH"]
 
 # A comment is a sentence or two about an article; a pasted novel is refused.
@@ -45,12 +45,20 @@ def m001_help_center(db):
     db["searches"].create_index(["created"])
 
 
-def open_db(path):
-    """Return the sqlite-utils Database at ``path`` in WAL mode, its migrations applied."""
+def connect(path):
+    """Return the sqlite-utils Database at ``path`` for one unit of work (a request)."""
     db = sqlite_utils.Database(path)
-    # Readers never wait for the writer, and gunicorn's workers share the file.
-    db.enable_wal()
+    # gunicorn's workers share the file: wait for a moment's write lock, don't fail.
     db.execute("PRAGMA busy_timeout = 5000")
+    return db
+
+
+def open_db(path):
+    """Return the sqlite-utils Database at ``path`` in WAL mode, its migrations applied
+    (call once at start-up)."""
+    db = connect(path)
+    # Readers never wait for the writer; the mode is stored in the file.
+    db.enable_wal()
     migrations.apply(db)
     return db
 

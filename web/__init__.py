@@ -1,11 +1,15 @@
 """The web application: help center pages and the JSON API, over the bot."""
+import functools
 import os
+import secrets
 
 from flask import Flask
 
-from bot import Bot, Thresholds
+from bot import Bot, Thresholds, store
 
-__all__ = ["create_app"]
+from .live import Watcher
+
+__all__ = ["create_app", "build_bot"]
 
 
 def create_app(test_config=None):
@@ -15,26 +19,81 @@ def create_app(test_config=None):
     app.config.from_mapping(
         ARTICLES=os.path.abspath("articles"),
         DATABASE=os.path.join(app.instance_path, "dalil.sqlite3"),
+        # Signs the session cookie (which holds the CSRF token). None: a random key
+        # kept in the instance folder, so restarts and workers agree.
+        SECRET_KEY=None,
         MAX_QUESTION_LENGTH=1000,
+        # A search is a few words; a longer one is a pasted text, refused with 400.
+        MAX_QUERY_LENGTH=200,
+        # Results of /api/search when the caller gives no limit, and the most it may ask.
+        SEARCH_LIMIT=10,
+        MAX_SEARCH_LIMIT=50,
         # The bot's thresholds (see bot.decide.Thresholds for why these values).
         ANSWER_AT=Thresholds.answer_at,
         SUGGEST_AT=Thresholds.suggest_at,
         # Bodies beyond this are refused before Flask reads them: a question is short.
         MAX_CONTENT_LENGTH=64 * 1024,
+        # Watch ARTICLES and serve edits without a restart; poll every this many seconds.
+        LIVE_RELOAD=True,
+        LIVE_RELOAD_INTERVAL=1.0,
+        # The language choice is remembered this long (seconds): a year.
+        LANG_COOKIE_MAX_AGE=365 * 24 * 3600,
     )
     app.config.from_prefixed_env("DALIL")
     if test_config:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
     app.json.ensure_ascii = False  # Arabic stays readable in API responses
 
-    app.extensions["dalil"] = Bot.from_articles(
-        app.config["ARTICLES"], max_length=app.config["MAX_QUESTION_LENGTH"],
-        thresholds=Thresholds(answer_at=float(app.config["ANSWER_AT"]),
-                              suggest_at=float(app.config["SUGGEST_AT"])))
+    build = functools.partial(build_bot, app.config["ARTICLES"],
+                              max_length=int(app.config["MAX_QUESTION_LENGTH"]),
+                              answer_at=float(app.config["ANSWER_AT"]),
+                              suggest_at=float(app.config["SUGGEST_AT"]))
+    app.extensions["dalil"] = build()
+    watcher = Watcher(app, build, app.config["ARTICLES"],
+                      interval=float(app.config["LIVE_RELOAD_INTERVAL"]))
+    app.extensions["dalil_watcher"] = watcher
+    if app.config["LIVE_RELOAD"]:
+        watcher.ensure_running()
 
-    from . import api, help_center
+        @app.before_request
+        def _watch_in_this_process():
+            # gunicorn forks workers after create_app: threads stay behind in the parent.
+            watcher.ensure_running()
 
+    store.open_db(app.config["DATABASE"]).close()  # WAL mode and migrations, once
+
+    from . import api, db, help_center
+
+    app.teardown_appcontext(db.close_db)
     app.register_blueprint(help_center.bp)
     app.register_blueprint(api.bp)
+    help_center.register_pages(app)
     return app
+
+
+def build_bot(folder, *, max_length, answer_at, suggest_at):
+    """Return a Bot over ``folder`` with its help-center search built (raises
+    ArticleError naming the file and line of a broken article)."""
+    bot = Bot.from_articles(folder, max_length=max_length,
+                            thresholds=Thresholds(answer_at=answer_at, suggest_at=suggest_at))
+    bot.help_center  # build the search now, not during a customer's first search
+    return bot
+
+
+def _instance_secret(instance_path):
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        with open(path, encoding="ascii") as f:
+            key = f.read().strip()
+        if key:
+            return key
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key)
+    return key

@@ -1,0 +1,137 @@
+"""Live reload: a change to the articles folder is served within seconds, no restart.
+
+A daemon thread polls the folder's file times and sizes every LIVE_RELOAD_INTERVAL
+seconds. On a change it builds a new Bot beside the one serving and swaps the single
+reference ``app.extensions["dalil"]``, so no request sees a half-built index. A broken
+article keeps the last good Bot serving; the error (``file:line: message``) is logged
+and shown on /status. Each gunicorn worker (a forked process) runs its own watcher:
+threads do not survive a fork, so ``ensure_running`` restarts it in the new process.
+
+Tests call ``reload_now()``, which rebuilds at once and returns whether it succeeded.
+"""
+import datetime
+import logging
+import os
+import threading
+import weakref
+
+from kb.articles import ArticleError
+
+log = logging.getLogger("dalil.live")
+
+__all__ = ["Watcher", "fingerprint"]
+
+
+def fingerprint(folder):
+    """Return {path: (mtime_ns, size)} of every file under ``folder`` that the
+    articles depend on (hidden files and folders, which editors use for swap files,
+    left out); empty when the folder is missing."""
+    found = {}
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            path = os.path.join(root, name)
+            try:
+                stat = os.stat(path)
+            except OSError:  # deleted between listing and stat: the next poll sees it
+                continue
+            found[path] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+class Watcher:
+    """Rebuilds the app's Bot when its articles folder changes."""
+
+    def __init__(self, app, build, folder, interval=1.0):
+        self._app = weakref.ref(app)  # the thread must not keep a discarded app alive
+        self.build = build  # () -> Bot; raises ArticleError for a broken article
+        self.folder = folder
+        self.interval = interval
+        self.error = None  # "file:line: message" of the last failed load, if it failed
+        self.loaded_at = _now()
+        self.checked_at = self.loaded_at
+        self.reloads = 0
+        self._seen = fingerprint(folder)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = None
+        self._pid = None
+
+    @property
+    def running(self):
+        return self._thread is not None and self._thread.is_alive() and self._pid == os.getpid()
+
+    def poll(self):
+        """Reload when a file changed since the last look; return whether it reloaded
+        successfully (False when nothing changed or the change is broken)."""
+        self.checked_at = _now()
+        current = fingerprint(self.folder)
+        if current == self._seen:
+            return False
+        return self.reload_now(current)
+
+    def reload_now(self, seen=None):
+        """Build a new Bot from the folder and swap it in; return True, or False (the
+        old Bot keeps serving) when an article is broken."""
+        with self._lock:
+            # Taken before building: an edit made during the build is seen next poll.
+            seen = fingerprint(self.folder) if seen is None else seen
+            try:
+                bot = self.build()
+            except ArticleError as error:
+                self._failed(seen, str(error))
+                return False
+            except Exception as error:  # a bug must not kill the watcher or the site
+                log.exception("reloading %s failed", self.folder)
+                self._failed(seen, f"{self.folder}: {type(error).__name__}: {error}")
+                return False
+            app = self._app()
+            if app is None:
+                return False
+            app.extensions["dalil"] = bot  # the one reference views read
+            self._seen, self.error = seen, None
+            self.loaded_at = self.checked_at = _now()
+            self.reloads += 1
+            log.info("reloaded %d articles from %s", len(bot.index.articles), self.folder)
+            return True
+
+    def _failed(self, seen, message):
+        self._seen, self.error = seen, message
+        self.checked_at = _now()
+        log.error("articles not reloaded, the previous version keeps serving: %s", message)
+
+    def ensure_running(self):
+        """Start the polling thread in this process unless it already runs here."""
+        if self.running:
+            return
+        self._stop.clear()
+        self._pid = os.getpid()
+        self._thread = threading.Thread(target=_poll_forever,
+                                        args=(weakref.ref(self), self._stop, self.interval),
+                                        name="dalil-live-reload", daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        """Stop the polling thread (for tests and shutdown)."""
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+        self._thread = None
+
+
+def _poll_forever(ref, stop, interval):
+    while not stop.wait(interval):
+        watcher = ref()
+        if watcher is None:  # its app is gone
+            return
+        try:
+            watcher.poll()
+        except Exception:  # keep watching whatever happened this time
+            log.exception("live reload poll failed")
+        del watcher
