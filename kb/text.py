@@ -141,7 +141,11 @@ DIALECT = _fold({
     "اشي": "شيء", "شي": "شيء", "حدا": "أحد", "رح": "سوف", "كمان": "أيضا",
     **dict.fromkeys(["وايد", "برشا", "بزاف", "كتير", "كثير"], "كثيرا"),
     "ديال": "ل", "تاع": "ل", "ويا": "مع", "فيه": "يوجد",
+    # possessive "mine" (Egyptian بتاعي, Levantine تبعي): الطلب بتاعي = طلبي
+    **dict.fromkeys(["بتاعي", "بتاعتي", "بتوعي", "تبعي", "تبعتي", "تاعي", "ديالي"], "لي"),
 })
+
+_CLITICS = set("لبوف")
 
 # Levantine progressive particle (عم بستنى): carries no meaning for matching.
 _DROP = {"عم"}
@@ -187,6 +191,10 @@ def tokens(text):
         previous = tok
         if tok in DIALECT:
             out.extend(DIALECT[tok].split())
+            continue
+        if tok[:1] in _CLITICS and len(tok) > 3 and tok[1:] in DIALECT:
+            # A clinging preposition or conjunction on a dialect word: لفين, وليش.
+            out.extend(DIALECT[tok[1:]].split())
             continue
         inner = _wraparound_negation(tok)
         if inner is not None and tok not in NEGATIONS:
@@ -252,6 +260,8 @@ def stems(text):
     them down), plus the stem without the dialect imperfect ب (بتوصل → توصل)."""
     out = []
     for tok in tokens(text):
+        if tok in DIALECT:
+            continue  # its MSA equivalent follows it
         out.append(stem(tok))
         if tok not in _PROTECTED and _DIALECT_VERB.match(tok):
             out.append(stem(tok[1:]))
