@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SUITES := build/suites
 
+# Browser tests drive Debian's chromium (Playwright cannot download a browser here).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 .PHONY: run test install bench clean
 
 $(STAMP): setup.cfg pyproject.toml
@@ -18,7 +22,11 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/dalil serve --articles articles --host 127.0.0.1 --port 8000
 
-test: $(STAMP)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 # The dev benchmark on ../shared/devbench suites; figures go to docs/benchmarks.md.
