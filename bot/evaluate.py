@@ -65,6 +65,10 @@ def coverage_at(results, precision):
     return best
 
 
+_OUTCOME = {"answer": "answered", "suggest": "suggested", "escalate": "escalated",
+            "smalltalk": "smalltalk"}
+
+
 def _percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -97,9 +101,7 @@ def evaluate(bot, rows, progress=iter):
             else:
                 outcomes["escalated" if reply.action == "escalate" else "smalltalk"] += 1
         else:
-            key = {"answer": "answered", "suggest": "suggested", "escalate": "escalated"}[reply.action] \
-                if reply.action != "smalltalk" else "smalltalk"
-            unanswerable[key] += 1
+            unanswerable[_OUTCOME[reply.action]] += 1
     total = len(rows)
     unanswerable_total = total - answerable
     report = {
