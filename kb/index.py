@@ -18,6 +18,7 @@ question typed with a slip still finds its near-twin. An Index is immutable: to 
 changed articles, build a new one and swap the reference (see ``build_index``).
 """
 import dataclasses
+import re
 import warnings
 
 import numpy as np
@@ -69,6 +70,8 @@ class IndexSettings:
     # A learned question counts for this much of a writer's question: agents and
     # customers teach the bot, but writers' phrasings were reviewed.
     learned_weight: float = 0.7
+    # Training weight of an article's body against one of its questions.
+    body_weight: float = 0.3
     # rapidfuzz ratio (0-100) above which a known question counts as the same question
     # typed differently; its article's score is raised to at least that similarity.
     fuzzy_same_question: float = 90.0
@@ -133,6 +136,15 @@ class _Views:
         return np.concatenate(indices), values / np.linalg.norm(values)
 
 
+_QUESTION, _LEARNED, _BODY = 0, 1, 2
+_MARKUP = re.compile(r"[#>*_`|\[\]()!-]+|article:\S+")
+
+
+def _plain(markdown):
+    """The words of a Markdown body, without its markup."""
+    return " ".join(_MARKUP.sub(" ", markdown).split())
+
+
 def _joined_stems(text):
     return " ".join(stems(text))
 
@@ -145,20 +157,25 @@ class Index:
         self.articles = tuple(a for a in articles if a.published)
         self.article_ids = tuple(dict.fromkeys(a.id for a in self.articles))
         learned = learned or {}
-        texts, owners, is_learned = [], [], []
+        versions = {}
+        for article in self.articles:
+            versions.setdefault(article.id, []).append(article)
+        texts, owners, kinds = [], [], []
         for position, article_id in enumerate(self.article_ids):
-            own = []
-            for article in self.articles:
-                if article.id == article_id:
-                    own.extend([article.title, *article.questions])
+            own = [q for a in versions[article_id] for q in (a.title, *a.questions)]
             own = list(dict.fromkeys(q for q in own if q.strip()))
             extra = [q for q in dict.fromkeys(learned.get(article_id, ())) if q not in own]
-            texts.extend(own + extra)
-            owners.extend([position] * (len(own) + len(extra)))
-            is_learned.extend([False] * len(own) + [True] * len(extra))
+            # The body speaks in the writers' words, not the customers': it teaches the
+            # classifier the article's vocabulary but is never a "nearest question".
+            bodies = [b for b in (_plain(a.body) for a in versions[article_id]) if b]
+            texts.extend(own + extra + bodies)
+            owners.extend([position] * (len(own) + len(extra) + len(bodies)))
+            kinds.extend([_QUESTION] * len(own) + [_LEARNED] * len(extra) +
+                         [_BODY] * len(bodies))
         self.questions = tuple(texts)
         self._owners = np.array(owners, dtype=np.int32)
-        self._learned = np.array(is_learned, dtype=bool)
+        self._kinds = kinds = np.array(kinds, dtype=np.int8)
+        self._learned = kinds == _LEARNED
         self._normalized = [normalize(t) for t in texts]
         if not texts:
             self._views = None
@@ -178,11 +195,16 @@ class Index:
         # Normalized question → its article, for a question asked verbatim.
         self._exact = {}
         for row, text in enumerate(self._normalized):
-            self._exact.setdefault(text, int(self._owners[row]))
+            if kinds[row] != _BODY:
+                self._exact.setdefault(text, int(self._owners[row]))
         # Questions are grouped by article, so per-article maxima are one reduceat.
         self._starts = np.r_[0, np.flatnonzero(np.diff(self._owners)) + 1]
         self._ends = np.r_[self._starts[1:], len(texts)]
-        self._question_weight = np.where(self._learned, self.settings.learned_weight, 1.0)
+        self._question_weight = np.select(
+            [kinds == _LEARNED, kinds == _BODY],
+            [self.settings.learned_weight, 0.0], 1.0).astype(np.float32)
+        self._training_weight = np.where(kinds == _BODY, self.settings.body_weight,
+                                         self._question_weight)
         self._classifier = self._train_classifier()
         density = len(texts) / len(self.article_ids)
         self._nearest_weight = self.settings.nearest_weight * density / (
@@ -195,17 +217,14 @@ class Index:
         """Return the fitted classifier, or None when there are fewer than two articles."""
         if len(self.article_ids) < 2:
             return None
-        rows, taken = [], {}
-        # Writers' questions first (they come first per article), newest learned last:
-        # learned questions were appended oldest first, so take them from the end.
-        for row in range(len(self.questions)):
+        # Per article: every body, the writers' questions in order, then the newest
+        # learned ones (they were appended oldest first), up to the budget.
+        rows, taken = list(np.flatnonzero(self._kinds == _BODY)), {}
+        order = [r for r in range(len(self.questions)) if self._kinds[r] == _QUESTION]
+        order += [r for r in reversed(range(len(self.questions))) if self._kinds[r] == _LEARNED]
+        for row in order:
             owner = int(self._owners[row])
-            if not self._learned[row] and taken.get(owner, 0) < self.settings.classifier_questions:
-                rows.append(row)
-                taken[owner] = taken.get(owner, 0) + 1
-        for row in reversed(range(len(self.questions))):
-            owner = int(self._owners[row])
-            if self._learned[row] and taken.get(owner, 0) < self.settings.classifier_questions:
+            if taken.get(owner, 0) < self.settings.classifier_questions:
                 rows.append(row)
                 taken[owner] = taken.get(owner, 0) + 1
         rows.sort()
@@ -223,7 +242,7 @@ class Index:
             # long before the last digits of the loss.
             warnings.simplefilter("ignore", ConvergenceWarning)
             classifier.fit(training[:, used], self._owners[rows],
-                           sample_weight=self._question_weight[rows])
+                           sample_weight=self._training_weight[rows])
         # Feature-major weights, so a question's logits are a sum over its features.
         coef = np.zeros((self._matrix.shape[1], len(self.article_ids)), dtype=np.float32)
         coef[used] = classifier.coef_.T
