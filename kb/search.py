@@ -23,7 +23,8 @@ import re
 from rapidfuzz import fuzz, process
 
 from .render import plain_text
-from .text import STOP_WORDS, keyboard_variants, normalize, stem, tokens
+from .text import (ARABIC_LETTER, NEGATIONS, QUESTION_WORDS, STOP_WORDS, keyboard_variants, normalize,
+                   stem, tokens)
 
 __all__ = ["Result", "Search"]
 
@@ -45,19 +46,56 @@ PREFIX_EXPANSIONS = 20
 FUZZY_MIN_LENGTH = 4
 FUZZY_CUTOFF = 80.0
 FUZZY_MATCHES = 3
-# The final score blends the share of the best lexical score with the question index's
+# The final score blends the lexical share (see _lexical) with the question index's
 # probability for the article. The index knows phrasing ("وين طلبيتي" is tracking);
-# BM25 knows words a writer used in a body only. Tuned on tests/test_search.py's
-# quality questions: 0.5 each ranks all of them right, and neither alone does.
+# BM25 knows words a writer used only in a body ("ختم المصنع"). On tests/test_search.py's
+# quality questions every index weight from 0.5 to 0.7 ranks all of them right; 0.4
+# and 0.75 each miss one.
 LEXICAL_WEIGHT = 0.5
 INDEX_WEIGHT = 0.5
 # An article with no matching word is listed only when the question index is at least
-# this sure of it: its scores for nonsense ("zzqx") stay below 0.1.
+# this sure of it (its scores for nonsense such as "zzqx" stay below 0.1 on the shipped
+# articles), and clearly above chance: INDEX_ABOVE_CHANCE times 1 / number of articles.
 INDEX_ONLY_FLOOR = 0.25
+INDEX_ABOVE_CHANCE = 2.0
+# Customers and writers name some things differently ("إعادة" a product the articles
+# "return" with "إرجاع"; "فلوس" for "المبلغ"). Each group's words match each other at
+# SYNONYM_WEIGHT; a word with a one-letter clitic (ل، ب، ف، و) matches its bare form
+# at CLITIC_WEIGHT. Whole words only, normalized: kept small and general on purpose.
+SYNONYM_WEIGHT = 0.8
+CLITIC_WEIGHT = 0.9
+SYNONYM_GROUPS = [
+    ["إعادة", "إرجاع", "ترجيع"],
+    ["استرداد", "استرجاع"],
+    ["فلوس", "المبلغ", "مبلغ"],
+    ["جوال", "موبايل", "هاتف", "تليفون", "تلفون"],
+    ["أوردر", "طلب", "طلبية"],
+    ["كوبون", "قسيمة", "كود"],
+    ["تقسيط", "أقساط"],
+    ["installment", "instalment"],
+    ["installments", "instalments"],
+    ["parcel", "package", "shipment"],
+    ["money", "refund"],
+]
+_CLITICS = "لبفو"
 # A snippet shows this many words around the best cluster of matches.
 SNIPPET_WORDS = 28
 
 _WORD = re.compile(r"[^\W_]+")
+# Glue, question and negation words say nothing about the topic ("في", "كيف", "ولم", "how").
+_NOT_TOPICAL = STOP_WORDS | QUESTION_WORDS | NEGATIONS
+
+
+def _synonym_table(groups):
+    table = collections.defaultdict(set)
+    for group in groups:
+        words = [normalize(word) for word in group]
+        for word in words:
+            table[word].update(w for w in words if w != word)
+    return {word: tuple(sorted(others)) for word, others in table.items()}
+
+
+_SYNONYMS = _synonym_table(SYNONYM_GROUPS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,7 +157,8 @@ class Search:
             self.docs.append(_Doc(article, sum(counts.values()), body, _word_spans(body),
                                   _word_spans(article.title)))
         self._postings = dict(postings)
-        self._vocabulary = sorted(self._postings)
+        # What a half-typed or mistyped word may expand to: topical words only.
+        self._vocabulary = sorted(k for k in self._postings if k not in _NOT_TOPICAL)
         count = len(self.docs) or 1
         self._idf = {key: math.log(1 + (count - len(docs) + 0.5) / (len(docs) + 0.5))
                      for key, docs in self._postings.items()}
@@ -133,6 +172,17 @@ class Search:
     def _expand(self, token, last):
         """Return {vocabulary key: weight} that the query ``token`` matches."""
         matched = {key: 1.0 for key in _keys(token) if key in self._postings}
+        forms = [token]
+        if len(token) >= 5 and token[0] in _CLITICS and ARABIC_LETTER.match(token):
+            forms.append(token[1:])  # لإعادة: the preposition ل clings to its noun
+            for key in _keys(token[1:]):
+                if key in self._postings:
+                    matched.setdefault(key, CLITIC_WEIGHT)
+        for form in forms:
+            for synonym in _SYNONYMS.get(form, ()):
+                for key in _keys(synonym):
+                    if key in self._postings:
+                        matched.setdefault(key, SYNONYM_WEIGHT)
         if last and len(token) >= 2:
             start = bisect.bisect_left(self._vocabulary, token)
             expansions = []
@@ -151,11 +201,18 @@ class Search:
         return matched
 
     def _lexical(self, query, prefix):
-        """Return ({doc position: BM25 score}, {matched key}) for one reading of the query."""
-        words = [t for t in dict.fromkeys(tokens(query)) if t not in STOP_WORDS]
-        complete = not prefix or query[-1:].isspace()
+        """Return ({doc position: score in [0, 1]}, {matched key}) for one reading of
+        the query: each article's BM25 score as a share of the query's potential, the sum
+        of each word's best score in any article. An article matching every word as well
+        as any other article does scores 1; one matching a common word or two of a long
+        question scores little, however it ranks among the rest."""
+        words = [t for t in dict.fromkeys(tokens(query))
+                 if t not in _NOT_TOPICAL and stem(t) not in _NOT_TOPICAL]
+        # Only a query ending in a letter or digit may end in a half-typed word.
+        complete = not prefix or not query[-1:].isalnum()
         scores = collections.defaultdict(float)
         keys = set()
+        potential = 0.0
         for position, token in enumerate(words):
             expansion = self._expand(token, last=not complete and position == len(words) - 1)
             keys.update(expansion)
@@ -168,7 +225,8 @@ class Search:
                     best[doc] = max(best[doc], value)
             for doc, value in best.items():
                 scores[doc] += value
-        return scores, keys
+            potential += max(best.values(), default=0.0)
+        return {doc: value / potential for doc, value in scores.items()}, keys
 
     def search(self, query, lang="ar", limit=10, prefix=True):
         """Return up to ``limit`` Results for ``query``, best first, in ``lang`` where
@@ -187,14 +245,14 @@ class Search:
         for doc, value in scores.items():
             article_id = self.docs[doc].article.id
             lexical[article_id] = max(lexical[article_id], value)
-        top = max(lexical.values(), default=0.0) or 1.0
-        combined = {aid: LEXICAL_WEIGHT * value / top for aid, value in lexical.items()}
+        combined = {aid: LEXICAL_WEIGHT * value for aid, value in lexical.items()}
         if self.index is not None:
             index_reading, hits = self.index.lookup(reading, limit=max(limit, 5))
             if index_reading != reading and not keys:
                 keys = self._lexical(index_reading, prefix)[1]
+            floor = max(INDEX_ONLY_FLOOR, INDEX_ABOVE_CHANCE / max(len(self.index), 1))
             for hit in hits:
-                if hit.article_id in combined or hit.score >= INDEX_ONLY_FLOOR:
+                if hit.article_id in combined or hit.score >= floor:
                     combined[hit.article_id] = (combined.get(hit.article_id, 0.0)
                                                 + INDEX_WEIGHT * hit.score)
         ranked = sorted(combined.items(), key=lambda item: (-item[1], item[0]))[:limit]
