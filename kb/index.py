@@ -17,6 +17,7 @@ rapidfuzz then re-checks the best candidates' questions character by character, 
 question typed with a slip still finds its near-twin. An Index is immutable: to take in
 changed articles, build a new one and swap the reference (see ``build_index``).
 """
+import copy
 import dataclasses
 import re
 import warnings
@@ -118,6 +119,11 @@ class _Views:
         self.width = offset
         return l2_normalize(sp.hstack([l2_normalize(b) for b in blocks]).tocsr())
 
+    def transform(self, texts):
+        """Return the rows of ``texts`` in the fitted vocabularies."""
+        return l2_normalize(sp.hstack(
+            [l2_normalize(v.transform(texts)) for v in self.vectorizers]).tocsr())
+
     def vector(self, text):
         """Return (feature indices, weights) of ``text``: the same vector as a row of
         ``fit_transform``, sparse, without sklearn's per-call overhead."""
@@ -137,6 +143,7 @@ class _Views:
 
 
 _QUESTION, _LEARNED, _BODY = 0, 1, 2
+_KIND_ORDER = np.array([0, 1, 2])  # rows of an article: its questions, learned, bodies
 _MARKUP = re.compile(r"[#>*_`|\[\]()!-]+|article:\S+")
 
 
@@ -172,43 +179,73 @@ class Index:
             owners.extend([position] * (len(own) + len(extra) + len(bodies)))
             kinds.extend([_QUESTION] * len(own) + [_LEARNED] * len(extra) +
                          [_BODY] * len(bodies))
-        self.questions = tuple(texts)
-        self._owners = np.array(owners, dtype=np.int32)
-        self._kinds = kinds = np.array(kinds, dtype=np.int8)
-        self._learned = kinds == _LEARNED
-        self._normalized = [normalize(t) for t in texts]
         if not texts:
-            self._views = None
+            self.questions, self._views = (), None
             return
         self._views = _Views(self.settings)
-        self._matrix = self._views.fit_transform(texts)
+        matrix = self._views.fit_transform(texts)
         # Nearest-question similarity ignores the features most questions share (the
         # article "ال", a space and a common letter…): they carry little weight yet
         # make up half the matrix, and each query pays for every stored entry of them.
-        frequency = np.bincount(self._matrix.indices, minlength=self._matrix.shape[1])
-        common = frequency > max(self.settings.nearest_common_share * len(texts),
-                                 self.settings.nearest_common_min)
-        self._rare = ~common
-        nearest = self._matrix @ sp.diags(self._rare.astype(np.float32))
+        frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+        self._rare = frequency <= max(self.settings.nearest_common_share * len(texts),
+                                      self.settings.nearest_common_min)
+        self._arrange(texts, np.array(owners, dtype=np.int32),
+                      np.array(kinds, dtype=np.int8), matrix)
+        self._classifier = self._train_classifier()
+
+    def _arrange(self, texts, owners, kinds, matrix):
+        """Set every per-row structure from rows grouped by article."""
+        self.questions = tuple(texts)
+        self._owners, self._kinds, self._matrix = owners, kinds, matrix
+        self._learned = kinds == _LEARNED
+        self._normalized = [normalize(t) for t in texts]
+        nearest = matrix @ sp.diags(self._rare.astype(np.float32))
         nearest.eliminate_zeros()
         self._near_matrix = l2_normalize(nearest).astype(np.float32).tocsr()
         # Normalized question → its article, for a question asked verbatim.
         self._exact = {}
         for row, text in enumerate(self._normalized):
             if kinds[row] != _BODY:
-                self._exact.setdefault(text, int(self._owners[row]))
-        # Questions are grouped by article, so per-article maxima are one reduceat.
-        self._starts = np.r_[0, np.flatnonzero(np.diff(self._owners)) + 1]
+                self._exact.setdefault(text, int(owners[row]))
+        # Rows are grouped by article, so an article's rows are one slice.
+        self._starts = np.r_[0, np.flatnonzero(np.diff(owners)) + 1]
         self._ends = np.r_[self._starts[1:], len(texts)]
         self._question_weight = np.select(
             [kinds == _LEARNED, kinds == _BODY],
             [self.settings.learned_weight, 0.0], 1.0).astype(np.float32)
         self._training_weight = np.where(kinds == _BODY, self.settings.body_weight,
                                          self._question_weight)
-        self._classifier = self._train_classifier()
         density = len(texts) / len(self.article_ids)
         self._nearest_weight = self.settings.nearest_weight * density / (
             density + self.settings.nearest_half)
+
+    def learn(self, learned):
+        """Return a new Index that also knows ``learned`` ({article_id: [question]}),
+        in milliseconds: the questions join the nearest-question and verbatim matching
+        at once; the classifier keeps its training until the next full build (``Index(
+        articles, learned=...)``). Unknown article ids and known questions are ignored."""
+        if self._views is None:
+            return self
+        positions = {article_id: p for p, article_id in enumerate(self.article_ids)}
+        known = set(self.questions)
+        texts, owners = [], []
+        for article_id, questions in learned.items():
+            for question in dict.fromkeys(questions):
+                if article_id in positions and question.strip() and question not in known:
+                    texts.append(question)
+                    owners.append(positions[article_id])
+        if not texts:
+            return self
+        new = copy.copy(self)
+        all_owners = np.r_[self._owners, np.array(owners, dtype=np.int32)]
+        all_kinds = np.r_[self._kinds, np.full(len(texts), _LEARNED, dtype=np.int8)]
+        # Keep rows grouped by article, kinds in order, the newest learned last.
+        order = np.lexsort((np.arange(len(all_owners)), _KIND_ORDER[all_kinds], all_owners))
+        matrix = sp.vstack([self._matrix, self._views.transform(texts)]).tocsr()[order]
+        all_texts = self.questions + tuple(texts)
+        new._arrange([all_texts[i] for i in order], all_owners[order], all_kinds[order], matrix)
+        return new
 
     def __len__(self):
         return len(self.article_ids)
@@ -319,9 +356,8 @@ class Index:
             scores[position] += self._nearest_weight * similarity[best_row]
             closest[position] = (start + best_row, similarity)
             closest_similarity = max(closest_similarity, float(similarity[best_row]))
-        top = sorted(candidates, key=lambda p: -scores[p])[: max(limit, 3)]
-        hits = []
-        for position in top:
+        hits, verbatim, matched = [], 0.0, set()
+        for position in candidates:
             row, similarity = closest[position]
             score = float(scores[position])
             # A known question typed with a slip or two counts as asked verbatim; only
@@ -333,8 +369,16 @@ class Index:
             if match and match[1] >= settings.fuzzy_same_question:
                 row = int(nearby[match[2]])
                 score = max(score, match[1] / 100 * float(self._question_weight[row]))
+                verbatim = max(verbatim, score)
+                matched.add(position)
             hits.append(Hit(self.article_ids[position], min(1.0, score),
                             self.questions[row], bool(self._learned[row])))
+        if verbatim:
+            # The customer asked a known question (near) verbatim: that is stronger
+            # evidence than any model's guess, so the other articles share what is left.
+            hits = [hit if position in matched else
+                    dataclasses.replace(hit, score=hit.score * (1 - verbatim))
+                    for position, hit in zip(candidates, hits)]
         hits.sort(key=lambda hit: -hit.score)
         return closest_similarity, hits[:limit]
 
