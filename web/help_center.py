@@ -211,8 +211,10 @@ def register_pages(app):
 
 
 def _chosen_lang():
-    """The language of a page outside /<lang>/: ?lang=, else the remembered one."""
-    for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+    """The language of a page outside the blueprint (an error, /status): the path's
+    first segment (/en/no-such-page), ?lang=, else the remembered one."""
+    segment = request.path.strip("/").split("/", 1)[0]
+    for candidate in (segment, request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
         if candidate in LANGS:
             return candidate
     return DEFAULT_LANG
