@@ -113,7 +113,7 @@ def search():
 
 def article_html(body, lang, folder):
     """Return the sanitized HTML of an article body, its links in ``lang``."""
-    return _render_cached(body, lang, folder, url_for(".article", lang=lang, article_id="ID"),
+    return _render_cached(body, lang, folder, url_for("help_center.article", lang=lang, article_id="ID"),
                           url_for("media", filename="PATH"))
 
 
