@@ -24,7 +24,7 @@ run: $(STAMP)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core fonts-noto-color-emoji
 
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
