@@ -32,6 +32,10 @@ test: $(STAMP) $(CHROMIUM)
 # The dev benchmark on ../shared/devbench suites; figures go to docs/benchmarks.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/devbench.py --out $(SUITES) --write docs/benchmarks.md
+	printf '# Learning curves\n\nMade with `make bench` (benchmarks/learning.py).\n\n' > docs/learning.md
+	$(BIN)/python benchmarks/learning.py --suite ar-dev --out $(SUITES) --append docs/learning.md
+	$(BIN)/python benchmarks/learning.py --suite en-dev-open --out $(SUITES) --append docs/learning.md
+	$(BIN)/python benchmarks/learning.py --suite ar-dev --confirmations --out $(SUITES) --append docs/learning.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info

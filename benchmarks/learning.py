@@ -65,18 +65,24 @@ def main(argv=None):
     parser.add_argument("--retrain", type=int, default=500)
     parser.add_argument("--confirmations", action="store_true",
                         help="customers' 'yes, this answered my question' teaches the bot too")
+    parser.add_argument("--append", help="also append the table to this Markdown file")
     args = parser.parse_args(argv)
     folder = build_suite(args.suite, args.out)
     articles = load_articles(os.path.join(folder, "articles"))
     rows = read_questions(os.path.join(folder, "questions.csv"))
-    print(f"{args.suite}, agents link every escalation"
-          + (", customers confirm right answers" if args.confirmations else "")
-          + f"; full rebuild every {args.retrain} questions\n")
-    print("| questions asked | learned so far | top-1 (window) | answered right (window) "
-          "| escalated (window) |\n|---|---|---|---|---|")
+    lines = [f"**{args.suite}**, agents link every escalation"
+             + (", customers confirm right answers" if args.confirmations else "")
+             + f"; full rebuild every {args.retrain} questions:", "",
+             "| questions asked | learned so far | top-1 (window) | answered right (window) "
+             "| escalated (window) |", "|---|---|---|---|---|"]
+    print("\n".join(lines), flush=True)
     for row in replay(articles, rows, args.window, args.retrain, args.confirmations):
-        print(f"| {row['questions']} | {row['learned']} | {row['top1']:.3f} "
-              f"| {row['answered_right']:.1%} | {row['escalation']:.1%} |", flush=True)
+        lines.append(f"| {row['questions']} | {row['learned']} | {row['top1']:.3f} "
+                     f"| {row['answered_right']:.1%} | {row['escalation']:.1%} |")
+        print(lines[-1], flush=True)
+    if args.append:
+        with open(args.append, "a", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n\n")
 
 
 if __name__ == "__main__":
