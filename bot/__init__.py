@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import unicodedata
 
-from kb.articles import load_articles, load_categories
+from kb.articles import load_articles, load_categories, load_synonyms
 from kb.index import Index, IndexSettings
 from kb.search import Search
 from kb.text import detect_language
@@ -70,34 +70,42 @@ class Bot:
     between threads, and cheap to replace when the articles change."""
 
     def __init__(self, index, *, thresholds=None, max_length=MAX_QUESTION_LENGTH,
-                 default_lang="ar", categories=()):
+                 default_lang="ar", categories=(), synonyms=()):
         self.index = index
         self.thresholds = thresholds or Thresholds()
         self.max_length = max_length
         self.default_lang = default_lang
         self.categories = tuple(categories)  # kb.articles.Category, in display order
+        self.synonyms = tuple(synonyms)  # groups of words search treats as one
         self._articles = {(a.id, a.lang): a for a in index.articles}
 
     @classmethod
     def from_articles(cls, folder, *, learned=None, index_settings=None, **options):
-        """Return a Bot over the published articles in ``folder`` and its
-        categories.yml (raises ArticleError naming the file and line of a broken
+        """Return a Bot over the published articles in ``folder``, its categories.yml
+        and synonyms.yml (raises ArticleError naming the file and line of a broken
         article)."""
         index = Index(load_articles(folder), learned=learned, settings=index_settings)
-        return cls(index, categories=load_categories(folder), **options)
+        return cls(index, categories=load_categories(folder),
+                   synonyms=load_synonyms(folder), **options)
+
+    def with_index(self, index):
+        """Return a Bot like this one over ``index`` (e.g. ``self.index.learn(...)``)."""
+        return Bot(index, thresholds=self.thresholds, max_length=self.max_length,
+                   default_lang=self.default_lang, categories=self.categories,
+                   synonyms=self.synonyms)
 
     @functools.cached_property
     def help_center(self):
         """The help-center Search over the articles (built on first use: asking does
         not need it)."""
-        return Search(self.index.articles, index=self.index)
+        return Search(self.index.articles, index=self.index, synonyms=self.synonyms)
 
     def search(self, query, lang=None, limit=10, prefix=True):
         """Return up to ``limit`` kb.search.Results for ``query`` in ``lang`` (default:
         the query's language); raise InvalidQuestion for input ``ask`` would refuse."""
         query = self.check_question(query)
         if lang is not None and lang not in LANGS:
-            raise UnknownLanguage(f"Unknown language {lang!r}: use ar or en.")
+            raise UnknownLanguage("Unknown language: use ar or en.")
         lang = lang or detect_language(query, default=self.default_lang)
         return self.help_center.search(query, lang=lang, limit=limit, prefix=prefix)
 

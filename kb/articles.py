@@ -14,6 +14,7 @@ import yaml
 from .text import detect_language
 
 __all__ = ["Article", "ArticleError", "Category", "load_articles", "load_categories",
+           "load_synonyms",
            "parse_article", "article_files", "short_answer", "LANGS", "STATUSES"]
 
 LANGS = ("ar", "en")
@@ -263,6 +264,31 @@ def load_categories(folder):
         categories.append(Category(str(item["id"]), dict(titles), dict(descriptions),
                                    str(item.get("icon") or ""), position))
     return categories
+
+
+def load_synonyms(folder):
+    """Return the synonym groups in ``folder/synonyms.yml`` — a YAML list of lists of
+    words customers and writers use for the same thing — as a tuple of tuples (empty
+    when there is no such file); raise ArticleError when it is malformed."""
+    path = os.path.join(folder, "synonyms.yml")
+    if not os.path.exists(path):
+        return ()
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = yaml.safe_load(f) or []
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        mark = getattr(error, "problem_mark", None)
+        raise ArticleError(path, mark.line + 1 if mark else 1,
+                           "synonyms.yml is not valid YAML") from None
+    if not isinstance(data, list):
+        raise ArticleError(path, 1, "synonyms.yml must be a list of groups like [word, word]")
+    groups = []
+    for number, group in enumerate(data, start=1):
+        if (not isinstance(group, list) or len(group) < 2
+                or not all(isinstance(w, (str, int)) and str(w).strip() for w in group)):
+            raise ArticleError(path, 1, f"synonym group #{number} must list two or more words")
+        groups.append(tuple(str(w).strip() for w in group))
+    return tuple(groups)
 
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

@@ -11,7 +11,8 @@ import re
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .articles import ArticleError, LANGS, article_files, load_categories, read_article
+from .articles import (ArticleError, LANGS, article_files, load_categories, load_synonyms,
+                       read_article)
 from .text import normalize, terms
 
 __all__ = ["Problem", "check"]
@@ -54,6 +55,11 @@ def check(folder):
         problems.append(Problem(error.path, error.line, "error", "invalid-categories",
                                 error.message))
         categories = set()
+    try:
+        load_synonyms(folder)
+    except ArticleError as error:
+        problems.append(Problem(error.path, error.line, "error", "invalid-synonyms",
+                                error.message))
     problems += _duplicate_ids(articles)
     problems += _duplicate_questions(articles)
     problems += _links_and_images(folder, articles)

@@ -58,25 +58,12 @@ INDEX_WEIGHT = 0.5
 # articles), and clearly above chance: INDEX_ABOVE_CHANCE times 1 / number of articles.
 INDEX_ONLY_FLOOR = 0.25
 INDEX_ABOVE_CHANCE = 2.0
-# Customers and writers name some things differently ("إعادة" a product the articles
-# "return" with "إرجاع"; "فلوس" for "المبلغ"). Each group's words match each other at
-# SYNONYM_WEIGHT; a word with a one-letter clitic (ل، ب، ف، و) matches its bare form
-# at CLITIC_WEIGHT. Whole words only, normalized: kept small and general on purpose.
+# Customers and writers name some things differently: the writers list such words in
+# articles/synonyms.yml (kb.articles.load_synonyms). Each group's words match each other
+# at SYNONYM_WEIGHT; a word with a one-letter clitic (ل، ب، ف، و) matches its bare form
+# at CLITIC_WEIGHT. Whole words only, normalized.
 SYNONYM_WEIGHT = 0.8
 CLITIC_WEIGHT = 0.9
-SYNONYM_GROUPS = [
-    ["إعادة", "إرجاع", "ترجيع"],
-    ["استرداد", "استرجاع"],
-    ["فلوس", "المبلغ", "مبلغ"],
-    ["جوال", "موبايل", "هاتف", "تليفون", "تلفون"],
-    ["أوردر", "طلب", "طلبية"],
-    ["كوبون", "قسيمة", "كود"],
-    ["تقسيط", "أقساط"],
-    ["installment", "instalment"],
-    ["installments", "instalments"],
-    ["parcel", "package", "shipment"],
-    ["money", "refund"],
-]
 _CLITICS = "لبفو"
 # A snippet shows this many words around the best cluster of matches.
 SNIPPET_WORDS = 28
@@ -94,8 +81,6 @@ def _synonym_table(groups):
             table[word].update(w for w in words if w != word)
     return {word: tuple(sorted(others)) for word, others in table.items()}
 
-
-_SYNONYMS = _synonym_table(SYNONYM_GROUPS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,8 +121,9 @@ def _word_spans(text):
 class Search:
     """Searchable help-center articles. Built once, then only read (thread-safe)."""
 
-    def __init__(self, articles, index=None):
+    def __init__(self, articles, index=None, synonyms=()):
         self.index = index
+        self._synonyms = _synonym_table(synonyms)
         self.docs = []
         postings = collections.defaultdict(dict)  # key -> {doc: weighted frequency}
         for article in articles:
@@ -179,7 +165,7 @@ class Search:
                 if key in self._postings:
                     matched.setdefault(key, CLITIC_WEIGHT)
         for form in forms:
-            for synonym in _SYNONYMS.get(form, ()):
+            for synonym in self._synonyms.get(form, ()):
                 for key in _keys(synonym):
                     if key in self._postings:
                         matched.setdefault(key, SYNONYM_WEIGHT)
