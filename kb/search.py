@@ -63,6 +63,9 @@ INDEX_ABOVE_CHANCE = 2.0
 # at SYNONYM_WEIGHT; a word with a one-letter clitic (ل، ب، ف، و) matches its bare form
 # at CLITIC_WEIGHT. Whole words only, normalized.
 SYNONYM_WEIGHT = 0.8
+# Results scoring under this share of the best one are left out: on the shipped
+# articles "وين طلبي" otherwise lists tax invoices and warranty under order tracking.
+RELEVANCE_SHARE = 0.4
 CLITIC_WEIGHT = 0.9
 _CLITICS = "لبفو"
 # A snippet shows this many words around the best cluster of matches.
@@ -242,6 +245,10 @@ class Search:
                     combined[hit.article_id] = (combined.get(hit.article_id, 0.0)
                                                 + INDEX_WEIGHT * hit.score)
         ranked = sorted(combined.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        if ranked:
+            # Far behind the best match is noise to a reader scanning the list.
+            floor = ranked[0][1] * RELEVANCE_SHARE
+            ranked = [(aid, score) for aid, score in ranked if score >= floor]
         keys -= STOP_WORDS
         results = []
         for article_id, score in ranked:
