@@ -52,7 +52,7 @@ def measure(name, folder):
 def table(reports):
     pct = "{:.1%}".format
     lines = [
-        "| suite | questions in KB | top-1 | hit@3 | coverage @90% prec. | coverage @95% prec. "
+        "| suite | texts indexed | top-1 | hit@3 | coverage @90% prec. | coverage @95% prec. "
         "| answered right | answered wrong | suggested | escalated (answerable) "
         "| unanswerable escalated | wrong answers / all | build | ask p50 | ask p99 |",
         "|" + "---|" * 15,
