@@ -31,6 +31,39 @@ MESSAGES = {
         "ar": "هذه المقالة متوفرة بالإنجليزية فقط:",
         "en": "This article is only available in Arabic:",
     },
+    # The chat (bot/chat.py): after an answer, on "no", when a handoff opens.
+    "glad_to_help": {
+        "ar": "يسعدني أني ساعدتك! هل عندك سؤال آخر؟",
+        "en": "Glad I could help! Do you have another question?",
+    },
+    "next_suggestions": {
+        "ar": "آسف على ذلك. ربما تجد الإجابة في إحدى هذه المقالات؟",
+        "en": "Sorry about that. Maybe one of these articles has the answer?",
+    },
+    "escalate_not_helpful": {
+        "ar": "آسف لأني لم أستطع مساعدتك. سأحوّل محادثتك الآن إلى أحد موظفي خدمة العملاء.",
+        "en": "Sorry I couldn't help. I'm passing your conversation to our support team now.",
+    },
+    "handoff_open": {
+        "ar": "سيرد عليك أحد موظفينا هنا في هذه المحادثة. ترتيبك في قائمة الانتظار: {position}. "
+              "يمكنك إضافة اسمك وبريدك الإلكتروني إن أردت.",
+        "en": "An agent will reply to you here in this chat. Your place in the queue: "
+              "{position}. You may add your name and e-mail if you like.",
+    },
+    "handoff_closed_hours": {
+        "ar": "فريقنا خارج أوقات العمل الآن ({hours}). سيرد عليك أحد موظفينا هنا عند عودتنا "
+              "({when}). ترتيبك في قائمة الانتظار: {position}.",
+        "en": "Our team is outside business hours now ({hours}). An agent will reply to you "
+              "here when we are back ({when}). Your place in the queue: {position}.",
+    },
+    "handoff_resolved": {
+        "ar": "أنهى الموظف هذه المحادثة. كيف تقيّم المساعدة التي حصلت عليها؟",
+        "en": "The agent has closed this conversation. How would you rate the help you got?",
+    },
+    "weekdays": {
+        "ar": "الاثنين،الثلاثاء،الأربعاء،الخميس،الجمعة،السبت،الأحد",
+        "en": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
+    },
 }
 
 

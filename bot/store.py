@@ -8,7 +8,11 @@
 Functions take the sqlite-utils Database first. Sections: schema (migrations), help
 center (views, feedback, searches); later issues add conversations and handoffs here.
 """
+import contextlib
 import datetime
+import hmac
+import json
+import secrets
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
@@ -60,6 +64,7 @@ def open_db(path):
     # Readers never wait for the writer; the mode is stored in the file.
     db.enable_wal()
     migrations.apply(db)
+    chat_migrations.apply(db)
     return db
 
 
@@ -98,3 +103,321 @@ def feedback_summary(db, article_id):
     row = next(db.query("SELECT coalesce(sum(helpful), 0) AS yes, count(*) AS total "
                         "FROM article_feedback WHERE article_id = ?", [article_id]))
     return {"helpful": row["yes"], "not_helpful": row["total"] - row["yes"]}
+
+
+# --- conversations and handoffs ---------------------------------------------------------------
+# A conversation is one customer's chat (its token is the only key to it); messages are
+# its lines (customer, bot, agent, system); a handoff puts the conversation in the
+# agents' queue until an agent resolves it. At most one handoff per conversation is
+# active (open or claimed): a partial unique index makes that a fact of the file, so
+# two requests escalating at once cannot open two.
+
+HANDOFF_STATUSES = ("open", "claimed", "resolved")
+OUTCOMES = ("article", "no_article", "not_support")
+
+# The chat's own migration set (sqlite-utils keeps each named set's history apart), so
+# the help center's and the chat's schemas evolve without renumbering each other.
+chat_migrations = Migrations("dalil-chat")
+
+
+@chat_migrations()
+def m001_conversations(db):
+    """Conversations, their messages, handoffs, agents, learned questions, ratings."""
+    db["conversations"].create({"id": int, "token": str, "lang": str, "client": str,
+                                "name": str, "email": str, "created": str}, pk="id")
+    db["conversations"].create_index(["client", "created"])
+    db["handoffs"].create({
+        "id": int, "conversation_id": int, "status": str, "assignee": str, "reason": str,
+        "lang": str, "first_question": str, "candidates": str, "created": str,
+        "claimed": str, "resolved": str, "outcome": str, "article_id": str,
+    }, pk="id", foreign_keys=[("conversation_id", "conversations", "id")],
+        not_null={"conversation_id", "status", "created"}, defaults={"status": "open"})
+    db.execute("CREATE UNIQUE INDEX handoffs_one_active ON handoffs(conversation_id) "
+               "WHERE status != 'resolved'")
+    db["handoffs"].create_index(["status", "id"])
+    # ``data``: JSON of what the line carries beyond its text (a bot reply's action,
+    # article and candidates; an agent's name; a system notice's kind).
+    db["messages"].create({"id": int, "conversation_id": int, "role": str, "text": str,
+                           "data": str, "handoff_id": int, "created": str}, pk="id",
+                          foreign_keys=[("conversation_id", "conversations", "id"),
+                                        ("handoff_id", "handoffs", "id")],
+                          not_null={"conversation_id", "role", "text", "created"})
+    db["messages"].create_index(["conversation_id", "id"])
+    db["messages"].create_index(["handoff_id"])
+    db["agents"].create({"id": int, "name": str, "password_hash": str, "created": str},
+                        pk="id", not_null={"name", "password_hash"})
+    db["agents"].create_index(["name"], unique=True)
+    db["learned_questions"].create({"id": int, "article_id": str, "question": str,
+                                    "lang": str, "handoff_id": int, "agent": str,
+                                    "created": str}, pk="id")
+    db["learned_questions"].create_index(["article_id"])
+    db["ratings"].create({"id": int, "conversation_id": int, "handoff_id": int, "score": int,
+                          "comment": str, "created": str}, pk="id")
+    db["ratings"].create_index(["handoff_id"], unique=True)
+
+
+@contextlib.contextmanager
+def transaction(db):
+    """Run the block as one write transaction (all or nothing), taking the write lock
+    first: a deferred transaction that reads, then writes, fails at once with "database
+    is locked" when another writer committed in between (WAL snapshots), however long
+    busy_timeout is. Nested use joins the outer transaction."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    db.execute("COMMIT")
+
+
+def _row(rows):
+    return next(iter(rows), None)
+
+
+def _message(row):
+    row = dict(row)
+    row["data"] = json.loads(row["data"]) if row.get("data") else {}
+    return row
+
+
+def create_conversation(db, lang, client=""):
+    """Start a conversation; return its row (with the new unguessable ``token``)."""
+    token = secrets.token_urlsafe(24)
+    pk = db["conversations"].insert({"token": token, "lang": lang, "client": client,
+                                     "name": "", "email": "", "created": _now()}).last_pk
+    return get_conversation(db, pk)
+
+
+def get_conversation(db, conversation_id, token=None):
+    """Return the conversation's row, or None when there is none or ``token`` (when
+    given) is not its token."""
+    row = _row(db.query("SELECT * FROM conversations WHERE id = ?", [conversation_id]))
+    if row is None or (token is not None and not hmac.compare_digest(
+            row["token"].encode(), str(token).encode())):
+        return None
+    return row
+
+
+def set_contact(db, conversation_id, name, email):
+    """Store the customer's (already checked) name and e-mail; empty ones keep the old."""
+    db.execute("UPDATE conversations SET name = coalesce(nullif(?, ''), name), "
+               "email = coalesce(nullif(?, ''), email) WHERE id = ?",
+               [name or "", email or "", conversation_id])
+
+
+def add_message(db, conversation_id, role, text, data=None, handoff_id=None):
+    """Store one line of a conversation; return it as a dict (``data`` decoded)."""
+    pk = db["messages"].insert({
+        "conversation_id": conversation_id, "role": role, "text": text,
+        "data": json.dumps(data or {}, ensure_ascii=False), "handoff_id": handoff_id,
+        "created": _now()}).last_pk
+    return _message(next(db.query("SELECT * FROM messages WHERE id = ?", [pk])))
+
+
+def messages(db, conversation_id, after=0):
+    """Return the conversation's messages with an id above ``after``, oldest first."""
+    return [_message(row) for row in db.query(
+        "SELECT * FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id",
+        [conversation_id, after])]
+
+
+def last_bot_message(db, conversation_id):
+    """Return the conversation's latest bot message, or None."""
+    row = _row(db.query("SELECT * FROM messages WHERE conversation_id = ? AND role = 'bot' "
+                        "ORDER BY id DESC LIMIT 1", [conversation_id]))
+    return _message(row) if row else None
+
+
+def customer_times(db, *, conversation_id=None, client=None, since):
+    """Return the ``created`` times (ISO) of customer messages since ``since`` (ISO), in
+    one conversation or from one client address."""
+    if conversation_id is not None:
+        rows = db.query("SELECT created FROM messages WHERE conversation_id = ? AND "
+                        "role = 'customer' AND created >= ?", [conversation_id, since])
+    else:
+        rows = db.query("SELECT m.created FROM messages m JOIN conversations c ON "
+                        "c.id = m.conversation_id WHERE c.client = ? AND m.role = 'customer' "
+                        "AND m.created >= ?", [client, since])
+    return [row["created"] for row in rows]
+
+
+def conversation_times(db, client, since):
+    """Return the ``created`` times (ISO) of conversations started by ``client`` since
+    ``since``."""
+    return [row["created"] for row in db.query(
+        "SELECT created FROM conversations WHERE client = ? AND created >= ?", [client, since])]
+
+
+_HANDOFF = """
+SELECT h.*, c.name, c.email,
+  coalesce(h.first_question, (SELECT text FROM messages m WHERE m.handoff_id = h.id
+     AND m.role = 'customer' ORDER BY m.id LIMIT 1), '') AS question,
+  (SELECT count(*) FROM messages m WHERE m.handoff_id = h.id AND m.role = 'customer')
+     AS customer_messages
+FROM handoffs h JOIN conversations c ON c.id = h.conversation_id
+"""
+
+
+def _handoff(row):
+    if row is None:
+        return None
+    row = dict(row)
+    row["candidates"] = json.loads(row["candidates"]) if row.get("candidates") else []
+    return row
+
+
+def get_handoff(db, handoff_id):
+    """Return the handoff with the customer's contact details and first question, or None."""
+    return _handoff(_row(db.query(_HANDOFF + "WHERE h.id = ?", [handoff_id])))
+
+
+def active_handoff(db, conversation_id):
+    """Return the conversation's open or claimed handoff, or None."""
+    return _handoff(_row(db.query(_HANDOFF + "WHERE h.conversation_id = ? AND "
+                                  "h.status != 'resolved'", [conversation_id])))
+
+
+def latest_handoff(db, conversation_id):
+    """Return the conversation's most recent handoff (any status), or None."""
+    return _handoff(_row(db.query(_HANDOFF + "WHERE h.conversation_id = ? ORDER BY h.id "
+                                  "DESC LIMIT 1", [conversation_id])))
+
+
+def open_handoff(db, conversation_id, *, reason, lang, first_question=None, candidates=()):
+    """Put the conversation in the agents' queue; return (handoff, created): the active
+    handoff it already has comes back with created False."""
+    with transaction(db):
+        existing = active_handoff(db, conversation_id)
+        if existing:
+            return existing, False
+        pk = db["handoffs"].insert({
+            "conversation_id": conversation_id, "status": "open", "reason": reason,
+            "lang": lang, "first_question": first_question or None,
+            "candidates": json.dumps(list(candidates), ensure_ascii=False),
+            "created": _now()}).last_pk
+        return get_handoff(db, pk), True
+
+
+def join_handoff(db, handoff_id, message_id, text):
+    """Attach a customer message to the handoff (its first one becomes the question
+    when the handoff has none yet)."""
+    db.execute("UPDATE messages SET handoff_id = ? WHERE id = ?", [handoff_id, message_id])
+    db.execute("UPDATE handoffs SET first_question = ? WHERE id = ? AND first_question IS NULL",
+               [text, handoff_id])
+
+
+def claim_handoff(db, handoff_id, agent):
+    """Give an open handoff to ``agent`` in one conditional UPDATE; return True when this
+    call won it (False: someone else holds it, it is resolved, or there is none)."""
+    cursor = db.execute("UPDATE handoffs SET assignee = ?, status = 'claimed', claimed = ? "
+                        "WHERE id = ? AND status = 'open'", [agent, _now(), handoff_id])
+    return cursor.rowcount == 1
+
+
+def release_handoff(db, handoff_id, agent):
+    """Put ``agent``'s claimed handoff back in the queue; return True when it was theirs."""
+    cursor = db.execute("UPDATE handoffs SET assignee = NULL, status = 'open', claimed = NULL "
+                        "WHERE id = ? AND status = 'claimed' AND assignee = ?",
+                        [handoff_id, agent])
+    return cursor.rowcount == 1
+
+
+def resolve_handoff(db, handoff_id, agent, outcome, article_id=None):
+    """Close ``agent``'s claimed handoff with ``outcome``; return True when it was theirs."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    cursor = db.execute(
+        "UPDATE handoffs SET status = 'resolved', resolved = ?, outcome = ?, article_id = ? "
+        "WHERE id = ? AND status = 'claimed' AND assignee = ?",
+        [_now(), outcome, article_id if outcome == "article" else None, handoff_id, agent])
+    return cursor.rowcount == 1
+
+
+def handoffs(db, status="open", agent=None, limit=200):
+    """Return the queue: "open" (oldest first), "mine" (``agent``'s claimed ones, oldest
+    first) or "resolved" (newest first)."""
+    if status == "open":
+        where, params, order = "h.status = 'open'", [], "h.id"
+    elif status == "mine":
+        where, params, order = "h.status = 'claimed' AND h.assignee = ?", [agent], "h.id"
+    elif status == "resolved":
+        where, params, order = "h.status = 'resolved'", [], "h.id DESC"
+    else:
+        raise ValueError(f"unknown queue {status!r}: open, mine or resolved")
+    return [_handoff(row) for row in db.query(
+        f"{_HANDOFF} WHERE {where} ORDER BY {order} LIMIT ?", [*params, limit])]
+
+
+def queue_position(db, handoff_id):
+    """Return the open handoff's place in the queue (1 = next), or 0 when it is not open."""
+    row = next(db.query(
+        "SELECT count(*) AS ahead FROM handoffs WHERE status = 'open' AND id <= ? "
+        "AND EXISTS (SELECT 1 FROM handoffs WHERE id = ? AND status = 'open')",
+        [handoff_id, handoff_id]))
+    return row["ahead"]
+
+
+def add_learned_question(db, article_id, question, lang, handoff_id=None, agent=None):
+    """Record that ``question`` is answered by ``article_id``; return the row id (an
+    identical question already recorded for the article is not stored twice)."""
+    existing = _row(db.query("SELECT id FROM learned_questions WHERE article_id = ? AND "
+                             "question = ?", [article_id, question]))
+    if existing:
+        return existing["id"]
+    return db["learned_questions"].insert({
+        "article_id": article_id, "question": question, "lang": lang,
+        "handoff_id": handoff_id, "agent": agent, "created": _now()}).last_pk
+
+
+def learned_questions(db):
+    """Return {article_id: [question, ...]} of every learned question, oldest first."""
+    learned = {}
+    for row in db.query("SELECT article_id, question FROM learned_questions ORDER BY id"):
+        learned.setdefault(row["article_id"], []).append(row["question"])
+    return learned
+
+
+def add_rating(db, conversation_id, handoff_id, score, comment=""):
+    """Store the customer's 1–5 rating of a resolved handoff; return the row id, or None
+    when that handoff was already rated."""
+    if db["ratings"].count_where("handoff_id = ?", [handoff_id]):
+        return None
+    return db["ratings"].insert({
+        "conversation_id": conversation_id, "handoff_id": handoff_id, "score": int(score),
+        "comment": (comment or "").strip()[:MAX_COMMENT_LENGTH], "created": _now()}).last_pk
+
+
+# --- agents ---------------------------------------------------------------------------------
+
+def add_agent(db, name, password_hash):
+    """Create the agent ``name``; return the row id (sqlite3.IntegrityError when taken)."""
+    return db["agents"].insert({"name": name, "password_hash": password_hash,
+                                "created": _now()}).last_pk
+
+
+def get_agent(db, name):
+    """Return the agent's row, or None."""
+    return _row(db.query("SELECT * FROM agents WHERE name = ?", [name]))
+
+
+def list_agents(db):
+    """Return every agent's name and creation time, by name."""
+    return list(db.query("SELECT name, created FROM agents ORDER BY name"))
+
+
+def remove_agent(db, name):
+    """Delete the agent ``name``; return True when there was one."""
+    return db.execute("DELETE FROM agents WHERE name = ?", [name]).rowcount == 1
+
+
+__all__ += ["chat_migrations", "HANDOFF_STATUSES", "OUTCOMES", "transaction", "create_conversation",
+            "get_conversation", "set_contact", "add_message", "messages", "last_bot_message",
+            "customer_times", "conversation_times", "get_handoff", "active_handoff",
+            "latest_handoff", "open_handoff", "join_handoff", "claim_handoff",
+            "release_handoff", "resolve_handoff", "handoffs", "queue_position",
+            "add_learned_question", "learned_questions", "add_rating", "add_agent",
+            "get_agent", "list_agents", "remove_agent"]

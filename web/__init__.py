@@ -38,6 +38,25 @@ def create_app(test_config=None):
         LIVE_RELOAD_INTERVAL=1.0,
         # The language choice is remembered this long (seconds): a year.
         LANG_COOKIE_MAX_AGE=365 * 24 * 3600,
+        # --- the chat and the agents' console (web/chat.py, web/agent.py) ---
+        # When the support team answers, in its time zone (bot.hours.BusinessHours):
+        # outside these hours a customer handed to a person is told when the team is back.
+        BUSINESS_HOURS="Sun-Thu 09:00-18:00",
+        BUSINESS_TIMEZONE="Asia/Riyadh",
+        # Abuse limits of the customer chat API (429 with Retry-After beyond them).
+        # False (DALIL_RATELIMIT_ENABLED=false) turns them off, e.g. for load tests.
+        RATELIMIT_ENABLED=True,
+        # A chat message is a question or a reply, not a pasted document.
+        MAX_MESSAGE_LENGTH=1000,
+        # A person types a message every few seconds at most; a script types faster.
+        MESSAGES_PER_MINUTE=20,
+        # Several people behind one office or mobile-carrier address share this.
+        MESSAGES_PER_MINUTE_PER_ADDRESS=60,
+        CONVERSATIONS_PER_HOUR_PER_ADDRESS=30,
+        # How often an open chat asks for agent replies, in seconds.
+        CHAT_POLL_SECONDS=2.5,
+        # The agent session cookie is not sent by other sites' forms or frames.
+        SESSION_COOKIE_SAMESITE="Lax",
     )
     app.config.from_prefixed_env("DALIL")
     if test_config:
@@ -71,6 +90,11 @@ def create_app(test_config=None):
     app.register_blueprint(help_center.bp)
     app.register_blueprint(api.bp)
     help_center.register_pages(app)
+
+    from . import agent, chat
+
+    app.register_blueprint(chat.bp)
+    app.register_blueprint(agent.bp)
     return app
 
 

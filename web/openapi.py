@@ -129,3 +129,9 @@ SPEC = {
                 "score": {"type": "number"}, "url": {"type": "string"}}}}}},
     }},
 }
+
+# The chat and the agents' console describe their own routes (web/openapi_chat.py).
+from .openapi_chat import PATHS as _CHAT_PATHS, SCHEMAS as _CHAT_SCHEMAS  # noqa: E402
+
+SPEC["paths"].update(_CHAT_PATHS)
+SPEC["components"]["schemas"].update(_CHAT_SCHEMAS)

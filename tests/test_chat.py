@@ -1,0 +1,200 @@
+"""The customer chat: the conversation API through the real Flask client, the pure
+follow-up rules, and the /chat page and /widget.js."""
+import datetime
+import zoneinfo
+
+import pytest
+
+from bot.chat import follow_up, handoff_notice
+from bot.hours import BusinessHours
+from chat_fixtures import (Customer, agent_client, chat_app, customer, database,  # noqa: F401
+                           make_app, mona, shared_app, XHR)
+
+RIYADH = zoneinfo.ZoneInfo("Asia/Riyadh")
+HOURS = BusinessHours.parse("Sun-Thu 09:00-18:00", "Asia/Riyadh")
+
+
+def test_a_conversation_starts_with_an_id_and_an_unguessable_token(chat_app):
+    client = chat_app.test_client()
+    first = client.post("/api/conversations", json={"lang": "en"})
+    second = client.post("/api/conversations")
+    assert first.status_code == second.status_code == 201
+    assert first.json["lang"] == "en" and second.json["lang"] == "ar"
+    assert first.json["token"] != second.json["token"] and len(first.json["token"]) >= 32
+    assert client.post("/api/conversations", json={"lang": "fr"}).status_code == 400
+
+
+def test_a_known_question_is_answered_with_the_reply_fields_of_ask(customer):
+    new = customer.say("وين طلبي الحين")["messages"]
+    assert [m["role"] for m in new] == ["customer", "bot"]
+    bot = new[1]
+    assert bot["action"] == "answer" and bot["article_id"] == "order-tracking"
+    assert bot["url"] == "/ar/articles/order-tracking" and bot["ask_feedback"] is True
+    assert bot["candidates"][0]["article_id"] == "order-tracking"
+    assert {"id", "text", "created", "lang", "reason", "title"} <= set(bot)
+
+
+def test_yes_after_an_answer_gets_thanks_and_no_handoff(customer):
+    customer.say("وين طلبي الحين")
+    new = customer.say("نعم، شكرًا", choice="helpful")
+    assert new["messages"][1]["action"] == "smalltalk" and new["handoff"] is None
+
+
+def test_no_after_an_answer_offers_the_next_suggestions_then_a_person(chat_app, customer):
+    customer.say("how do i send something back and is shipping free")
+    first = customer.say("No", choice="not_helpful")["messages"][1]
+    assert first["action"] == "suggest" and first["reason"] == "answer did not help"
+    assert 1 <= len(first["suggestions"]) <= 3
+    answered = customer.say(first["suggestions"][0]["title"],
+                            choice="article:" + first["suggestions"][0]["article_id"])
+    assert answered["messages"][1]["action"] == "answer"
+    last = customer.say("لا", choice="not_helpful")
+    assert last["messages"][1]["action"] == "escalate" and last["handoff"]["status"] == "open"
+
+
+def test_a_typed_no_counts_like_the_button(customer):
+    customer.say("وين طلبي الحين")
+    new = customer.say("لا")["messages"]
+    assert new[1]["action"] in ("suggest", "escalate") and new[1]["reason"] == "answer did not help"
+
+
+@pytest.mark.parametrize("last, choice, expected", [
+    ({"action": "answer", "candidates": [["a", .9], ["b", .4], ["c", .01]], "offered": ["a"]},
+     "not_helpful", ("suggest", ("b",))),
+    ({"action": "answer", "candidates": [["a", .9]], "offered": ["a"]}, "not_helpful",
+     ("escalate", ())),
+    ({"action": "answer", "candidates": [["a", .9], ["b", .4]], "offered": ["a"], "round": 1},
+     "not_helpful", ("escalate", ())),
+    ({"action": "suggest", "suggestions": ["a", "b"]}, "article:b", ("answer", ("b",))),
+    ({"action": "suggest", "suggestions": ["a", "b"]}, "article:zzz", None),
+    ({"action": "suggest", "suggestions": ["a", "b"]}, "not_helpful", ("escalate", ())),
+    ({"action": "answer"}, "helpful", ("thanks", ())),
+    ({}, "person", ("escalate", ())),
+    ({}, "not_helpful", None),
+])
+def test_follow_up_rules(last, choice, expected):
+    step = follow_up(last, choice)
+    assert (step and (step.action, step.article_ids)) == expected
+
+
+def test_the_handoff_notice_says_when_the_team_is_back_outside_business_hours():
+    friday = datetime.datetime(2026, 1, 2, 12, 0, tzinfo=RIYADH)  # a Friday: closed
+    sunday = datetime.datetime(2026, 1, 4, 10, 0, tzinfo=RIYADH)
+    closed = handoff_notice("ar", 3, HOURS, friday)
+    assert "الأحد 09:00" in closed and "3" in closed and "Asia/Riyadh" in closed
+    assert "الأحد–الخميس" in closed
+    assert "Sunday 09:00" in handoff_notice("en", 1, HOURS, friday)
+    assert handoff_notice("en", 2, HOURS, sunday).startswith("An agent will reply")
+
+
+def test_asking_for_a_person_in_dialect_opens_a_handoff_at_once(chat_app, customer, mona):
+    customer.say("وين طلبي الحين")
+    new = customer.say("بدي احكي مع حدا")
+    roles = [m["role"] for m in new["messages"]]
+    assert roles == ["customer", "bot", "system"]
+    assert new["messages"][1]["action"] == "escalate"
+    assert new["messages"][1]["reason"] == "asked for a person"
+    assert new["handoff"] == {"id": new["handoff"]["id"], "status": "open", "position": 1}
+    queue = mona.get("/api/agent/handoffs?status=open").json["handoffs"]
+    assert len(queue) == 1
+    # The agent sees the question before "let me talk to someone", not the request.
+    assert queue[0]["first_question"] == "وين طلبي الحين"
+    assert queue[0]["candidates"][0]["article_id"] == "order-tracking"
+
+
+def test_the_bot_stays_silent_while_a_person_has_the_conversation(chat_app, customer):
+    customer.say("بدي احكي مع حدا")
+    for text in ["مرحبا؟", "وين طلبي الحين", "شكرا"]:
+        new = customer.say(text)["messages"]
+        assert [m["role"] for m in new] == ["customer"]
+    db = database(chat_app)
+    rows = list(db.query("SELECT role, handoff_id FROM messages WHERE role = 'customer'"))
+    assert [r["handoff_id"] is not None for r in rows] == [False, True, True, True]
+    # With no question before the request, the first one after it is the question.
+    assert db.execute("SELECT first_question FROM handoffs").fetchone()[0] == "مرحبا؟"
+
+
+def test_the_handoff_endpoint_takes_optional_contact_details(chat_app, customer, mona):
+    response = customer.handoff()
+    assert response.status_code == 200 and response.json["status"] == "open"
+    assert [m["role"] for m in response.json["messages"]] == ["bot", "system"]
+    again = customer.handoff(name="سارة", email="sara@example.com")
+    assert again.json["id"] == response.json["id"] and again.json["messages"] == []
+    assert "email" not in again.json  # contact details are for agents only
+    listed = mona.get("/api/agent/handoffs").json["handoffs"][0]
+    assert (listed["name"], listed["email"]) == ("سارة", "sara@example.com")
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "a@b", "x@y.z", "a b@example.com",
+                                   "<script>@x.com", "a@@example.com", "a" * 300 + "@x.com"])
+def test_an_invalid_email_is_refused(customer, email):
+    response = customer.handoff(email=email)
+    assert response.status_code == 400 and "error" in response.json
+
+
+def test_a_wrong_or_missing_token_gets_404(chat_app, customer):
+    customer.say("وين طلبي الحين")
+    client = chat_app.test_client()
+    url = f"/api/conversations/{customer.id}"
+    for headers in ({}, {"X-Conversation-Token": "guess"},
+                    {"X-Conversation-Token": customer.token + "x"}):
+        assert client.get(url + "/messages", headers=headers).status_code == 404
+        assert client.post(url + "/messages", json={"text": "hi"}, headers=headers).status_code == 404
+        assert client.post(url + "/handoff", json={}, headers=headers).status_code == 404
+        assert client.post(url + "/rating", json={"score": 5}, headers=headers).status_code == 404
+    assert client.get(f"/api/conversations/{customer.id + 1}/messages",
+                      headers=customer.headers).status_code == 404
+
+
+@pytest.mark.parametrize("body, status", [
+    ({}, 400), ({"text": ""}, 400), ({"text": "   "}, 400), ({"text": 5}, 400),
+    ({"text": "a" * 1001}, 413), ({"text": "hi\x00there"}, 400),
+    ({"text": "hi", "choice": "explode"}, 400), ({"text": "hi", "choice": 3}, 400),
+])
+def test_bad_messages_get_clear_errors(customer, body, status):
+    response = customer.client.post(f"/api/conversations/{customer.id}/messages", json=body,
+                                    headers=customer.headers)
+    assert response.status_code == status and response.json["error"]
+
+
+def test_non_json_is_refused(customer):
+    response = customer.client.post(f"/api/conversations/{customer.id}/messages",
+                                    data="text=hi", headers=customer.headers,
+                                    content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+
+
+def test_rating_needs_a_resolved_handoff_and_a_score_from_1_to_5(chat_app, customer, mona):
+    assert customer.rate(5).status_code == 409
+    handoff_id = customer.handoff().json["id"]
+    mona.post(f"/api/agent/handoffs/{handoff_id}/claim", headers=XHR)
+    mona.post(f"/api/agent/handoffs/{handoff_id}/resolve", json={"outcome": "not_support"},
+              headers=XHR)
+    for bad in (0, 6, "5", 4.5, True, None):
+        assert customer.rate(bad).status_code == 400
+    assert customer.rate(4, "سريع ومفيد").status_code == 201
+    assert customer.rate(5).status_code == 409
+    row = next(database(chat_app).query("SELECT score, comment FROM ratings"))
+    assert row == {"score": 4, "comment": "سريع ومفيد"}
+
+
+def test_the_conversation_api_answers_cors_for_the_widget_on_other_sites(customer):
+    response = customer.client.options(f"/api/conversations/{customer.id}/messages",
+                                       headers={"Origin": "https://shop.example",
+                                                "Access-Control-Request-Method": "POST"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "X-Conversation-Token" in response.headers["Access-Control-Allow-Headers"]
+    agent_api = customer.client.options("/api/agent/handoffs")
+    assert "Access-Control-Allow-Origin" not in agent_api.headers
+
+
+def test_the_chat_page_and_widget_script_are_served_in_both_languages(chat_app):
+    client = chat_app.test_client()
+    page = client.get("/chat")
+    assert page.status_code == 200 and 'dir="rtl"' in page.text and "/widget.js" in page.text
+    english = client.get("/chat?lang=en")
+    assert 'dir="ltr"' in english.text and 'data-lang="en"' in english.text
+    script = client.get("/widget.js")
+    assert script.status_code == 200 and script.mimetype == "application/javascript"
+    assert "تحدّث معنا" in script.text and "Chat with us" in script.text
+    assert "X-Conversation-Token" in script.text and "localStorage" in script.text

@@ -1,0 +1,95 @@
+"""bot/store.py's conversations and handoffs section, on a real SQLite file."""
+import sqlite3
+
+import pytest
+
+from bot import store
+
+
+@pytest.fixture
+def db(tmp_path):
+    db = store.open_db(tmp_path / "dalil.sqlite3")
+    yield db
+    db.close()
+
+
+def test_the_chat_schema_is_its_own_migration_set_applied_once(tmp_path):
+    path = tmp_path / "dalil.sqlite3"
+    store.open_db(path).close()
+    db = store.open_db(path)
+    assert [m.name for m in store.chat_migrations.applied(db)] == ["m001_conversations"]
+    assert {"conversations", "messages", "handoffs", "agents", "learned_questions",
+            "ratings"} <= set(db.table_names())
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_conversation_opens_only_with_its_token(db):
+    conversation = store.create_conversation(db, "ar", "client-1")
+    assert len(conversation["token"]) >= 32
+    assert store.get_conversation(db, conversation["id"], conversation["token"])["lang"] == "ar"
+    assert store.get_conversation(db, conversation["id"], "wrong") is None
+    assert store.get_conversation(db, conversation["id"] + 1, conversation["token"]) is None
+    other = store.create_conversation(db, "en")
+    assert other["token"] != conversation["token"]
+
+
+def test_messages_come_back_in_order_after_an_id(db):
+    conversation = store.create_conversation(db, "ar")
+    ids = [store.add_message(db, conversation["id"], role, text, {"n": i})["id"]
+           for i, (role, text) in enumerate([("customer", "سلام"), ("bot", "أهلًا"),
+                                              ("customer", "وين طلبي")])]
+    assert [m["text"] for m in store.messages(db, conversation["id"])] == ["سلام", "أهلًا", "وين طلبي"]
+    later = store.messages(db, conversation["id"], after=ids[0])
+    assert [m["id"] for m in later] == ids[1:] and later[0]["data"] == {"n": 1}
+
+
+def test_a_conversation_has_at_most_one_active_handoff(db):
+    conversation = store.create_conversation(db, "ar")
+    first, created = store.open_handoff(db, conversation["id"], reason="no match", lang="ar")
+    again, created_again = store.open_handoff(db, conversation["id"], reason="x", lang="ar")
+    assert created and not created_again and again["id"] == first["id"]
+    # Even a direct insert cannot add a second active one: the file itself refuses it.
+    with pytest.raises(sqlite3.IntegrityError):
+        db["handoffs"].insert({"conversation_id": conversation["id"], "status": "open",
+                               "created": "2026-01-01T00:00:00+00:00"})
+
+
+def test_a_claim_is_won_once(db):
+    conversation = store.create_conversation(db, "ar")
+    handoff, _ = store.open_handoff(db, conversation["id"], reason="no match", lang="ar")
+    assert store.claim_handoff(db, handoff["id"], "mona") is True
+    assert store.claim_handoff(db, handoff["id"], "omar") is False
+    assert store.get_handoff(db, handoff["id"])["assignee"] == "mona"
+    assert store.release_handoff(db, handoff["id"], "omar") is False
+    assert store.release_handoff(db, handoff["id"], "mona") is True
+    assert store.claim_handoff(db, handoff["id"], "omar") is True
+
+
+def test_queue_positions_count_the_open_handoffs_ahead(db):
+    handoffs = []
+    for _ in range(3):
+        conversation = store.create_conversation(db, "ar")
+        handoffs.append(store.open_handoff(db, conversation["id"], reason="r", lang="ar")[0])
+    assert [store.queue_position(db, h["id"]) for h in handoffs] == [1, 2, 3]
+    store.claim_handoff(db, handoffs[0]["id"], "mona")
+    assert [store.queue_position(db, h["id"]) for h in handoffs] == [0, 1, 2]
+    assert [h["id"] for h in store.handoffs(db, "open")] == [handoffs[1]["id"], handoffs[2]["id"]]
+    assert [h["id"] for h in store.handoffs(db, "mine", agent="mona")] == [handoffs[0]["id"]]
+
+
+def test_a_failed_transaction_leaves_nothing_behind(db):
+    conversation = store.create_conversation(db, "ar")
+    with pytest.raises(RuntimeError):
+        with store.transaction(db):
+            store.open_handoff(db, conversation["id"], reason="no match", lang="ar")
+            store.add_message(db, conversation["id"], "system", "in the queue")
+            raise RuntimeError("the process dies mid-request")
+    assert store.active_handoff(db, conversation["id"]) is None
+    assert store.messages(db, conversation["id"]) == []
+
+
+def test_learned_questions_are_stored_once_per_article(db):
+    store.add_learned_question(db, "refunds", "وين فلوسي", "ar")
+    store.add_learned_question(db, "refunds", "وين فلوسي", "ar")
+    store.add_learned_question(db, "refunds", "where is my money", "en")
+    assert store.learned_questions(db) == {"refunds": ["وين فلوسي", "where is my money"]}

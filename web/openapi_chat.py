@@ -1,0 +1,163 @@
+"""The OpenAPI 3 paths and schemas of the chat and agent APIs (web/chat.py,
+web/agent.py), merged into /api/openapi.json by web/openapi.py."""
+
+
+def _error(description):
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _json(ref, description="OK"):
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+def _body(schema):
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+_TOKEN = {"name": "X-Conversation-Token", "in": "header", "required": True,
+          "description": "the token POST /api/conversations returned",
+          "schema": {"type": "string"}}
+_XHR = {"name": "X-Requested-With", "in": "header", "required": True,
+        "description": "must be XMLHttpRequest (state-changing agent calls)",
+        "schema": {"type": "string", "enum": ["XMLHttpRequest"]}}
+_CONVERSATION = {"name": "conversation_id", "in": "path", "required": True,
+                 "schema": {"type": "integer"}}
+_HANDOFF = {"name": "handoff_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_NOT_FOUND = _error("no such conversation, or a wrong token")
+_AGENT_ERRORS = {"401": _error("not signed in as an agent"),
+                 "403": _error("X-Requested-With missing"),
+                 "404": _error("no such handoff"),
+                 "409": _error("another agent holds it (`holder`), or it is not in a state "
+                               "that allows this")}
+
+
+def _agent_post(summary, body=None, ok="#/components/schemas/Handoff"):
+    operation = {"summary": summary, "parameters": [_HANDOFF, _XHR],
+                 "responses": {"200": _json(ok), **_AGENT_ERRORS}}
+    if body:
+        operation["requestBody"] = _body(body)
+    return {"post": operation}
+
+
+PATHS = {
+    "/api/conversations": {"post": {
+        "summary": "Start a chat conversation",
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"lang": {"type": "string", "enum": ["ar", "en"]}}}}}},
+        "responses": {"201": {"description": "the conversation", "content": {"application/json": {
+            "schema": {"type": "object", "required": ["id", "token"], "properties": {
+                "id": {"type": "integer"}, "token": {"type": "string"},
+                "lang": {"type": "string"}}}}}},
+            "400": _error("unknown lang"), "429": _error("too many conversations from "
+                                                         "this address (Retry-After)")},
+    }},
+    "/api/conversations/{conversation_id}/messages": {
+        "post": {
+            "summary": "Send the customer's message; get the bot's reply (or silence while "
+                       "an agent has the conversation)",
+            "parameters": [_CONVERSATION, _TOKEN],
+            "requestBody": _body({"type": "object", "required": ["text"], "properties": {
+                "text": {"type": "string", "maxLength": 1000},
+                "choice": {"type": "string", "description": "a button: helpful, "
+                           "not_helpful, person, or article:<id> (a suggestion)"}}}),
+            "responses": {"200": _json("#/components/schemas/Messages"),
+                          "400": _error("empty or unreadable text; unknown choice"),
+                          "404": _NOT_FOUND, "413": _error("text too long"),
+                          "415": _error("not JSON"),
+                          "429": _error("too many messages (Retry-After)")},
+        },
+        "get": {
+            "summary": "Messages after a message id (agent replies arrive here)",
+            "parameters": [_CONVERSATION, _TOKEN, {"name": "after", "in": "query",
+                                                   "schema": {"type": "integer"}}],
+            "responses": {"200": _json("#/components/schemas/Messages"), "404": _NOT_FOUND},
+        },
+    },
+    "/api/conversations/{conversation_id}/handoff": {"post": {
+        "summary": "Hand the conversation to a person, with optional contact details",
+        "parameters": [_CONVERSATION, _TOKEN],
+        "requestBody": _body({"type": "object", "properties": {
+            "name": {"type": "string", "maxLength": 100},
+            "email": {"type": "string", "format": "email", "maxLength": 254}}}),
+        "responses": {"200": {"description": "the handoff as the customer sees it"},
+                      "400": _error("invalid e-mail"), "404": _NOT_FOUND},
+    }},
+    "/api/conversations/{conversation_id}/rating": {"post": {
+        "summary": "Rate the help after a resolved handoff",
+        "parameters": [_CONVERSATION, _TOKEN],
+        "requestBody": _body({"type": "object", "required": ["score"], "properties": {
+            "score": {"type": "integer", "minimum": 1, "maximum": 5},
+            "comment": {"type": "string", "maxLength": 2000}}}),
+        "responses": {"201": {"description": "stored"}, "400": _error("bad score or comment"),
+                      "404": _NOT_FOUND, "409": _error("nothing to rate yet, or already rated")},
+    }},
+    "/api/agent/login": {"post": {
+        "summary": "Sign in as an agent (sets the session cookie)",
+        "requestBody": _body({"type": "object", "required": ["name", "password"],
+                              "properties": {"name": {"type": "string"},
+                                             "password": {"type": "string"}}}),
+        "responses": {"200": {"description": "signed in"},
+                      "401": _error("wrong name or password")},
+    }},
+    "/api/agent/logout": {"post": {
+        "summary": "Sign out", "parameters": [_XHR],
+        "responses": {"200": {"description": "signed out"}, "401": _error("not signed in")},
+    }},
+    "/api/agent/handoffs": {"get": {
+        "summary": "The queue: open (oldest first), mine, or resolved",
+        "parameters": [{"name": "status", "in": "query", "schema": {
+            "type": "string", "enum": ["open", "mine", "resolved"], "default": "open"}}],
+        "responses": {"200": {"description": "{\"handoffs\": [Handoff]}"},
+                      "401": _error("not signed in as an agent")},
+    }},
+    "/api/agent/handoffs/{handoff_id}": {"get": {
+        "summary": "A handoff with its whole transcript", "parameters": [_HANDOFF],
+        "responses": {"200": _json("#/components/schemas/Handoff"),
+                      "401": _error("not signed in"), "404": _error("no such handoff")},
+    }},
+    "/api/agent/handoffs/{handoff_id}/claim": _agent_post("Claim an open handoff (atomic)"),
+    "/api/agent/handoffs/{handoff_id}/release": _agent_post("Put your handoff back in the queue"),
+    "/api/agent/handoffs/{handoff_id}/reply": _agent_post(
+        "Reply to the customer", {"type": "object", "required": ["text"],
+                                  "properties": {"text": {"type": "string", "maxLength": 4000}}},
+        ok="#/components/schemas/Message"),
+    "/api/agent/handoffs/{handoff_id}/resolve": _agent_post(
+        "Resolve your handoff", {"type": "object", "required": ["outcome"], "properties": {
+            "outcome": {"type": "string", "enum": ["article", "no_article", "not_support"]},
+            "article_id": {"type": "string", "description": "required with outcome article; "
+                           "the customer's question becomes a learned question for it"}}}),
+}
+
+SCHEMAS = {
+    "Message": {"type": "object", "required": ["id", "role", "text", "created"], "properties": {
+        "id": {"type": "integer"},
+        "role": {"type": "string", "enum": ["customer", "bot", "agent", "system"]},
+        "text": {"type": "string"}, "created": {"type": "string"},
+        "action": {"type": "string", "description": "bot messages carry the fields of "
+                   "/api/ask's reply, plus suggestions and ask_feedback"},
+        "agent": {"type": "string"}, "kind": {"type": "string"},
+        "rating": {"type": "boolean", "description": "system: the customer may rate now"}}},
+    "Messages": {"type": "object", "required": ["messages"], "properties": {
+        "messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
+        "handoff": {"type": "object", "nullable": True, "properties": {
+            "id": {"type": "integer"}, "status": {"type": "string"},
+            "position": {"type": "integer", "description": "place in the queue; 0 when "
+                         "not waiting"}}},
+        "rated": {"type": "boolean"}}},
+    "Handoff": {"type": "object", "required": [
+        "id", "conversation_id", "status", "assignee", "lang", "created", "waiting_seconds",
+        "first_question", "reason"], "properties": {
+        "id": {"type": "integer"}, "conversation_id": {"type": "integer"},
+        "status": {"type": "string", "enum": ["open", "claimed", "resolved"]},
+        "assignee": {"type": "string", "nullable": True},
+        "lang": {"type": "string"}, "created": {"type": "string"},
+        "waiting_seconds": {"type": "integer"}, "first_question": {"type": "string"},
+        "reason": {"type": "string"},
+        "candidates": {"type": "array", "items": {"type": "object"}},
+        "name": {"type": "string"}, "email": {"type": "string"},
+        "outcome": {"type": "string", "nullable": True},
+        "article_id": {"type": "string", "nullable": True},
+        "messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}}}},
+}
