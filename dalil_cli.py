@@ -182,5 +182,99 @@ def serve(articles, db, host, port, workers, debug):
     serve_with_gunicorn(app, host=host, port=port, workers=workers)
 
 
+
+# --- agents ---------------------------------------------------------------------------------
+
+db_option = click.option("--db", type=click.Path(dir_okay=False),
+                         help="SQLite file (default: $DALIL_DATABASE, else the instance folder's).")
+
+
+def _open_agents_db(path):
+    from bot import store
+
+    if not path:
+        path = os.environ.get("DALIL_DATABASE")
+    if not path:
+        from flask import Flask
+
+        path = os.path.join(Flask("web").instance_path, "dalil.sqlite3")
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    return store.open_db(path)
+
+
+@cli.group()
+def agents():
+    """Manage the support agents who sign in to /agent."""
+
+
+@agents.command(name="add")
+@click.argument("name")
+@db_option
+def agents_add(name, db):
+    """Add the agent NAME; asks for the password (or reads one line from standard input
+    when it is piped). Stored hashed.
+
+        dalil agents add mona
+        echo "$PASSWORD" | dalil agents add mona --db instance/dalil.sqlite3
+    """
+    from bot.agents import AgentError, add_agent
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    database = _open_agents_db(db)
+    try:
+        add_agent(database, name, password)
+    except AgentError as error:
+        raise click.ClickException(str(error))
+    finally:
+        database.close()
+    click.echo(f"added agent {name}")
+
+
+@agents.command(name="list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the agents as JSON.")
+def agents_list(db, as_json):
+    """List the agents and when they were added.
+
+        dalil agents list
+    """
+    from bot.agents import list_agents
+
+    database = _open_agents_db(db)
+    try:
+        found = list_agents(database)
+    finally:
+        database.close()
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    for agent in found:
+        click.echo(f"{agent['name']}\t{agent['created']}")
+    if not found:
+        click.echo("no agents yet: dalil agents add NAME", err=True)
+
+
+@agents.command(name="remove")
+@click.argument("name")
+@db_option
+def agents_remove(name, db):
+    """Remove the agent NAME (their claimed handoffs go back to the queue).
+
+        dalil agents remove mona
+    """
+    from bot.agents import AgentError, remove_agent
+
+    database = _open_agents_db(db)
+    try:
+        remove_agent(database, name)
+    except AgentError as error:
+        raise click.ClickException(str(error))
+    finally:
+        database.close()
+    click.echo(f"removed agent {name}")
+
 if __name__ == "__main__":
     cli()

@@ -141,7 +141,8 @@ def _act(action, *args):
     except agents.NoSuchHandoff as error:
         raise AgentApiError(str(error), 404) from None
     except agents.HandoffConflict as error:
-        raise AgentApiError(str(error), 409, holder=error.holder, status=error.status) from None
+        raise AgentApiError(str(error), 409, holder=error.holder,
+                            handoff_status=error.status) from None
     except agents.HandoffError as error:
         raise AgentApiError(str(error)) from None
 
