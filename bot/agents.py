@@ -147,8 +147,10 @@ def resolve(db, bot, handoff_id, agent, outcome, article_id=None):
     with store.transaction(db):
         handoff = _held(db, handoff_id, agent, "resolve")
         store.resolve_handoff(db, handoff_id, agent, outcome, article_id)
-        if outcome == "article" and handoff["question"]:
-            store.add_learned_question(db, article_id, handoff["question"], handoff["lang"],
+        # The question the bot could not answer, or the first one asked after "let me
+        # talk to a person" — never that request itself.
+        if outcome == "article" and handoff["first_question"]:
+            store.add_learned_question(db, article_id, handoff["first_question"], handoff["lang"],
                                        handoff_id=handoff_id, agent=agent)
         store.add_message(db, handoff["conversation_id"], "system",
                           message("handoff_resolved", handoff["lang"] or "ar"),

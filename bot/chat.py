@@ -198,6 +198,8 @@ def post_message(db, bot, conversation, text, *, choice=None, hours=None, now=No
                                                 data)], None
         new, handoff = _escalate(db, conversation, data, reply_text, question, hours, now,
                                  candidates)
+        store.attach_message(db, customer["id"], handoff["id"])
+        customer["handoff_id"] = handoff["id"]
         return [customer, *new], handoff
 
 

@@ -302,6 +302,11 @@ def open_handoff(db, conversation_id, *, reason, lang, first_question=None, cand
         return get_handoff(db, pk), True
 
 
+def attach_message(db, message_id, handoff_id):
+    """Count the message as part of the handoff (the one that opened it)."""
+    db.execute("UPDATE messages SET handoff_id = ? WHERE id = ?", [handoff_id, message_id])
+
+
 def join_handoff(db, handoff_id, message_id, text):
     """Attach a customer message to the handoff (its first one becomes the question
     when the handoff has none yet)."""
@@ -417,7 +422,7 @@ def remove_agent(db, name):
 __all__ += ["chat_migrations", "HANDOFF_STATUSES", "OUTCOMES", "transaction", "create_conversation",
             "get_conversation", "set_contact", "add_message", "messages", "last_bot_message",
             "customer_times", "conversation_times", "get_handoff", "active_handoff",
-            "latest_handoff", "open_handoff", "join_handoff", "claim_handoff",
+            "latest_handoff", "open_handoff", "attach_message", "join_handoff", "claim_handoff",
             "release_handoff", "resolve_handoff", "handoffs", "queue_position",
             "add_learned_question", "learned_questions", "add_rating", "add_agent",
             "get_agent", "list_agents", "remove_agent"]

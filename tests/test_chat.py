@@ -109,9 +109,20 @@ def test_the_bot_stays_silent_while_a_person_has_the_conversation(chat_app, cust
         assert [m["role"] for m in new] == ["customer"]
     db = database(chat_app)
     rows = list(db.query("SELECT role, handoff_id FROM messages WHERE role = 'customer'"))
-    assert [r["handoff_id"] is not None for r in rows] == [False, True, True, True]
-    # With no question before the request, the first one after it is the question.
+    assert [r["handoff_id"] is not None for r in rows] == [True, True, True, True]
+    # With no question before the request, the first one after it is the question
+    # (the one learned when an agent links an article); the queue shows the request
+    # until then.
     assert db.execute("SELECT first_question FROM handoffs").fetchone()[0] == "مرحبا؟"
+
+
+def test_a_request_for_a_person_alone_is_shown_but_never_learned(chat_app, customer, mona):
+    handoff_id = customer.say("بدي احكي مع حدا")["handoff"]["id"]
+    assert mona.get("/api/agent/handoffs").json["handoffs"][0]["first_question"] == "بدي احكي مع حدا"
+    mona.post(f"/api/agent/handoffs/{handoff_id}/claim", headers=XHR)
+    mona.post(f"/api/agent/handoffs/{handoff_id}/resolve", headers=XHR,
+              json={"outcome": "article", "article_id": "order-tracking"})
+    assert database(chat_app)["learned_questions"].count == 0
 
 
 def test_the_handoff_endpoint_takes_optional_contact_details(chat_app, customer, mona):
