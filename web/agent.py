@@ -40,7 +40,8 @@ def _numeric_ids(endpoint, values):
     # but a whole number is an id nobody has: -1, which the views answer with 404.
     value = (values or {}).get("handoff_id")
     if value is not None:
-        values["handoff_id"] = int(value) if value.isascii() and value.isdigit() and len(value) < 16 else -1
+        whole = value.isascii() and value.isdigit() and len(value) < 16
+        values["handoff_id"] = int(value) if whole else -1
 
 @bp.context_processor
 def _switch_keeps_the_page():
