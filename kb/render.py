@@ -48,6 +48,10 @@ class _Links(Treeprocessor):
                 target, _, fragment = href[len(ARTICLE_SCHEME):].partition("#")
                 url = self.article_url(target.strip()) if self.article_url else ""
                 link.set("href", url + (f"#{_ID_PREFIX}{fragment}" if fragment else ""))
+            elif href.startswith("#") and not href.startswith("#" + _ID_PREFIX):
+                # A link within the article ([fees](#fees), the table of contents)
+                # follows its heading, whose id gets the prefix.
+                link.set("href", f"#{_ID_PREFIX}{href[1:]}")
         for image in root.iter("img"):
             src = image.get("src", "")
             if src and not _EXTERNAL.match(src) and self.image_url:

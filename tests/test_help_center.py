@@ -125,7 +125,7 @@ def test_feedback_without_the_csrf_token_is_refused(client, database):
     for data in [{"helpful": "1"}, {"helpful": "1", "csrf_token": "forged"}]:
         response = client.post("/en/articles/return-policy/feedback", data=data)
         assert response.status_code == 400
-        assert "The form has expired" in response.get_data(as_text=True)
+        assert "The form had expired" in response.get_data(as_text=True)
     assert rows(database, "article_feedback") == []
 
 

@@ -116,8 +116,18 @@ def _instance_secret(instance_path):
             return key
     except FileNotFoundError:
         pass
+    # Several workers may start at once: the first key to land wins and everyone reads
+    # it back (a complete temporary file, then an atomic link that fails if one exists).
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    temporary = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as f:
         f.write(key)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        with open(path, encoding="ascii") as f:
+            key = f.read().strip()
+    finally:
+        os.unlink(temporary)
     return key

@@ -23,7 +23,8 @@ bp = Blueprint("help_center", __name__, url_prefix="/<any(ar, en):lang>")
 LANG_COOKIE = "lang"
 # Images writers may put under articles/ (the only files served from there: the
 # Markdown itself, drafts included, stays private).
-IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
+# SVG is left out: it may carry script, and it would run on this site's origin.
+IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 
 
 @bp.url_value_preprocessor
@@ -70,27 +71,39 @@ def article(article_id):
     shown = bot.article(article_id, g.lang)
     if shown is None:
         abort(404)
-    store.record_view(get_db(), article_id, g.lang)
-    versions = bot.versions(article_id)
+    store.record_view(get_db(), article_id, shown.lang)
+    return _article_page(shown, thanks=request.args.get("feedback") == "thanks")
+
+
+def _article_page(shown, thanks=False, comment="", problem=None):
+    bot = _bot()
+    versions = bot.versions(shown.id)
     other = next((a for lang, a in versions.items() if lang != g.lang), None)
     folder = os.path.relpath(os.path.dirname(shown.path), current_app.config["ARTICLES"])
     return render_template(
         "article.html", article=shown, other=other, category=bot.category(shown.category),
         html=article_html(shown.body, g.lang, folder.replace(os.sep, "/")),
-        updated=_updated(shown.path), related=bot.related(shown),
-        thanks=request.args.get("feedback") == "thanks")
+        updated=_updated(shown.path), related=bot.related(shown), thanks=thanks,
+        comment=comment, problem=problem)
 
 
 @bp.post("/articles/<article_id>/feedback")
 def feedback(article_id):
-    if _bot().article(article_id, g.lang) is None:
+    shown = _bot().article(article_id, g.lang)
+    if shown is None:
         abort(404)
-    csrf.protect()
     helpful = request.form.get("helpful")
     if helpful not in ("1", "0"):
         abort(400)
-    store.record_feedback(get_db(), article_id, g.lang, helpful == "1",
-                          request.form.get("comment", ""))
+    comment = request.form.get("comment", "")
+    # Nothing the reader typed is thrown away: an expired form or an over-long comment
+    # comes back with the comment in place and a fresh token.
+    if not csrf.valid():
+        return _article_page(shown, comment=comment, problem=t("form_expired", g.lang)), 400
+    if len(comment) > store.MAX_COMMENT_LENGTH:
+        problem = t("comment_too_long", g.lang, limit=store.MAX_COMMENT_LENGTH)
+        return _article_page(shown, comment=comment, problem=problem), 400
+    store.record_feedback(get_db(), article_id, shown.lang, helpful == "1", comment)
     return redirect(url_for(".article", article_id=article_id, feedback="thanks",
                             _anchor="feedback"), 303)
 
@@ -152,10 +165,18 @@ def register_pages(app):
 
     @app.get("/media/<path:filename>")
     def media(filename):
-        # send_from_directory refuses any path leaving the folder (../, absolute).
+        # send_from_directory refuses any path leaving the folder (../, absolute); a
+        # symbolic link pointing out of it is refused here.
         if not filename.lower().endswith(IMAGE_TYPES):
             abort(404)
-        return send_from_directory(app.config["ARTICLES"], filename)
+        root = os.path.realpath(app.config["ARTICLES"])
+        target = os.path.realpath(os.path.join(root, filename))
+        if not target.startswith(root + os.sep):
+            abort(404)
+        response = send_from_directory(app.config["ARTICLES"], filename)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        return response
 
     @app.get("/status")
     def status():
@@ -177,6 +198,14 @@ def register_pages(app):
                 request.blueprint == "help_center" or request.args.get("lang") in LANGS):
             response.set_cookie(LANG_COOKIE, chosen, samesite="Lax",
                                 max_age=app.config["LANG_COOKIE_MAX_AGE"])
+        return response
+
+    @app.after_request
+    def _security_headers(response):
+        # No sniffing a served file into HTML; no framing of the site's forms elsewhere.
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         return response
 
     @app.context_processor
@@ -223,7 +252,9 @@ def _chosen_lang():
 def _switch_url(other):
     """The URL of this page in the ``other`` language."""
     if request.blueprint == "help_center" and request.endpoint and request.method == "GET":
-        args = {k: v for k, v in request.args.items() if k != "feedback"}
+        # Only the query carries over: any other argument (lang, _external, _anchor…)
+        # would be taken by url_for as its own.
+        args = {"q": request.args["q"]} if "q" in request.args else {}
         return url_for(request.endpoint, **(request.view_args or {}), **args, lang=other)
     if request.endpoint == "status":
         return url_for("status", lang=other)

@@ -48,6 +48,12 @@ MESSAGES = {
                          "en": "Choose “Yes” or “No”, then send."},
     "csrf_failed": {"ar": "انتهت صلاحية النموذج. حدّث الصفحة وحاول مرة أخرى.",
                     "en": "The form has expired. Reload the page and try again."},
+    "form_expired": {"ar": "انتهت صلاحية النموذج، وحفظنا تعليقك: اختر «نعم» أو «لا» مرة أخرى.",
+                     "en": "The form had expired; your comment is kept. Choose “Yes” or "
+                           "“No” again."},
+    "comment_too_long": {"ar": "التعليق أطول من {limit} حرف. اختصره ثم أرسله.",
+                         "en": "The comment is longer than {limit} characters. Shorten it "
+                               "and send it again."},
     "search_results": {"ar": "نتائج البحث", "en": "Search results"},
     "results_for": {"ar": "نتائج البحث عن «{query}»: {count}",
                     "en": "{count} results for “{query}”"},

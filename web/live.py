@@ -59,6 +59,7 @@ class Watcher:
         self.reloads = 0
         self._seen = fingerprint(folder)
         self._lock = threading.Lock()
+        self._start_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = None
         self._pid = None
@@ -110,12 +111,17 @@ class Watcher:
         """Start the polling thread in this process unless it already runs here."""
         if self.running:
             return
-        self._stop.clear()
-        self._pid = os.getpid()
-        self._thread = threading.Thread(target=_poll_forever,
-                                        args=(weakref.ref(self), self._stop, self.interval),
-                                        name="dalil-live-reload", daemon=True)
-        self._thread.start()
+        # Concurrent first requests in a fresh worker must start one thread, not several
+        # (not self._lock: a reload holds that for seconds).
+        with self._start_lock:
+            if self.running:
+                return
+            self._stop.clear()
+            self._pid = os.getpid()
+            self._thread = threading.Thread(target=_poll_forever,
+                                            args=(weakref.ref(self), self._stop, self.interval),
+                                            name="dalil-live-reload", daemon=True)
+            self._thread.start()
 
     def stop(self):
         """Stop the polling thread (for tests and shutdown)."""
