@@ -5,7 +5,7 @@ import re
 import pytest
 
 from web_fixtures import (app, client, csrf_token, database, make_app, rows,  # noqa: F401
-                          shipped_app, shipped_client, site_articles, write_article)
+                          shipped_app, shipped_client, sign_in, site_articles, write_article)
 
 DIRS = {"ar": "rtl", "en": "ltr"}
 
@@ -217,7 +217,13 @@ def test_server_errors_show_an_error_page_with_a_search_box(site_articles, datab
     assert "حدث خطأ" in html and 'role="search"' in html and "a bug" not in html
 
 
-def test_status_page_shows_the_articles_state(client):
+def test_status_page_is_for_agents_only(client):
+    response = client.get("/status")
+    assert response.status_code == 302 and "/agent/login" in response.headers["Location"]
+
+
+def test_status_page_shows_the_articles_state(app, client):
+    sign_in(app, client)
     html = page(client, "/status")
     assert "كل المقالات محمّلة بنجاح." in html
     assert "All articles loaded." in page(client, "/status?lang=en")

@@ -10,7 +10,7 @@ import pytest
 
 from web.live import Watcher, fingerprint
 from web_fixtures import (app, client, database, make_app, site_articles,  # noqa: F401
-                          write_article)
+                          sign_in, write_article)
 
 NEW_TITLE = """\
     ---
@@ -82,6 +82,7 @@ def test_a_broken_article_keeps_the_old_version_serving(app, client, site_articl
     error = watcher_of(app).error
     assert re.match(rf"{re.escape(str(path))}:\d+: front matter is not valid YAML", error)
 
+    sign_in(app, client)
     status = client.get("/status?lang=en").get_data(as_text=True)
     assert "The latest change could not be loaded" in status and f"{path}:" in status
     assert "تعذّر تحميل آخر تعديل" in client.get("/status?lang=ar").get_data(as_text=True)
@@ -104,7 +105,7 @@ def test_the_background_thread_picks_up_a_change_within_seconds(site_articles, d
     try:
         assert watcher.running
         write_article(site_articles, "orders/order-tracking.en.md", NEW_TITLE)
-        client = app.test_client()
+        client = sign_in(app, app.test_client())
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and watcher.reloads == 0:
             time.sleep(0.05)

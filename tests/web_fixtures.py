@@ -133,6 +133,20 @@ def make_app(articles, database, **config):
                        "LIVE_RELOAD": False, **config})
 
 
+def sign_in(app, client, name="status-agent", password="a long agent password"):
+    """Create agent ``name`` in the app's database and sign ``client`` in as it."""
+    from bot import agents, store
+    db = store.connect(app.config["DATABASE"])
+    try:
+        if store.get_agent(db, name) is None:
+            agents.add_agent(db, name, password)
+    finally:
+        db.close()
+    response = client.post("/api/agent/login", json={"name": name, "password": password})
+    assert response.status_code == 200, response.get_json()
+    return client
+
+
 def csrf_token(html):
     """Return the CSRF token in a page's feedback form."""
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

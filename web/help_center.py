@@ -16,6 +16,7 @@ from kb.history import last_updated
 from kb.render import render
 
 from . import csrf
+from .agent import page_login_required
 from .db import get_db
 from .i18n import DEFAULT_LANG, DIRECTIONS, LANGS, t
 
@@ -179,9 +180,8 @@ def register_pages(app):
         return response
 
     @app.get("/status")
+    @page_login_required  # it names files and errors: for agents only
     def status():
-        # TODO(agent login issue): this page names files and errors: move it behind
-        # agent login when that exists.
         watcher = app.extensions["dalil_watcher"]
         return render_template("status.html", watcher=watcher,
                                articles=len(_bot().index.articles))
