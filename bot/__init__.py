@@ -63,6 +63,10 @@ class Reply:
     confidence: float = 0.0
     suggestions: tuple = ()  # article ids offered when action == "suggest"
     title: str = ""  # the answering article's title
+    # The known question closest to the customer's, of the best candidate, and whether
+    # it was learned (so a "no" from the customer can flag it for review).
+    matched_question: str = ""
+    matched_learned: bool = False
 
 
 class Bot:
@@ -179,7 +183,11 @@ class Bot:
         candidates = [(hit.article_id, round(hit.score, 4)) for hit in hits]
         decision = decide(candidates, small_talk=talk, wants_person=wants_person,
                           thresholds=self.thresholds)
-        return self._reply(decision, candidates, lang)
+        reply = self._reply(decision, candidates, lang)
+        if hits:
+            reply = dataclasses.replace(reply, matched_question=hits[0].question,
+                                        matched_learned=hits[0].learned)
+        return reply
 
     def _reply(self, decision: Decision, candidates, lang):
         article_id, title = None, ""

@@ -125,7 +125,9 @@ def _reply_data(bot, reply, question, round_=0):
             "candidates": [[aid, score] for aid, score in reply.candidates],
             "suggestions": list(reply.suggestions), "offered": offered,
             "question": question, "round": round_,
-            "ask_feedback": reply.action == "answer"}
+            "ask_feedback": reply.action == "answer",
+            "matched_question": reply.matched_question,
+            "matched_learned": reply.matched_learned}
 
 
 def _step_data(bot, step, last, lang):
@@ -190,6 +192,7 @@ def post_message(db, bot, conversation, text, *, choice=None, hours=None, now=No
                 question = _pending_question(last)
                 candidates = last.get("candidates", []) if question else []
         else:
+            _learn_from_feedback(db, step, last)
             data, reply_text = _step_data(bot, step, last, last.get("lang") or
                                           conversation["lang"])
             question = data["question"] or _pending_question(last)
@@ -201,6 +204,18 @@ def post_message(db, bot, conversation, text, *, choice=None, hours=None, now=No
         store.attach_message(db, customer["id"], handoff["id"])
         customer["handoff_id"] = handoff["id"]
         return [customer, *new], handoff
+
+
+def _learn_from_feedback(db, step, last):
+    """"Yes, this answered my question" teaches the bot the question for that article;
+    "no" to an answer that a learned question produced counts against that question."""
+    if last.get("action") != "answer" or not last.get("article_id"):
+        return
+    if step.action == "thanks" and last.get("question"):
+        store.add_learned_question(db, last["article_id"], last["question"],
+                                   last.get("lang"), source="customer")
+    elif step.reason == "answer did not help" and last.get("matched_learned"):
+        store.dispute_learned_question(db, last["article_id"], last["matched_question"])
 
 
 def _escalate(db, conversation, data, reply_text, question, hours, now, candidates=None):

@@ -65,6 +65,7 @@ def open_db(path):
     db.enable_wal()
     migrations.apply(db)
     chat_migrations.apply(db)
+    insights_migrations.apply(db)
     return db
 
 
@@ -154,6 +155,15 @@ def m001_conversations(db):
     db["ratings"].create({"id": int, "conversation_id": int, "handoff_id": int, "score": int,
                           "comment": str, "created": str}, pk="id")
     db["ratings"].create_index(["handoff_id"], unique=True)
+
+
+@chat_migrations()
+def m002_learned_sources(db):
+    """Where a learned question came from ("agent": an article-linked resolution;
+    "customer": "yes, this answered my question"), and how often customers said "no"
+    to an answer it produced (a reason to review it)."""
+    db["learned_questions"].add_column("source", str, not_null_default="agent")
+    db["learned_questions"].add_column("disputed", int, not_null_default=0)
 
 
 @contextlib.contextmanager
@@ -366,16 +376,56 @@ def queue_position(db, handoff_id):
     return row["ahead"]
 
 
-def add_learned_question(db, article_id, question, lang, handoff_id=None, agent=None):
+def add_learned_question(db, article_id, question, lang, handoff_id=None, agent=None,
+                         source="agent"):
     """Record that ``question`` is answered by ``article_id``; return the row id (an
-    identical question already recorded for the article is not stored twice)."""
+    identical question already recorded for the article is not stored twice).
+    ``source``: "agent" (a resolution) or "customer" (a confirmed answer)."""
     existing = _row(db.query("SELECT id FROM learned_questions WHERE article_id = ? AND "
                              "question = ?", [article_id, question]))
     if existing:
         return existing["id"]
     return db["learned_questions"].insert({
         "article_id": article_id, "question": question, "lang": lang,
-        "handoff_id": handoff_id, "agent": agent, "created": _now()}).last_pk
+        "handoff_id": handoff_id, "agent": agent, "source": source,
+        "created": _now()}).last_pk
+
+
+def learned_version(db):
+    """Return (count, highest id) of the learned questions: it changes whenever one is
+    added or removed, so a server can tell cheaply whether its bot is up to date."""
+    row = _row(db.query("SELECT count(*) AS n, coalesce(max(id), 0) AS top "
+                        "FROM learned_questions"))
+    return row["n"], row["top"]
+
+
+def learned_questions_after(db, after_id):
+    """Return {article_id: [question, ...]} of the learned questions with an id above
+    ``after_id``, oldest first."""
+    learned = {}
+    for row in db.query("SELECT article_id, question FROM learned_questions WHERE id > ? "
+                        "ORDER BY id", [after_id]):
+        learned.setdefault(row["article_id"], []).append(row["question"])
+    return learned
+
+
+def list_learned(db):
+    """Return every learned question as a row dict, the most disputed first, then the
+    newest (what a reviewer should look at first)."""
+    return list(db.query("SELECT * FROM learned_questions ORDER BY disputed DESC, id DESC"))
+
+
+def remove_learned_question(db, learned_id):
+    """Delete one learned question; return whether it existed."""
+    return db.execute("DELETE FROM learned_questions WHERE id = ?", [learned_id]).rowcount > 0
+
+
+def dispute_learned_question(db, article_id, question):
+    """Count a customer's "no" against the learned question that produced an answer;
+    return whether such a learned question exists."""
+    return db.execute("UPDATE learned_questions SET disputed = disputed + 1 "
+                      "WHERE article_id = ? AND question = ?",
+                      [article_id, question]).rowcount > 0
 
 
 def learned_questions(db):
@@ -424,5 +474,121 @@ __all__ += ["chat_migrations", "HANDOFF_STATUSES", "OUTCOMES", "transaction", "c
             "customer_times", "conversation_times", "get_handoff", "active_handoff",
             "latest_handoff", "open_handoff", "attach_message", "join_handoff", "claim_handoff",
             "release_handoff", "resolve_handoff", "handoffs", "queue_position",
-            "add_learned_question", "learned_questions", "add_rating", "add_agent",
+            "add_learned_question", "learned_questions", "learned_version",
+            "learned_questions_after", "list_learned", "remove_learned_question",
+            "dispute_learned_question", "add_rating", "add_agent",
             "get_agent", "list_agents", "remove_agent"]
+
+
+# --- insights -------------------------------------------------------------------------------
+# Read-only queries behind the support leads' figures (bot/insights.py computes them), plus
+# the log of POST /api/ask (the API channel, which nothing else records). Each query takes
+# a period [since, until) of ISO-8601 UTC strings and compares it with the ``created``
+# columns as text: _now() writes every one in the same "YYYY-MM-DDTHH:MM:SS+00:00" form, so
+# text order is time order.
+
+insights_migrations = Migrations("dalil-insights")
+
+
+@insights_migrations()
+def m001_asks(db):
+    """Questions asked through POST /api/ask and the bot's action on each."""
+    db["asks"].create({"id": int, "question": str, "lang": str, "action": str,
+                       "article_id": str, "reason": str, "created": str}, pk="id")
+    db["asks"].create_index(["created"])
+
+
+def record_ask(db, question, lang, action, article_id=None, reason=""):
+    """Log one question asked through the API and the bot's action; return the row id."""
+    return db["asks"].insert({"question": question, "lang": lang, "action": action,
+                              "article_id": article_id, "reason": reason,
+                              "created": _now()}).last_pk
+
+
+def chat_messages(db, since, until):
+    """Return the customer and bot messages created in the period, by conversation then
+    id (``data`` decoded)."""
+    return [_message(row) for row in db.query(
+        "SELECT id, conversation_id, role, text, data, handoff_id, created FROM messages "
+        "WHERE role IN ('customer', 'bot') AND created >= ? AND created < ? "
+        "ORDER BY conversation_id, id", [since, until])]
+
+
+def conversation_messages(db, since, until):
+    """Return the customer and bot messages of the conversations started in the period
+    (whenever written), by conversation then id (``data`` decoded)."""
+    return [_message(row) for row in db.query(
+        "SELECT m.id, m.conversation_id, m.role, m.text, m.data, m.handoff_id, m.created "
+        "FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+        "WHERE m.role IN ('customer', 'bot') AND c.created >= ? AND c.created < ? "
+        "ORDER BY m.conversation_id, m.id", [since, until])]
+
+
+def conversations_with_handoffs(db, since, until):
+    """Return the ids of the conversations started in the period that have a handoff."""
+    return {row["id"] for row in db.query(
+        "SELECT c.id FROM conversations c WHERE c.created >= ? AND c.created < ? AND "
+        "EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = c.id)", [since, until])}
+
+
+def asks_in(db, since, until):
+    """Return the API's logged questions of the period, oldest first."""
+    return list(db.query("SELECT question, lang, action, article_id, reason, created FROM asks "
+                         "WHERE created >= ? AND created < ? ORDER BY id", [since, until]))
+
+
+def searches_in(db, since, until, sources=("page", "api")):
+    """Return the searches of the period from ``sources`` (leave out "suggest": one row
+    per pause in typing), oldest first."""
+    marks = ", ".join("?" for _ in sources)
+    return list(db.query(
+        f"SELECT query, lang, results, source, created FROM searches WHERE created >= ? "
+        f"AND created < ? AND source IN ({marks}) ORDER BY id", [since, until, *sources]))
+
+
+def views_per_article(db, since, until):
+    """Return [{"article_id", "views"}, ...] of the period, most read first."""
+    return list(db.query(
+        "SELECT article_id, count(*) AS views FROM article_views WHERE created >= ? AND "
+        "created < ? GROUP BY article_id ORDER BY views DESC, article_id", [since, until]))
+
+
+def article_feedback_in(db, since, until):
+    """Return the help center's "was this helpful?" answers of the period, oldest first."""
+    return list(db.query(
+        "SELECT article_id, lang, helpful, comment, created FROM article_feedback "
+        "WHERE created >= ? AND created < ? ORDER BY id", [since, until]))
+
+
+def handoffs_in(db, since, until):
+    """Return the handoffs opened in the period with the time of their first agent reply
+    (``first_response``, None when no agent has written yet), oldest first."""
+    return list(db.query(
+        "SELECT h.id, h.conversation_id, h.status, h.assignee, h.reason, h.lang, "
+        "h.first_question, h.outcome, h.created, h.claimed, h.resolved, "
+        "(SELECT min(m.created) FROM messages m WHERE m.handoff_id = h.id AND "
+        "m.role = 'agent') AS first_response FROM handoffs h "
+        "WHERE h.created >= ? AND h.created < ? ORDER BY h.id", [since, until]))
+
+
+def backlog_at(db, moment):
+    """Return the handoffs opened before ``moment`` and not resolved by then, oldest
+    first."""
+    return list(db.query(
+        "SELECT id, status, assignee, created, claimed, resolved FROM handoffs "
+        "WHERE created < ? AND (resolved IS NULL OR resolved >= ?) ORDER BY id",
+        [moment, moment]))
+
+
+def ratings_in(db, since, until):
+    """Return the customers' ratings of the period with the agent who resolved the rated
+    handoff, oldest first."""
+    return list(db.query(
+        "SELECT r.score, r.comment, r.created, h.assignee FROM ratings r "
+        "LEFT JOIN handoffs h ON h.id = r.handoff_id WHERE r.created >= ? AND r.created < ? "
+        "ORDER BY r.id", [since, until]))
+
+
+__all__ += ["insights_migrations", "record_ask", "chat_messages", "conversation_messages",
+            "conversations_with_handoffs", "asks_in", "searches_in", "views_per_article",
+            "article_feedback_in", "handoffs_in", "backlog_at", "ratings_in"]

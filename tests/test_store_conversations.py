@@ -17,7 +17,9 @@ def test_the_chat_schema_is_its_own_migration_set_applied_once(tmp_path):
     path = tmp_path / "dalil.sqlite3"
     store.open_db(path).close()
     db = store.open_db(path)
-    assert [m.name for m in store.chat_migrations.applied(db)] == ["m001_conversations"]
+    assert [m.name for m in store.chat_migrations.applied(db)] == [
+        "m001_conversations", "m002_learned_sources"]
+    assert {"source", "disputed"} <= set(db["learned_questions"].columns_dict)
     assert {"conversations", "messages", "handoffs", "agents", "learned_questions",
             "ratings"} <= set(db.table_names())
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

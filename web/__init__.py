@@ -7,7 +7,7 @@ from flask import Flask
 
 from bot import Bot, Thresholds, store
 
-from .live import Watcher
+from .live import LearnedQuestions, Watcher
 
 __all__ = ["create_app", "build_bot"]
 
@@ -66,13 +66,18 @@ def create_app(test_config=None):
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
     app.json.ensure_ascii = False  # Arabic stays readable in API responses
 
+    store.open_db(app.config["DATABASE"]).close()  # WAL mode and migrations, once
     build = functools.partial(build_bot, app.config["ARTICLES"],
                               max_length=int(app.config["MAX_QUESTION_LENGTH"]),
                               answer_at=float(app.config["ANSWER_AT"]),
-                              suggest_at=float(app.config["SUGGEST_AT"]))
+                              suggest_at=float(app.config["SUGGEST_AT"]),
+                              database=app.config["DATABASE"])
+    learned = LearnedQuestions(app.config["DATABASE"])
+    version = learned.version()  # before building: a question added meanwhile is seen later
     app.extensions["dalil"] = build()
     watcher = Watcher(app, build, app.config["ARTICLES"],
-                      interval=float(app.config["LIVE_RELOAD_INTERVAL"]))
+                      interval=float(app.config["LIVE_RELOAD_INTERVAL"]),
+                      learned=learned, learned_version=version)
     app.extensions["dalil_watcher"] = watcher
     if app.config["LIVE_RELOAD"]:
         watcher.ensure_running()
@@ -81,8 +86,6 @@ def create_app(test_config=None):
         def _watch_in_this_process():
             # gunicorn forks workers after create_app: threads stay behind in the parent.
             watcher.ensure_running()
-
-    store.open_db(app.config["DATABASE"]).close()  # WAL mode and migrations, once
 
     from . import api, db, help_center
 
@@ -98,10 +101,12 @@ def create_app(test_config=None):
     return app
 
 
-def build_bot(folder, *, max_length, answer_at, suggest_at):
-    """Return a Bot over ``folder`` with its help-center search built (raises
-    ArticleError naming the file and line of a broken article)."""
-    bot = Bot.from_articles(folder, max_length=max_length,
+def build_bot(folder, *, max_length, answer_at, suggest_at, database=None):
+    """Return a Bot over ``folder`` and the learned questions in ``database``, with its
+    help-center search built (raises ArticleError naming the file and line of a broken
+    article)."""
+    learned = LearnedQuestions(database).all() if database else None
+    bot = Bot.from_articles(folder, learned=learned, max_length=max_length,
                             thresholds=Thresholds(answer_at=answer_at, suggest_at=suggest_at))
     bot.help_center  # build the search now, not during a customer's first search
     return bot

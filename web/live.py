@@ -7,6 +7,10 @@ article keeps the last good Bot serving; the error (``file:line: message``) is l
 and shown on /status. Each gunicorn worker (a forked process) runs its own watcher:
 threads do not survive a fork, so ``ensure_running`` restarts it in the new process.
 
+The same thread brings in learned questions (agents' article-linked resolutions,
+customers' confirmed answers) from the database: new ones join the serving index in
+milliseconds (Index.learn), a removed one means a full rebuild.
+
 Tests call ``reload_now()``, which rebuilds at once and returns whether it succeeded.
 """
 import datetime
@@ -15,11 +19,12 @@ import os
 import threading
 import weakref
 
+from bot import store
 from kb.articles import ArticleError
 
 log = logging.getLogger("dalil.live")
 
-__all__ = ["Watcher", "fingerprint"]
+__all__ = ["Watcher", "LearnedQuestions", "fingerprint"]
 
 
 def fingerprint(folder):
@@ -41,6 +46,30 @@ def fingerprint(folder):
     return found
 
 
+class LearnedQuestions:
+    """The learned questions in the SQLite file at ``path`` (a connection per call, so
+    any thread may ask)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def _read(self, query, *args):
+        db = store.connect(self.path)
+        try:
+            return query(db, *args)
+        finally:
+            db.close()
+
+    def version(self):
+        return self._read(store.learned_version)
+
+    def all(self):
+        return self._read(store.learned_questions)
+
+    def after(self, learned_id):
+        return self._read(store.learned_questions_after, learned_id)
+
+
 def _now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
@@ -48,8 +77,10 @@ def _now():
 class Watcher:
     """Rebuilds the app's Bot when its articles folder changes."""
 
-    def __init__(self, app, build, folder, interval=1.0):
+    def __init__(self, app, build, folder, interval=1.0, learned=None, learned_version=None):
         self._app = weakref.ref(app)  # the thread must not keep a discarded app alive
+        self.learned = learned  # a LearnedQuestions, or None
+        self._learned_seen = learned_version
         self.build = build  # () -> Bot; raises ArticleError for a broken article
         self.folder = folder
         self.interval = interval
@@ -74,8 +105,32 @@ class Watcher:
         self.checked_at = _now()
         current = fingerprint(self.folder)
         if current == self._seen:
-            return False
+            return self.take_learned()
         return self.reload_now(current)
+
+    def take_learned(self):
+        """Bring newly learned questions into the serving bot; return whether it changed.
+        Additions are learned in place (milliseconds); a removal rebuilds in full."""
+        if self.learned is None:
+            return False
+        version = self.learned.version()
+        if version == self._learned_seen:
+            return False
+        (count, top), (old_count, old_top) = version, self._learned_seen or (0, 0)
+        new = self.learned.after(old_top)
+        if count != old_count + sum(len(q) for q in new.values()):
+            return self.reload_now()  # something was removed: learn everything afresh
+        with self._lock:
+            app = self._app()
+            if app is None:
+                return False
+            bot = app.extensions["dalil"]
+            learned = bot.with_index(bot.index.learn(new))
+            learned.help_center  # built here, not during a customer's search
+            app.extensions["dalil"] = learned
+            self._learned_seen = version
+            log.info("learned %d question(s)", count - old_count)
+            return True
 
     def reload_now(self, seen=None):
         """Build a new Bot from the folder and swap it in; return True, or False (the
@@ -83,6 +138,7 @@ class Watcher:
         with self._lock:
             # Taken before building: an edit made during the build is seen next poll.
             seen = fingerprint(self.folder) if seen is None else seen
+            learned_version = self.learned.version() if self.learned else None
             try:
                 bot = self.build()
             except ArticleError as error:
@@ -97,6 +153,7 @@ class Watcher:
                 return False
             app.extensions["dalil"] = bot  # the one reference views read
             self._seen, self.error = seen, None
+            self._learned_seen = learned_version
             self.loaded_at = self.checked_at = _now()
             self.reloads += 1
             log.info("reloaded %d articles from %s", len(bot.index.articles), self.folder)
