@@ -85,3 +85,40 @@ def test_nothing_new_changes_nothing(app):
     bot = app.extensions["dalil"]
     assert watcher.take_learned() is False
     assert app.extensions["dalil"] is bot
+
+
+def test_agents_review_and_remove_learned_questions_in_the_console(app):
+    learn_through_a_handoff(app, QUESTION, "return-policy")
+    client = agent_client(app, "omar")
+    page = client.get("/agent/learned?lang=ar").get_data(as_text=True)
+    assert QUESTION in page and "ما سياسة الإرجاع" in page
+    [row] = client.get("/api/agent/learned").json["learned"]
+    assert (row["article_id"], row["source"], row["agent"]) == ("return-policy", "agent", "mona")
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(f"/agent/learned/{row['id']}/remove", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert client.get("/api/agent/learned").json["learned"] == []
+    assert client.post(f"/api/agent/learned/{row['id']}/remove", headers=XHR).status_code == 404
+
+
+def test_learned_questions_are_for_agents_only(app):
+    client = app.test_client()
+    assert client.get("/agent/learned").status_code == 302
+    assert client.get("/api/agent/learned").status_code == 401
+    assert client.post("/api/agent/learned/1/remove", headers=XHR).status_code == 401
+
+
+def test_removing_needs_the_form_token_or_the_header(app):
+    learn_through_a_handoff(app, QUESTION, "return-policy")
+    client = agent_client(app, "omar")
+    [row] = client.get("/api/agent/learned").json["learned"]
+    assert client.post(f"/agent/learned/{row['id']}/remove").status_code == 400
+    assert client.post(f"/api/agent/learned/{row['id']}/remove").status_code == 403
+    assert len(client.get("/api/agent/learned").json["learned"]) == 1
+
+
+def test_hostile_learned_questions_are_escaped(app):
+    hostile = "<script>alert(1)</script> وين الطلب"
+    learn_through_a_handoff(app, hostile, "order-tracking")
+    page = agent_client(app, "omar").get("/agent/learned").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page

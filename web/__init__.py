@@ -98,6 +98,8 @@ def create_app(test_config=None):
 
     app.register_blueprint(chat.bp)
     app.register_blueprint(agent.bp)
+    from . import learned as learned_pages
+    app.register_blueprint(learned_pages.bp)
     return app
 
 

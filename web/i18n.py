@@ -46,6 +46,23 @@ MESSAGES = {
     "feedback_thanks": {"ar": "شكرًا لك! وصلنا رأيك.", "en": "Thank you! We got your feedback."},
     "feedback_invalid": {"ar": "اختر «نعم» أو «لا» ثم أرسل.",
                          "en": "Choose “Yes” or “No”, then send."},
+    "learned_heading": {"ar": "الأسئلة التي تعلّمها البوت", "en": "Questions the bot learned"},
+    "learned_intro": {"ar": "تعلّمها البوت من حلول الموظفين المرتبطة بمقالة ومن ردود العملاء «نعم، أجاب عن سؤالي». "
+                            "الأسئلة التي قال عنها العملاء «لا» تظهر أولًا: احذف الخاطئ منها.",
+                      "en": "Learned from agents' article-linked resolutions and from customers' “yes, "
+                            "this answered my question”. Those customers later said “no” to come "
+                            "first: remove the wrong ones."},
+    "learned_question": {"ar": "السؤال", "en": "Question"},
+    "learned_article": {"ar": "المقالة", "en": "Article"},
+    "learned_source": {"ar": "المصدر", "en": "Source"},
+    "learned_disputed": {"ar": "مرات «لا»", "en": "“No” count"},
+    "learned_remove": {"ar": "حذف", "en": "Remove"},
+    "learned_removed": {"ar": "حُذف السؤال، وسيعمل البوت بدونه خلال ثوانٍ.",
+                        "en": "Removed. The bot works without it within seconds."},
+    "learned_none": {"ar": "لم يتعلّم البوت أي سؤال بعد.", "en": "The bot has not learned any question yet."},
+    "learned_from_agent": {"ar": "موظف", "en": "Agent"},
+    "learned_from_customer": {"ar": "عميل", "en": "Customer"},
+    "learned_nav": {"ar": "ما تعلّمه البوت", "en": "Learned questions"},
     "csrf_failed": {"ar": "انتهت صلاحية النموذج. حدّث الصفحة وحاول مرة أخرى.",
                     "en": "The form has expired. Reload the page and try again."},
     "form_expired": {"ar": "انتهت صلاحية النموذج، وحفظنا تعليقك: اختر «نعم» أو «لا» مرة أخرى.",

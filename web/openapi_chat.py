@@ -128,6 +128,19 @@ PATHS = {
             "outcome": {"type": "string", "enum": ["article", "no_article", "not_support"]},
             "article_id": {"type": "string", "description": "required with outcome article; "
                            "the customer's question becomes a learned question for it"}}}),
+    "/api/agent/learned": {"get": {
+        "summary": "Learned questions, the most disputed first (web/learned.py)",
+        "responses": {"200": {"description": "{\"learned\": [{id, article_id, title, question, "
+                                             "lang, source, agent, created, disputed}]}"},
+                      "401": _error("not signed in as an agent")},
+    }},
+    "/api/agent/learned/{learned_id}/remove": {"post": {
+        "summary": "Remove a wrong learned question (the bot is rebuilt without it)",
+        "parameters": [{"name": "learned_id", "in": "path", "required": True,
+                        "schema": {"type": "integer"}}, _XHR],
+        "responses": {"200": {"description": "{\"removed\": id}"}, **_AGENT_ERRORS,
+                      "404": _error("no such learned question")},
+    }},
 }
 
 SCHEMAS = {
