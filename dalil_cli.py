@@ -276,5 +276,85 @@ def agents_remove(name, db):
         database.close()
     click.echo(f"removed agent {name}")
 
+# --- learned questions -----------------------------------------------------------------------
+
+@cli.group()
+def learned():
+    """Review what the bot learned, and write it into the articles for the writers."""
+
+
+@learned.command(name="list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the learned questions as JSON.")
+def learned_list(db, as_json):
+    """List learned questions per article (from agents' resolutions and customers'
+    "yes"), with how many customers said "no" to an answer each produced.
+
+        dalil learned list
+    """
+    from bot import store
+
+    database = _open_agents_db(db)
+    try:
+        rows = store.list_learned(database)
+    finally:
+        database.close()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("nothing learned yet", err=True)
+    by_article = {}
+    for row in rows:
+        by_article.setdefault(row["article_id"], []).append(row)
+    for article_id in sorted(by_article):
+        click.echo(f"{article_id}:")
+        for row in by_article[article_id]:
+            flag = f"  [no x{row['disputed']}]" if row["disputed"] else ""
+            click.echo(f"  - {row['question']}  ({row['lang']}, {row['source']}){flag}")
+
+
+@learned.command(name="export")
+@articles_option
+@db_option
+@click.option("--apply", is_flag=True, help="Write the questions into the article files.")
+def learned_export(articles, db, apply):
+    """Show (or with --apply, write) the learned questions as additions to the
+    articles' front matter `questions:` — nothing else in a file changes, so writers
+    review a small diff and commit it. Questions customers said "no" to are left out.
+
+        dalil learned export            # a diff to review
+        dalil learned export --apply    # write it; then: git diff articles/
+    """
+    import difflib
+
+    from bot import store
+    from kb.articles import ArticleError
+    from kb.frontmatter import plan_export
+
+    database = _open_agents_db(db)
+    try:
+        rows = [r for r in store.list_learned(database) if not r["disputed"]]
+    finally:
+        database.close()
+    triples = [(r["article_id"], r["lang"], r["question"]) for r in reversed(rows)]
+    try:
+        changes = plan_export(articles, triples)
+    except (ArticleError, OSError) as error:
+        raise click.ClickException(f"{error} (run `dalil check {articles}`)")
+    for change in changes:
+        if apply:
+            with open(change.path, "w", encoding="utf-8") as f:
+                f.write(change.after)
+            click.echo(f"{change.path}: added {len(change.questions)} question(s)")
+        else:
+            click.echo("".join(difflib.unified_diff(
+                change.before.splitlines(True), change.after.splitlines(True),
+                fromfile=change.path, tofile=change.path)), nl=False)
+    if not changes:
+        click.echo("nothing to export: every learned question is already in its article",
+                   err=True)
+
+
 if __name__ == "__main__":
     cli()

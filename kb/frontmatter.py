@@ -4,15 +4,17 @@ byte for byte the same — so the change reads as a small diff in review.
 
     add_questions(text, ["ابغى ارجع الجزمة"]) -> new text
 """
+import collections
+import dataclasses
 import json
 import re
 
 import yaml
 
-from .articles import ArticleError, parse_article
+from .articles import ArticleError, load_articles, parse_article
 from .text import normalize
 
-__all__ = ["add_questions"]
+__all__ = ["add_questions", "plan_export", "Change"]
 
 _KEY = re.compile(r"^questions\s*:(?P<rest>.*)$")
 _ITEM = re.compile(r"^(?P<indent>\s+)-\s")
@@ -80,3 +82,36 @@ def add_questions(text, questions, path="article.md"):
     if missing:
         raise ArticleError(path, key or close, f"could not add {missing[0]!r} to the questions")
     return result
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    path: str
+    before: str
+    after: str
+    questions: tuple  # the questions added
+
+
+def plan_export(folder, learned):
+    """Return the Changes that write ``learned`` questions — (article_id, lang,
+    question) triples — into the articles under ``folder``: each into the article's
+    file in the question's language (else its other version), skipping questions the
+    article already has and articles that no longer exist. Nothing is written."""
+    files = {}
+    for article in load_articles(folder, include_drafts=True):
+        files[(article.id, article.lang)] = article.path
+        files.setdefault((article.id, None), article.path)
+    wanted = collections.defaultdict(list)
+    for article_id, lang, question in learned:
+        path = files.get((article_id, lang)) or files.get((article_id, None))
+        if path:
+            wanted[path].append(question)
+    changes = []
+    for path, questions in sorted(wanted.items()):
+        with open(path, encoding="utf-8") as f:
+            before = f.read()
+        after = add_questions(before, questions, path)
+        if after != before:
+            added = tuple(q for q in dict.fromkeys(questions) if q in after)
+            changes.append(Change(path, before, after, added))
+    return changes
