@@ -1,6 +1,8 @@
 """Handoffs from the customer's first question to the rating, through the real Flask
 client and a real SQLite file: the queue, claims, replies, resolutions, learned
 questions, the console pages, forged requests, hostile text and a restart."""
+import html
+import json
 import re
 
 import pytest
@@ -192,3 +194,25 @@ def test_a_restart_loses_nothing(tmp_path):
     agent.post("/api/agent/login", json={"name": "mona", "password": "correct horse battery"})
     mine = agent.get("/api/agent/handoffs?status=mine").json["handoffs"]
     assert [(h["id"], h["email"]) for h in mine] == [(handoff_id, "sara@example.com")]
+
+
+def _speakers(page):
+    return re.findall(r'<span class="who">([^<]*?) · ', page.text)
+
+
+def test_the_console_names_the_customer_the_bot_and_each_agent(chat_app, customer, mona, omar):
+    handoff_id = customer.say("متى تفتحون الفرع")["handoff"]["id"]
+    url = f"/agent/handoffs/{handoff_id}"
+    # No name given: "the customer", never the customer-side "you".
+    page = mona.get(url)
+    assert _speakers(page) == ["العميل", "البوت", "تنبيه"]
+    assert "أنت" not in _speakers(page)
+    customer.handoff(name="Layla")
+    _claim(mona, handoff_id)
+    mona.post(f"{'/api' + url}/reply", json={"text": "on it"}, headers=XHR)
+    assert _speakers(mona.get(url + "?lang=en")) == ["Layla", "Bot", "Notice", "You"]
+    # Another agent sees who replied; the live transcript uses the same names.
+    page = omar.get(url + "?lang=en")
+    assert _speakers(page) == ["Layla", "Bot", "Notice", "mona"]
+    labels = json.loads(html.unescape(re.search(r"data-labels='([^']*)'", page.text)[1]))
+    assert labels["customer"] == "Layla" and labels["me"] == "omar"

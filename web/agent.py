@@ -275,6 +275,15 @@ def _waiting_text(seconds):
     return t("agent_hours", g.lang, hours=minutes // 60, minutes=minutes % 60)
 
 
+def _speakers(handoff):
+    """The console's names for who said what: the customer (their name when they gave
+    one), the bot, "you" for the signed-in agent; another agent goes by their name."""
+    return {"customer": handoff["name"] or t("console_role_customer", g.lang),
+            "bot": t("console_role_bot", g.lang), "system": t("role_system", g.lang),
+            "you": t("console_role_you", g.lang), "agent": t("console_role_agent", g.lang),
+            "me": g.agent}
+
+
 @bp.get("/agent/handoffs/<handoff_id>")
 @page_login_required
 def handoff_page(handoff_id, problem=None, status=200):
@@ -284,7 +293,7 @@ def handoff_page(handoff_id, problem=None, status=200):
     return render_template("agent/handoff.html",
                            handoff=handoff_json(handoff, _now(), lang=g.lang),
                            messages=_transcript(handoff), problem=problem, rating=rating,
-                           waiting=_waiting_text), status
+                           waiting=_waiting_text, speakers=_speakers(handoff)), status
 
 
 @bp.post("/agent/handoffs/<handoff_id>/<any(claim, release, reply, resolve):action>")

@@ -139,6 +139,9 @@ def ask():
         reply = bot.ask(data.get("question", ""), lang=data.get("lang"))
     except InvalidQuestion as error:
         raise ApiError(str(error)) from None
+    # The insights' API channel (bot/insights.py): nothing else records these questions.
+    store.record_ask(get_db(), bot.check_question(data["question"]), reply.lang, reply.action,
+                     reply.article_id, reply.reason)
     return jsonify({
         "action": reply.action,
         "article_id": reply.article_id,

@@ -146,6 +146,11 @@ MESSAGES = {
     "role_bot": {"ar": "المساعد", "en": "Assistant"},
     "role_agent": {"ar": "الموظف", "en": "Agent"},
     "role_system": {"ar": "تنبيه", "en": "Notice"},
+    # The console names the speakers from the agent's side (role_* are the customer's).
+    "console_role_customer": {"ar": "العميل", "en": "Customer"},
+    "console_role_bot": {"ar": "البوت", "en": "Bot"},
+    "console_role_you": {"ar": "أنت", "en": "You"},
+    "console_role_agent": {"ar": "موظف", "en": "Agent"},
     # --- the agents' console (web/agent.py, web/templates/agent/) ---
     "agent_console": {"ar": "لوحة فريق الدعم", "en": "Support console"},
     "agent_login_title": {"ar": "دخول فريق الدعم", "en": "Support team sign-in"},

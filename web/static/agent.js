@@ -23,8 +23,9 @@
             li.dir = "auto";
             var who = document.createElement("span");
             who.className = "who";
-            who.textContent = (labels[m.role] || m.role) + (m.agent ? " · " + m.agent : "") +
-              " · " + (m.created || "").slice(11, 16);
+            var name = m.role !== "agent" ? (labels[m.role] || m.role)
+              : m.agent === labels.me ? labels.you : (m.agent || labels.agent);
+            who.textContent = name + " · " + (m.created || "").slice(11, 16);
             li.appendChild(who);
             li.appendChild(document.createTextNode(m.text));
             transcript.appendChild(li);
@@ -53,7 +54,7 @@
         var q = search.value.trim();
         results.textContent = "";
         if (!q) return;
-        var url = "/api/search?limit=8&q=" + encodeURIComponent(q) + "&lang=" +
+        var url = "/api/search?source=suggest&limit=8&q=" + encodeURIComponent(q) + "&lang=" +
           encodeURIComponent(search.getAttribute("data-lang") || "ar");
         fetch(url, {headers: HEADERS}).then(function (r) { return r.ok ? r.json() : {results: []}; })
           .then(function (data) {
