@@ -385,6 +385,11 @@ def add_learned_question(db, article_id, question, lang, handoff_id=None, agent=
                              "question = ?", [article_id, question]))
     if existing:
         return existing["id"]
+    if source == "agent":
+        # An agent linking the question to another article relinks it: the earlier
+        # link was wrong, whoever made it.
+        db.execute("DELETE FROM learned_questions WHERE question = ? AND article_id != ?",
+                   [question, article_id])
     return db["learned_questions"].insert({
         "article_id": article_id, "question": question, "lang": lang,
         "handoff_id": handoff_id, "agent": agent, "source": source,

@@ -122,3 +122,12 @@ def test_hostile_learned_questions_are_escaped(app):
     learn_through_a_handoff(app, hostile, "order-tracking")
     page = agent_client(app, "omar").get("/agent/learned").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_an_agent_relinking_a_question_replaces_the_earlier_link(app):
+    learn_through_a_handoff(app, QUESTION, "return-policy")
+    learn_through_a_handoff(app, QUESTION, "order-tracking", agent="omar")
+    rows = [(r["article_id"], r["question"]) for r in store.list_learned(database(app))]
+    assert rows == [("order-tracking", QUESTION)]
+    app.extensions["dalil_watcher"].take_learned()
+    assert ask(app, QUESTION)["article_id"] == "order-tracking"
