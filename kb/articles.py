@@ -236,21 +236,28 @@ def load_articles(folder, include_drafts=False):
     return articles
 
 
-def load_categories(folder):
-    """Return the categories listed in ``folder/categories.yml``, in their display order
-    (empty when there is no such file); raise ArticleError when it is malformed."""
-    path = os.path.join(folder, "categories.yml")
+def _yaml_list(folder, name, what):
+    """Return (path, the YAML list in ``folder/name``), the list empty when the file is
+    missing; raise ArticleError (with the line) when it is not valid YAML or no list."""
+    path = os.path.join(folder, name)
     if not os.path.exists(path):
-        return []
+        return path, []
     try:
         with open(path, encoding="utf-8") as f:
             data = yaml.safe_load(f) or []
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         mark = getattr(error, "problem_mark", None)
         raise ArticleError(path, mark.line + 1 if mark else 1,
-                           "categories.yml is not valid YAML") from None
+                           f"{name} is not valid YAML") from None
     if not isinstance(data, list):
-        raise ArticleError(path, 1, "categories.yml must be a list of categories")
+        raise ArticleError(path, 1, f"{name} must be {what}")
+    return path, data
+
+
+def load_categories(folder):
+    """Return the categories listed in ``folder/categories.yml``, in their display order
+    (empty when there is no such file); raise ArticleError when it is malformed."""
+    path, data = _yaml_list(folder, "categories.yml", "a list of categories")
     categories = []
     for position, item in enumerate(data):
         if not isinstance(item, dict) or not item.get("id"):
@@ -270,18 +277,7 @@ def load_synonyms(folder):
     """Return the synonym groups in ``folder/synonyms.yml`` — a YAML list of lists of
     words customers and writers use for the same thing — as a tuple of tuples (empty
     when there is no such file); raise ArticleError when it is malformed."""
-    path = os.path.join(folder, "synonyms.yml")
-    if not os.path.exists(path):
-        return ()
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f) or []
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        mark = getattr(error, "problem_mark", None)
-        raise ArticleError(path, mark.line + 1 if mark else 1,
-                           "synonyms.yml is not valid YAML") from None
-    if not isinstance(data, list):
-        raise ArticleError(path, 1, "synonyms.yml must be a list of groups like [word, word]")
+    path, data = _yaml_list(folder, "synonyms.yml", "a list of groups like [word, word]")
     groups = []
     for number, group in enumerate(data, start=1):
         if (not isinstance(group, list) or len(group) < 2
