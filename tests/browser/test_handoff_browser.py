@@ -3,6 +3,7 @@ agent in the console (a second browser context) claims and replies; the customer
 the reply without reloading. Saves the widget (RTL) and console screenshots."""
 import functools
 import http.server
+import json
 import threading
 
 import pytest
@@ -81,3 +82,57 @@ def test_widget_customer_and_console_agent_talk(live_server, chromium, shop):
     finally:
         customer.close()
         agent.close()
+
+
+def _resolved_conversation(live_server, agent_name):
+    """Return (id, token) of a conversation whose handoff an agent has resolved, made
+    through the real API (a test client of the served app, so the same SQLite file)."""
+    db = store.connect(live_server.app.config["DATABASE"])
+    agents.add_agent(db, agent_name, PASSWORD)
+    db.close()
+    client = live_server.app.test_client()
+    conversation = client.post("/api/conversations", json={"lang": "ar"}).json
+    headers = {"X-Conversation-Token": conversation["token"]}
+    handoff_id = client.post(f"/api/conversations/{conversation['id']}/handoff", json={},
+                             headers=headers).json["id"]
+    agent = live_server.app.test_client()
+    agent.post("/api/agent/login", json={"name": agent_name, "password": PASSWORD})
+    xhr = {"X-Requested-With": "XMLHttpRequest"}
+    agent.post(f"/api/agent/handoffs/{handoff_id}/claim", headers=xhr)
+    resolved = agent.post(f"/api/agent/handoffs/{handoff_id}/resolve", headers=xhr,
+                          json={"outcome": "not_support"})
+    assert resolved.status_code == 200, resolved.json
+    return client, conversation, headers
+
+
+def _open_in_widget(page, live_server, conversation):
+    """The /chat page with ``conversation`` remembered in the browser, as after a reload."""
+    page.goto(live_server.url + "/chat")
+    key = "dalil-conversation:" + live_server.url
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)",
+                  [key, json.dumps({"id": conversation["id"], "token": conversation["token"]})])
+    page.reload()
+    page.locator(".dalil-system", has_text="أنهى الموظف").first.wait_for()
+
+
+def test_a_rated_conversation_asks_for_no_rating_after_a_reload(live_server, page):
+    client, conversation, headers = _resolved_conversation(live_server, "rater1")
+    assert client.post(f"/api/conversations/{conversation['id']}/rating", headers=headers,
+                       json={"score": 5}).status_code == 201
+    _open_in_widget(page, live_server, conversation)
+    assert page.locator(".dalil-rating").count() == 0
+
+
+def test_rating_again_says_it_was_already_rated(live_server, page):
+    client, conversation, headers = _resolved_conversation(live_server, "rater2")
+    _open_in_widget(page, live_server, conversation)
+    box = page.locator(".dalil-rating")
+    box.wait_for()
+    # Rated meanwhile in another tab: this box's rating gets 409.
+    client.post(f"/api/conversations/{conversation['id']}/rating", headers=headers,
+                json={"score": 4})
+    box.get_by_role("button", name="4").click()
+    box.get_by_role("button", name="أرسل التقييم").click()
+    page.get_by_text("قيّمت هذه المحادثة من قبل").wait_for()
+    assert page.locator(".dalil-rating").count() == 0
+    assert page.locator(".dalil-error").inner_text() == ""

@@ -144,14 +144,15 @@
       clearChoices();
       render(m, i === messages.length - 1);
       if (m.role === "system" && m.kind === "handoff") contactBox();
-      if (m.role === "system" && m.rating && !rated) ratingBox();
+      // Only the latest handoff, resolved and not rated yet, asks for a rating.
+      if (m.role === "system" && m.rating && !rated && handoff && handoff.status === "resolved") ratingBox();
     });
     log.scrollTop = log.scrollHeight;
   }
 
   function update(data) {
     handoff = data.handoff || null;
-    if (data.rated) rated = true;
+    rated = Boolean(data.rated);  // of the latest handoff: a new one can be rated again
     if (handoff && handoff.status === "open") status.textContent = fill(S.chat_queue_position, {position: handoff.position});
     else if (handoff && handoff.status === "claimed") status.textContent = S.chat_agent_with_you;
     else status.textContent = "";
@@ -163,7 +164,7 @@
   function poll() {
     if (!conversation) return;
     api("GET", "/api/conversations/" + conversation.id + "/messages?after=" + lastId)
-      .then(function (data) { show(data.messages); update(data); })
+      .then(function (data) { update(data); show(data.messages); })
       .catch(function (problem) { if (problem.status === 404) reset(); });
   }
 
@@ -177,7 +178,7 @@
       var body = {text: text};
       if (choice) body.choice = choice;
       return api("POST", "/api/conversations/" + conversation.id + "/messages", body);
-    }).then(function (data) { show(data.messages); update(data); })
+    }).then(function (data) { update(data); show(data.messages); })
       .catch(function (problem) {
         if (problem.status === 404) { reset(); return send(text, choice); }
         failed(problem);
@@ -232,7 +233,12 @@
       if (!score) return;
       api("POST", "/api/conversations/" + conversation.id + "/rating", {score: score, comment: comment.value})
         .then(function () { rated = true; box.replaceWith(el("p", {"class": "dalil-note"}, S.chat_rate_thanks)); })
-        .catch(failed);
+        .catch(function (problem) {
+          if (problem.status !== 409) return failed(problem);
+          // Rated already (in another tab, or before a reload): say so, not "try again".
+          rated = true;
+          box.replaceWith(el("p", {"class": "dalil-note", role: "status"}, S.chat_rate_already));
+        });
     });
     log.appendChild(box);
   }
