@@ -13,7 +13,7 @@ import unicodedata
 from kb.articles import load_articles, load_categories, load_synonyms
 from kb.index import Index, IndexSettings
 from kb.search import Search
-from kb.text import detect_language
+from kb.text import detect_language, readings
 
 from .decide import Decision, Thresholds, decide
 from .intents import asks_for_person, small_talk
@@ -174,11 +174,11 @@ class Bot:
             # this message as is).
             raise UnknownLanguage("Unknown language: use ar or en.")
         reading, hits = self.index.lookup(question, limit=5)
-        talk, wants_person = small_talk(question), asks_for_person(question)
-        # Small talk and requests for a person are recognized in the customer's own words,
-        # so they are answered in that language even when the search preferred the
-        # other-keyboard reading ("شكرا" once read as "a;vh" and got an English reply).
-        lang = lang or detect_language(question if talk or wants_person else reading,
+        talk, wants_person, said = self._intent(question)
+        # Small talk and requests for a person are answered in the language they were
+        # recognized in, even when the search preferred another reading ("شكرا" is also
+        # the keys of "a;vh"; "bdi a7ki m3 7ada" is Arabic in Latin letters).
+        lang = lang or detect_language(said if talk or wants_person else reading,
                                        default=self.default_lang)
         candidates = [(hit.article_id, round(hit.score, 4)) for hit in hits]
         decision = decide(candidates, small_talk=talk, wants_person=wants_person,
@@ -188,6 +188,17 @@ class Bot:
             reply = dataclasses.replace(reply, matched_question=hits[0].question,
                                         matched_learned=hits[0].learned)
         return reply
+
+    @staticmethod
+    def _intent(question):
+        """Return (small talk kind or None, asks for a person, the text that said so):
+        the customer's own words first, then their other readings (wrong keyboard
+        layout, Arabizi)."""
+        for text in (question, *readings(question)):
+            talk, person = small_talk(text), asks_for_person(text)
+            if talk or person:
+                return talk, person, text
+        return None, False, question
 
     def _reply(self, decision: Decision, candidates, lang):
         article_id, title = None, ""

@@ -33,7 +33,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize as l2_normalize
 
 from .articles import load_articles
-from .text import keyboard_variants, normalize, stems
+from .text import normalize, readings, stems
 
 __all__ = ["Hit", "Index", "IndexSettings", "build_index"]
 
@@ -297,12 +297,13 @@ class Index:
 
     def lookup(self, text, limit=5):
         """Return (the reading searched, its Hits best first). The reading is ``text``
-        itself unless the text reads better as typed with the other keyboard layout
-        active (hgf'hrm → البطاقة): then that reading is searched instead."""
+        itself unless it reads clearly better as typed with the other keyboard layout
+        (hgf'hrm → البطاقة) or as Arabizi (wein talabi → وين طلبي): then that reading is
+        searched instead."""
         if self._views is None or not text.strip():
             return text, []
         similarity, hits = self._rank(text, limit)
-        for reading in keyboard_variants(text):
+        for reading in readings(text):
             other_similarity, other_hits = self._rank(reading, limit)
             # A reading the customer did not type must match a known question clearly
             # better than their own words do ("شكرا" is also the keys of "a;vh").

@@ -23,7 +23,7 @@ import re
 from rapidfuzz import fuzz, process
 
 from .render import plain_text
-from .text import (ARABIC_LETTER, NEGATIONS, QUESTION_WORDS, STOP_WORDS, keyboard_variants, normalize,
+from .text import (ARABIC_LETTER, NEGATIONS, QUESTION_WORDS, STOP_WORDS, readings, normalize,
                    stem, tokens)
 
 __all__ = ["Result", "Search"]
@@ -225,7 +225,7 @@ class Search:
         scores, keys = self._lexical(query, prefix)
         reading = query
         if not scores:
-            for variant in keyboard_variants(query):
+            for variant in readings(query):
                 scores, keys = self._lexical(variant, prefix)
                 if scores:
                     reading = variant

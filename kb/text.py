@@ -18,6 +18,8 @@ __all__ = [
     "stem",
     "detect_language",
     "keyboard_variants",
+    "arabizi",
+    "readings",
     "ARABIC_LETTER",
 ]
 
@@ -324,3 +326,125 @@ def keyboard_variants(text):
     if letters and all(ch in _EN_KEYS for ch in letters):
         return ["".join(_EN_KEYS.get(ch, ch) for ch in stripped)]
     return []
+
+
+# --- Arabizi -------------------------------------------------------------------------------
+
+# Arabic written in Latin letters and digits ("bdi a7ki m3 7ada"). Common function words
+# are looked up whole (their spellings vary too much for letter rules); the rest is
+# transliterated letter by letter, which character n-grams then match approximately.
+_ARABIZI_WORDS = {
+    **dict.fromkeys(["bdi", "badi", "biddi", "bddi"], "بدي"),
+    **dict.fromkeys(["shu", "shou", "sho", "shoo"], "شو"),
+    **dict.fromkeys(["wein", "wen", "wayn", "wain", "ween"], "وين"),
+    **dict.fromkeys(["mish", "msh", "mesh", "mush", "mosh"], "مش"),
+    **dict.fromkeys(["3ayez", "3ayz", "3awez", "3ayza", "3awz"], "عايز"),
+    **dict.fromkeys(["abgha", "abga", "abgho", "abi", "abee"], "ابغى"),
+    **dict.fromkeys(["kif", "keef", "kaif", "kef", "keif"], "كيف"),
+    **dict.fromkeys(["lesh", "leish", "lish", "laish"], "ليش"),
+    **dict.fromkeys(["leh", "leeh", "lih"], "ليه"),
+    **dict.fromkeys(["emta", "imta", "amta", "emtah"], "امتى"),
+    **dict.fromkeys(["fein", "fen", "fain", "feen"], "فين"),
+    **dict.fromkeys(["izay", "ezay", "ezzay", "izzay"], "ازاي"),
+    **dict.fromkeys(["ana", "2ana"], "انا"),
+    **dict.fromkeys(["enta", "inta", "anta"], "انت"),
+    **dict.fromkeys(["ya3ni", "y3ni", "ya3nee"], "يعني"),
+    **dict.fromkeys(["mafi", "mafish", "mafeesh", "mfish"], "مافي"),
+    **dict.fromkeys(["fi", "fe", "fee"], "في"),
+    **dict.fromkeys(["3shan", "3ashan", "3ashn", "3alshan"], "عشان"),
+    **dict.fromkeys(["ktir", "kteer", "kter", "ktiir"], "كتير"),
+    **dict.fromkeys(["hal2", "halla2", "hala2", "hl2"], "هلق"),
+    **dict.fromkeys(["al7in", "el7in", "l7in", "al7een", "el7een"], "الحين"),
+    **dict.fromkeys(["bukra", "bokra", "bukhra"], "بكرا"),
+    **dict.fromkeys(["lissa", "lessa", "lisa", "lsa"], "لسه"),
+    **dict.fromkeys(["shukran", "shokran", "shokrn", "shkran"], "شكرا"),
+    **dict.fromkeys(["ma3", "m3", "ma3a"], "مع"),
+    **dict.fromkeys(["3la", "3ala", "3al"], "على"),
+    **dict.fromkeys(["min", "mn", "men"], "من"),
+    **dict.fromkeys(["7ada", "7ad", "7da"], "حدا"),
+    **dict.fromkeys(["wa7ad", "wa7ed", "wa7d"], "واحد"),
+    **dict.fromkeys(["ma", "maa"], "ما"),
+    **dict.fromkeys(["la", "laa", "la2"], "لا"),
+    **dict.fromkeys(["hada", "hatha", "hadha", "hayda", "hatha"], "هذا"),
+    **dict.fromkeys(["eh", "eih", "2eh", "ayh"], "ايه"),
+    **dict.fromkeys(["kam", "2ad", "2adesh", "adesh"], "كم"),
+    "w": "و", "wa": "و", "ya": "يا",
+}
+_ARABIZI_PAIRS = {"sh": "ش", "ch": "ش", "kh": "خ", "gh": "غ", "th": "ث", "dh": "ذ",
+                  "3'": "غ", "7'": "خ", "9'": "ض", "6'": "ظ", "aa": "ا", "ee": "ي", "ii": "ي",
+                  "ei": "ي", "ai": "ي", "ay": "ي", "oo": "و", "ou": "و", "uu": "و", "ow": "و"}
+_ARABIZI_LETTERS = {"2": "ء", "3": "ع", "5": "خ", "6": "ط", "7": "ح", "8": "ق", "9": "ص",
+                    "b": "ب", "t": "ت", "j": "ج", "g": "ج", "d": "د", "r": "ر", "z": "ز",
+                    "s": "س", "f": "ف", "q": "ق", "k": "ك", "l": "ل", "m": "م", "n": "ن",
+                    "h": "ه", "w": "و", "y": "ي", "p": "ب", "v": "ف", "c": "ك", "x": "كس"}
+_VOWELS = set("aeiou")
+# A digit standing for a letter: between letters (a7ki, ra2em) or in a word of three or
+# more letters (3ayez, 7ada) — not "2fa", "mp3", "4g".
+_ARABIZI_DIGIT_IN_WORD = re.compile(r"[a-z][2-9][a-z]|^(?=(?:.*[a-z]){3})[a-z]*[2-9]")
+_ARTICLES = {"el", "al", "il"}
+_LATIN_WORD = re.compile(r"^[a-z0-9']+$")
+
+
+def _arabizi_word(word):
+    if word in _ARABIZI_WORDS:
+        return _ARABIZI_WORDS[word]
+    prefix = ""
+    for article in ("el", "al", "il"):
+        if word.startswith(article) and len(word) > 3 and word[2] not in _VOWELS:
+            prefix, word = "ال", word[2:]
+            break
+    out, i = [], 0
+    while i < len(word):
+        pair = word[i:i + 2]
+        if pair in _ARABIZI_PAIRS:
+            out.append(_ARABIZI_PAIRS[pair])
+            i += 2
+            continue
+        ch = word[i]
+        if ch in _VOWELS:
+            if i == 0:
+                out.append("ا")  # a word that starts with a vowel starts with alef
+            elif i == len(word) - 1:
+                out.append({"a": "ا", "e": "ه", "i": "ي", "o": "و", "u": "و"}[ch])
+            # a short vowel inside a word is not written in Arabic
+        elif ch in _ARABIZI_LETTERS:
+            out.append(_ARABIZI_LETTERS[ch])
+        i += 1
+    return prefix + "".join(out)
+
+
+def arabizi(text):
+    """Return ``text`` transliterated from Arabizi (Arabic in Latin letters and digits:
+    "bdi a7ki m3 7ada" → "بدي احكي مع حدا"), or None when it does not look like Arabizi
+    (Arabic letters, or no digit inside a word and fewer than two Arabizi words: "2FA",
+    "3 days" and "iPhone 7" stay English)."""
+    words = text.casefold().split()
+    if not words or ARABIC_LETTER.search(text):
+        return None
+    words = [w.strip(".,!?;:()\"") for w in words]
+    if not all(_LATIN_WORD.match(w) for w in words if w):
+        return None
+    words = [w for w in words if w]
+    known = sum(w in _ARABIZI_WORDS or w in _ARTICLES for w in words)
+    digits = sum(bool(_ARABIZI_DIGIT_IN_WORD.search(w)) for w in words)
+    if digits == 0 and known < 2 and not (known and len(words) <= 3):
+        return None
+    out, article = [], ""
+    for word in words:
+        if word in _ARTICLES:
+            article = "ال"  # "el talab": the article joins the next word
+            continue
+        out.append(article + _arabizi_word(word))
+        article = ""
+    return " ".join(out)
+
+
+def readings(text):
+    """Return the other ways ``text`` may have been meant: typed with the wrong keyboard
+    layout, or Arabic written in Latin letters (Arabizi). Extra candidate queries only;
+    a caller keeps the customer's own words unless one of these reads clearly better."""
+    found = keyboard_variants(text)
+    transliterated = arabizi(text)
+    if transliterated and transliterated not in found:
+        found.append(transliterated)
+    return found
