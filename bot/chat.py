@@ -18,7 +18,7 @@ from kb.text import tokens
 from . import store
 from .messages import message
 
-__all__ = ["ChatError", "RatingError", "RatingConflict", "follow_up", "feedback_in",
+__all__ = ["ChatError", "HandoffClosed", "RatingError", "RatingConflict", "follow_up", "feedback_in",
            "handoff_notice", "post_message", "request_handoff", "rate", "CHOICES"]
 
 # What a button may send with a message's text (besides "article:<id>", a suggestion).
@@ -39,6 +39,10 @@ _YES = {tuple(tokens(t)) for t in (
 
 class ChatError(ValueError):
     """A request the conversation cannot take; ``str()`` says why."""
+
+
+class HandoffClosed(ChatError):
+    """Contact details for a handoff that is resolved (or not this conversation's)."""
 
 
 class RatingError(ChatError):
@@ -234,11 +238,20 @@ def _escalate(db, conversation, data, reply_text, question, hours, now, candidat
     return [said, notice], handoff
 
 
-def request_handoff(db, bot, conversation, *, name="", email="", hours=None, now=None):
+def request_handoff(db, bot, conversation, *, name="", email="", hours=None, now=None,
+                    handoff_id=None):
     """Hand the conversation to a person (it keeps an active handoff it already has),
     storing the optional, already checked name and e-mail; return (handoff, new
-    messages)."""
+    messages). With ``handoff_id`` the request only adds contact details to that handoff:
+    HandoffClosed when it is resolved, so a late contact form never opens a new one."""
     with store.transaction(db):
+        if handoff_id is not None:
+            handoff = store.get_handoff(db, handoff_id)
+            if handoff is None or handoff["conversation_id"] != conversation["id"]:
+                raise HandoffClosed(f"this conversation has no handoff {handoff_id}")
+            if handoff["status"] == "resolved":
+                raise HandoffClosed("that handoff is resolved: ask for a person again "
+                                    "(without handoff_id) to open a new one")
         store.set_contact(db, conversation["id"], name, email)
         handoff = store.active_handoff(db, conversation["id"])
         if handoff:

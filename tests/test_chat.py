@@ -209,3 +209,33 @@ def test_the_chat_page_and_widget_script_are_served_in_both_languages(chat_app):
     assert script.status_code == 200 and script.mimetype == "application/javascript"
     assert "تحدّث معنا" in script.text and "Chat with us" in script.text
     assert "X-Conversation-Token" in script.text and "localStorage" in script.text
+
+
+def _resolve(agent, handoff_id):
+    agent.post(f"/api/agent/handoffs/{handoff_id}/claim", headers=XHR)
+    agent.post(f"/api/agent/handoffs/{handoff_id}/resolve", json={"outcome": "not_support"},
+               headers=XHR)
+
+
+def test_contact_details_for_a_resolved_handoff_open_no_new_one(chat_app, customer, mona):
+    first = customer.handoff().json["id"]
+    saved = customer.handoff(name="Sara", handoff_id=first)
+    assert saved.status_code == 200 and saved.json["id"] == first
+    _resolve(mona, first)
+    late = customer.handoff(name="Sara", email="sara@example.com", handoff_id=first)
+    assert late.status_code == 409 and "resolved" in late.json["error"]
+    db = database(chat_app)
+    assert [h["status"] for h in db.query("SELECT status FROM handoffs")] == ["resolved"]
+    assert not next(db.query("SELECT email FROM conversations"))["email"]
+    assert customer.handoff(handoff_id=first + 99).status_code == 409
+    assert customer.handoff(handoff_id="1").status_code == 400
+
+
+def test_asking_for_a_person_again_after_a_resolution_opens_a_new_handoff(chat_app, customer,
+                                                                          mona):
+    first = customer.handoff().json["id"]
+    _resolve(mona, first)
+    again = customer.handoff(name="Sara")
+    assert again.status_code == 200 and again.json["status"] == "open"
+    assert again.json["id"] != first and [m["role"] for m in again.json["messages"]] == [
+        "bot", "system"]

@@ -254,8 +254,9 @@ def _text_field(data, key, limit):
 
 @bp.post("/api/conversations/<conversation_id>/handoff")
 def handoff(conversation_id):
-    """{"name", "email"} (both optional) -> the handoff: hands the conversation to a
-    person (or adds contact details to the handoff it has)."""
+    """{"name", "email", "handoff_id"} (all optional) -> the handoff: hands the
+    conversation to a person (or adds contact details to the handoff it has). With
+    "handoff_id" it only adds details to that handoff: 409 once it is resolved."""
     conversation = _conversation(conversation_id)
     data = _body()
     name = _text_field(data, "name", MAX_NAME_LENGTH)
@@ -264,9 +265,16 @@ def handoff(conversation_id):
         raise ChatApiError("email is not a valid e-mail address")
     if any(ch in name for ch in "\x00\r\n"):
         raise ChatApiError("name must be one line of text")
+    handoff_id = data.get("handoff_id")
+    if handoff_id is not None and (isinstance(handoff_id, bool) or not isinstance(handoff_id, int)):
+        raise ChatApiError("handoff_id must be a handoff's id (a whole number)")
     db = get_db()
-    found, new = chat.request_handoff(db, _bot(), conversation, name=name, email=email,
-                                      hours=current_app.extensions["dalil_hours"], now=_now())
+    try:
+        found, new = chat.request_handoff(db, _bot(), conversation, name=name, email=email,
+                                          hours=current_app.extensions["dalil_hours"],
+                                          now=_now(), handoff_id=handoff_id)
+    except chat.HandoffClosed as error:
+        raise ChatApiError(str(error), 409) from None
     return jsonify({**handoff_json(db, found), "messages": [message_json(m) for m in new]})
 
 

@@ -80,9 +80,12 @@ PATHS = {
         "parameters": [_CONVERSATION, _TOKEN],
         "requestBody": _body({"type": "object", "properties": {
             "name": {"type": "string", "maxLength": 100},
-            "email": {"type": "string", "format": "email", "maxLength": 254}}}),
+            "email": {"type": "string", "format": "email", "maxLength": 254},
+            "handoff_id": {"type": "integer",
+                           "description": "only add the details to this handoff"}}}),
         "responses": {"200": {"description": "the handoff as the customer sees it"},
-                      "400": _error("invalid e-mail"), "404": _NOT_FOUND},
+                      "400": _error("invalid e-mail"), "404": _NOT_FOUND,
+                      "409": _error("handoff_id names a resolved handoff")},
     }},
     "/api/conversations/{conversation_id}/rating": {"post": {
         "summary": "Rate the help after a resolved handoff",

@@ -136,3 +136,10 @@ def test_rating_again_says_it_was_already_rated(live_server, page):
     page.get_by_text("قيّمت هذه المحادثة من قبل").wait_for()
     assert page.locator(".dalil-rating").count() == 0
     assert page.locator(".dalil-error").inner_text() == ""
+
+
+def test_a_resolved_conversation_asks_for_no_contact_details(live_server, page):
+    client, conversation, headers = _resolved_conversation(live_server, "closer1")
+    _open_in_widget(page, live_server, conversation)
+    page.locator(".dalil-rating").wait_for()
+    assert page.locator(".dalil-contact").count() == 0

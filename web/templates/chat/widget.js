@@ -143,7 +143,7 @@
       lastId = m.id;
       clearChoices();
       render(m, i === messages.length - 1);
-      if (m.role === "system" && m.kind === "handoff") contactBox();
+      if (m.role === "system" && m.kind === "handoff" && handoff && handoff.status !== "resolved") contactBox();
       // Only the latest handoff, resolved and not rated yet, asks for a rating.
       if (m.role === "system" && m.rating && !rated && handoff && handoff.status === "resolved") ratingBox();
     });
@@ -157,6 +157,8 @@
     else if (handoff && handoff.status === "claimed") status.textContent = S.chat_agent_with_you;
     else status.textContent = "";
     var active = handoff && handoff.status !== "resolved";
+    // Contact details are for the handoff in progress: none to give once it is resolved.
+    if (!active) Array.prototype.forEach.call(log.querySelectorAll(".dalil-contact"), function (n) { n.remove(); });
     if (active && !timer) timer = setInterval(poll, POLL_MS);
     if (!active && timer) { clearInterval(timer); timer = null; }
   }
@@ -188,6 +190,7 @@
   function contactBox() {
     if (log.querySelector(".dalil-contact")) return;
     var box = el("form", {"class": "dalil-box dalil-contact"});
+    var handoffId = handoff && handoff.id;
     box.appendChild(el("p", {"class": "dalil-note"}, S.chat_contact_title));
     var name = el("input", {name: "name", autocomplete: "name", maxlength: "100"});
     var email = el("input", {name: "email", type: "email", autocomplete: "email", maxlength: "254", dir: "ltr"});
@@ -200,7 +203,7 @@
     box.addEventListener("submit", function (event) {
       event.preventDefault();
       api("POST", "/api/conversations/" + conversation.id + "/handoff",
-          {name: name.value, email: email.value})
+          {name: name.value, email: email.value, handoff_id: handoffId})
         .then(function () { note.textContent = S.chat_contact_saved; })
         .catch(function (problem) {
           note.textContent = problem.status === 400 ? S.chat_email_invalid : S.chat_error;
