@@ -1,6 +1,7 @@
 """Handoffs from the customer's first question to the rating, through the real Flask
 client and a real SQLite file: the queue, claims, replies, resolutions, learned
 questions, the console pages, forged requests, hostile text and a restart."""
+import datetime
 import html
 import json
 import re
@@ -216,3 +217,32 @@ def test_the_console_names_the_customer_the_bot_and_each_agent(chat_app, custome
     assert _speakers(page) == ["Layla", "Bot", "Notice", "mona"]
     labels = json.loads(html.unescape(re.search(r"data-labels='([^']*)'", page.text)[1]))
     assert labels["customer"] == "Layla" and labels["me"] == "omar"
+
+
+def test_the_arabic_console_shows_the_bots_reason_and_local_times(chat_app, customer, mona):
+    handoff_id = customer.say("متى تفتحون الفرع")["handoff"]["id"]
+    stored = mona.get(f"/api/agent/handoffs/{handoff_id}").json
+    assert stored["reason"] in ("no match", "low confidence")  # the stable key stays English
+    arabic = {"no match": "لم يجد مقالة مطابقة", "low confidence": "ثقة منخفضة في الإجابة"}
+    for url in ["/agent/", f"/agent/handoffs/{handoff_id}"]:
+        page = mona.get(url).text
+        assert arabic[stored["reason"]] in page and f">{stored['reason']}<" not in page
+        assert f": {stored['reason']}<" not in page
+    page = mona.get(f"/agent/handoffs/{handoff_id}").text
+    # Times in BUSINESS_TIMEZONE (Asia/Riyadh, UTC+3 all year), the zone named on the page.
+    assert "الأوقات بتوقيت Asia/Riyadh" in page and 'data-zone="Asia/Riyadh"' in page
+    first = stored["messages"][0]["created"]
+    utc = datetime.datetime.fromisoformat(first)
+    riyadh = (utc + datetime.timedelta(hours=3)).strftime("%H:%M")
+    assert f'<time datetime="{first}">{riyadh}</time>' in page
+
+
+def test_every_reason_the_bot_gives_reads_in_both_languages():
+    from web.agent import reason_text
+    reasons = ["asked for a person", "no match", "low confidence", "articles too close",
+               "answer did not help", "suggestions did not help", "confident match",
+               "chosen from suggestions"]
+    for reason in reasons:
+        assert reason_text(reason, "en") == reason
+        assert reason_text(reason, "ar") not in (reason, "")
+    assert reason_text("something new", "ar") == "something new"

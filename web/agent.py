@@ -6,6 +6,7 @@ a CORS preflight this app never grants.
 """
 import datetime
 import functools
+import zoneinfo
 
 from flask import (Blueprint, abort, current_app, g, jsonify, redirect, render_template,
                    request, session, url_for)
@@ -14,7 +15,7 @@ from bot import agents, store
 
 from . import csrf
 from .db import get_db
-from .i18n import t
+from .i18n import MESSAGES, t
 
 bp = Blueprint("agent", __name__)
 
@@ -51,6 +52,29 @@ def _switch_keeps_the_page():
     if request.method != "GET" or not request.endpoint:
         return {}
     return {"switch_url": url_for(request.endpoint, **args)}
+
+
+def reason_text(reason, lang):
+    """Return the bot's ``reason`` (an English phrase, the stored key) in ``lang``; one
+    the catalogue does not know comes back as it is."""
+    key = "reason_" + (reason or "").replace(" ", "_")
+    return t(key, lang) if key in MESSAGES else reason
+
+
+def _zone():
+    return current_app.extensions["dalil_hours"].timezone  # BUSINESS_TIMEZONE, checked at start
+
+
+def _clock(iso):
+    """A stored UTC time as HH:MM in the team's time zone (the page names the zone)."""
+    moment = datetime.datetime.fromisoformat(iso)
+    return moment.astimezone(zoneinfo.ZoneInfo(_zone())).strftime("%H:%M")
+
+
+@bp.context_processor
+def _console_helpers():
+    return {"reason_text": lambda reason: reason_text(reason, g.get("lang", "ar")),
+            "clock": _clock, "zone": _zone()}
 
 
 def _bot():

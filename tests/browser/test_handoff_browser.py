@@ -1,6 +1,7 @@
 """A customer in the widget on a plain page of another site escalates in Arabic; an
 agent in the console (a second browser context) claims and replies; the customer sees
 the reply without reloading. Saves the widget (RTL) and console screenshots."""
+import datetime
 import functools
 import http.server
 import json
@@ -73,6 +74,17 @@ def test_widget_customer_and_console_agent_talk(live_server, chromium, shop):
         reply.wait_for(timeout=10_000)  # polling every 2.5 s brings it
         assert "طلبك في الطريق" in reply.inner_text()
         screenshot(page, "widget-ar")
+
+        # The console's transcript picks up the customer's answer by itself, naming the
+        # customer (not "you") and the time in the team's zone, as the server does.
+        box.fill("شكرًا، وصل الرد")
+        box.press("Enter")
+        later = console.locator(".transcript li", has_text="شكرًا، وصل الرد")
+        later.wait_for(timeout=10_000)
+        when = later.locator("time")
+        assert later.locator(".who").inner_text().startswith("العميل · ")
+        utc = datetime.datetime.fromisoformat(when.get_attribute("datetime"))
+        assert when.inner_text() == (utc + datetime.timedelta(hours=3)).strftime("%H:%M")
 
         # A reload keeps the conversation and the agent's reply.
         page.reload()

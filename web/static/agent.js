@@ -10,6 +10,14 @@
     var id = transcript.getAttribute("data-handoff");
     var labels = JSON.parse(transcript.getAttribute("data-labels"));
     var last = Number(transcript.getAttribute("data-last")) || 0;
+    var zone = transcript.getAttribute("data-zone") || "UTC";
+    // HH:MM in the team's time zone, as the server renders the earlier messages.
+    var clock = function (iso) {
+      try {
+        return new Intl.DateTimeFormat("en-GB", {hour: "2-digit", minute: "2-digit",
+                                                 hourCycle: "h23", timeZone: zone}).format(new Date(iso));
+      } catch (e) { return (iso || "").slice(11, 16); }
+    };
     var poll = function () {
       fetch("/api/agent/handoffs/" + id, {headers: HEADERS, credentials: "same-origin"})
         .then(function (r) { return r.ok ? r.json() : null; })
@@ -25,7 +33,11 @@
             who.className = "who";
             var name = m.role !== "agent" ? (labels[m.role] || m.role)
               : m.agent === labels.me ? labels.you : (m.agent || labels.agent);
-            who.textContent = name + " · " + (m.created || "").slice(11, 16);
+            who.textContent = name + " · ";
+            var time = document.createElement("time");
+            time.dateTime = m.created || "";
+            time.textContent = clock(m.created);
+            who.appendChild(time);
             li.appendChild(who);
             li.appendChild(document.createTextNode(m.text));
             transcript.appendChild(li);
