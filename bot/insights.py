@@ -25,6 +25,7 @@ Definitions (the README's "Insights" section repeats them for the team):
   resolved by then; age counts from their opening.
 - *CSAT*: the share of ratings of 4 or 5 (of 5) given in the period; the mean is shown too.
 """
+import dataclasses
 import datetime
 import math
 import re
@@ -87,7 +88,8 @@ def _when(text):
 
 
 def _seconds(start, end):
-    return max(0.0, (_when(end) - _when(start)).total_seconds())
+    # Whole seconds: the store writes times to the second.
+    return max(0, round((_when(end) - _when(start)).total_seconds()))
 
 
 _RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([dh])\s*$", re.IGNORECASE)
@@ -332,7 +334,10 @@ def gap_draft(db, since, until, number, lang, *, bot=None):
     gaps = content_gaps(db, since, until, bot=bot)
     if not 1 <= number <= len(gaps):
         return None
-    return draft_article(gaps[number - 1][0], lang)
+    cluster = gaps[number - 1][0]
+    # A question asked three times is one question of the draft (the size counted them).
+    once = dataclasses.replace(cluster, questions=tuple(dict.fromkeys(cluster.questions)))
+    return draft_article(once, lang)
 
 
 def _gap_row(number, cluster, sources, title):

@@ -100,6 +100,8 @@ def create_app(test_config=None):
     app.register_blueprint(agent.bp)
     from . import learned as learned_pages
     app.register_blueprint(learned_pages.bp)
+    from . import insights
+    app.register_blueprint(insights.bp)
     return app
 
 

@@ -95,7 +95,9 @@ def page_login_required(view):
     def wrapped(*args, **kwargs):
         g.agent = current_agent()
         if g.agent is None:
-            return redirect(url_for("agent.login", next=request.path))
+            # The query too: a period of the insights, a queue's filter survive signing in.
+            target = request.full_path if request.query_string else request.path
+            return redirect(url_for("agent.login", next=target))
         return view(*args, **kwargs)
     return wrapped
 

@@ -234,6 +234,7 @@ MESSAGES = {
     "ins_days_hours": {"ar": "{days} ي {hours} س", "en": "{days} d {hours} h"},
     "ins_download_csv": {"ar": "تنزيل CSV", "en": "Download CSV"},
     "ins_no_rows": {"ar": "لا توجد بيانات في هذه الفترة.", "en": "Nothing in this period."},
+    "ins_show_table": {"ar": "اعرض الجدول ({rows} صف)", "en": "Show the table ({rows} rows)"},
     "ins_volume": {"ar": "حجم الأسئلة", "en": "Volume"},
     "ins_bot": {"ar": "البوت", "en": "The bot"},
     "ins_gaps": {"ar": "فجوات المحتوى", "en": "Content gaps"},
