@@ -198,7 +198,11 @@ def _open_agents_db(path):
         from flask import Flask
 
         path = os.path.join(Flask("web").instance_path, "dalil.sqlite3")
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)  # the instance folder, as the app does
+    folder = os.path.dirname(os.path.abspath(path))
+    # A typo in --db must not leave a new folder and an empty database behind.
+    if not os.path.isdir(folder):
+        raise click.ClickException(f"{path}: there is no folder {folder}")
     return store.open_db(path)
 
 
@@ -219,12 +223,12 @@ def agents_add(name, db):
     """
     from bot.agents import AgentError, add_agent
 
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    database = _open_agents_db(db)
+    database = _open_agents_db(db)  # before the password: a wrong --db is said at once
     try:
+        if sys.stdin.isatty():
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
         add_agent(database, name, password)
     except AgentError as error:
         raise click.ClickException(str(error))

@@ -132,3 +132,11 @@ def test_a_removed_agent_loses_their_session(chat_app):
     agents.remove_agent(db, "mona")
     db.close()
     assert client.get("/api/agent/handoffs").status_code == 401
+
+
+@pytest.mark.parametrize("command", [["add", "mona"], ["list"], ["remove", "mona"]])
+def test_cli_refuses_a_db_in_a_folder_that_does_not_exist(runner, tmp_path, command):
+    typo = tmp_path / "typo" / "dalil.sqlite3"
+    result = runner.invoke(cli, ["agents", *command, "--db", str(typo)], input=PASSWORD + "\n")
+    assert result.exit_code == 1 and "no folder" in result.output
+    assert not typo.parent.exists()
