@@ -360,5 +360,50 @@ def learned_export(articles, db, apply):
                    err=True)
 
 
+# --- insights --------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--since", default="7d", show_default=True,
+              help="Start: 7d or 24h before now, a date (2026-11-01) or a date and time (UTC).")
+@click.option("--until", help="End, excluded (default: now); the same forms as --since.")
+@db_option
+@articles_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def report(since, until, db, articles, as_json):
+    """Print the support figures of a period: volume, the bot, content gaps, the help
+    center, people (the same as /agent/insights).
+
+        dalil report --since 7d
+        dalil report --since 2026-11-01 --until 2026-11-08 --db instance/dalil.sqlite3 --json
+    """
+    import datetime
+
+    from bot import insights
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    try:
+        start = insights.parse_moment(since, now)
+        end = insights.parse_moment(until, now) if until else now
+    except ValueError as error:
+        raise click.ClickException(str(error))
+    if start >= end:
+        raise click.ClickException(f"--since ({insights.iso(start)}) must be before --until "
+                                   f"({insights.iso(end)})")
+    path = db or os.environ.get("DALIL_DATABASE")
+    if path and not os.path.isfile(path):
+        raise click.ClickException(f"{path}: no such database file")
+    # The articles name each content gap's closest article; without them, ids only.
+    bot = _load_bot(articles) if os.path.isdir(articles) else None
+    database = _open_agents_db(path)
+    try:
+        figures = insights.build_report(database, start, end, bot=bot, now=now)
+    finally:
+        database.close()
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        click.echo(insights.as_text(figures))
+
+
 if __name__ == "__main__":
     cli()

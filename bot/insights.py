@@ -38,7 +38,8 @@ from .chat import feedback_in
 from .gaps import cluster_questions, draft_article
 
 __all__ = ["percentile", "parse_moment", "period_for_days", "iso", "build_report",
-           "content_gaps", "gap_draft", "tables", "CHANNELS", "SATISFIED_FROM"]
+           "content_gaps", "gap_draft", "tables", "as_text", "TABLES", "CHANNELS",
+           "SATISFIED_FROM"]
 
 UTC = datetime.timezone.utc
 CHANNELS = ("chat", "search", "api")
@@ -108,7 +109,7 @@ def parse_moment(text, now):
     try:
         moment = datetime.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a period start: use 7d, 24h, a date such as "
+        raise ValueError(f"{text!r} is not a time: use 7d or 24h (before now), a date such as "
                          f"2026-11-01, or a date and time such as 2026-11-01T09:00") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -519,3 +520,80 @@ def tables(report):
                    for a in report["people"]["agents"]],
     }
     return {name: (columns, rows[name]) for name, columns in TABLES.items()}
+
+
+# --- the report as text (dalil report) ---------------------------------------------------------
+
+def _duration(seconds):
+    if seconds is None:
+        return "—"
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 1440:
+        return f"{minutes // 60} h {minutes % 60} min"
+    return f"{minutes // 1440} d {minutes % 1440 // 60} h"
+
+
+def _pct(share):
+    return "—" if share is None else f"{share:.1%}"
+
+
+def as_text(report):
+    """Return ``report`` as the lines a person reads in a terminal (English)."""
+    period, volume, bot = report["period"], report["volume"], report["bot"]
+    help_center, people = report["help_center"], report["people"]
+    langs = ", ".join(f"{lang} {n}" for lang, n in volume["by_lang"].items()) or "none"
+    out = [f"Insights from {period['since']} to {period['until']} (UTC, end excluded)", "",
+           f"Volume: {volume['total']} questions — "
+           + ", ".join(f"{c} {volume['by_channel'][c]}" for c in CHANNELS) + f"; {langs}"]
+    out += [f"  {row['day']}  " + "  ".join(f"{c} {row[c]:>3}" for c in CHANNELS)
+            for row in volume["per_day"] if row["total"]]
+    out += ["", "The bot",
+            f"  deflection: {_pct(bot['deflection'])} ({bot['deflected']} of "
+            f"{bot['conversations']} conversations with a question had no handoff)"]
+    for channel in ("all", "chat", "api"):
+        r = bot["replies"][channel]
+        out.append(f"  replies ({channel}): {r['replies']} — answer {_pct(r['answer_rate'])}, "
+                   f"suggest {_pct(r['suggest_rate'])}, escalate {_pct(r['escalation_rate'])}")
+    answered = bot["answered"]
+    out.append(f"  did this answer: yes {answered['yes']}, no {answered['no']} "
+               f"(of {answered['answers']} answers)")
+    out += [f"    {a['article_id']}: {a['answers']} answers, yes {a['yes']}, no {a['no']}"
+            for a in answered["articles"]]
+    out += ["", f"Content gaps: {len(report['gaps'])}"]
+    for gap in report["gaps"]:
+        closest = (f"closest {gap['closest_article']} ({gap['closest_score']:.2f})"
+                   if gap["closest_article"] else "no close article")
+        out.append(f"  {gap['number']}. {gap['size']} questions ({', '.join(gap['langs'])}) — "
+                   f"escalated {gap['escalated']}, no result {gap['no_result']}, answered "
+                   f"then no {gap['answered_no']}; {closest}")
+        out += [f"     - {example}" for example in gap["examples"]]
+    out += ["", "Help center",
+            f"  searches: {help_center['searches']}, with no result: {help_center['no_result']}"]
+    out += [f"  top: {row['query']} ×{row['searches']}" for row in help_center["top_searches"]]
+    out += [f"  no result: {row['query']} ×{row['searches']}"
+            for row in help_center["no_result_searches"]]
+    out += [f"  read: {row['article_id']} ×{row['views']}" for row in help_center["most_viewed"]]
+    out += [f"  votes: {row['article_id']}: helpful {row['helpful']}, not helpful "
+            f"{row['not_helpful']}, comments {row['comments']}" for row in help_center["feedback"]]
+    first, resolution, backlog, csat = (people["first_response"], people["resolution"],
+                                        people["backlog"], people["csat"])
+    out += ["", "People",
+            f"  handoffs: {people['handoffs']} ({people['unassigned']} unassigned)",
+            f"  first response: median {_duration(first['median'])}, 90th percentile "
+            f"{_duration(first['p90'])} ({first['count']} handoffs)",
+            f"  resolution: median {_duration(resolution['median'])}, 90th percentile "
+            f"{_duration(resolution['p90'])} ({resolution['count']} handoffs)",
+            f"  backlog at {backlog['at']}: {backlog['open']} open ({backlog['waiting']} "
+            f"waiting for an agent), median age {_duration(backlog['median_age'])}, oldest "
+            f"{_duration(backlog['oldest_age'])}",
+            f"  CSAT: {_pct(csat['csat'])} of {csat['ratings']} ratings rated 4–5"
+            + (f" (mean {csat['mean']:.2f})" if csat["mean"] is not None else "")]
+    out += [f"  {a['agent']}: {a['handoffs']} handoffs, {a['resolved']} resolved, first "
+            f"response median {_duration(a['first_response']['median'])}, CSAT "
+            f"{_pct(a['csat'])} of {a['ratings']}" for a in people["agents"]]
+    return "\n".join(out)
