@@ -246,3 +246,11 @@ def test_every_reason_the_bot_gives_reads_in_both_languages():
         assert reason_text(reason, "en") == reason
         assert reason_text(reason, "ar") not in (reason, "")
     assert reason_text("something new", "ar") == "something new"
+
+
+@pytest.mark.parametrize("asked", ["abc", "-1", "1.5", "%3Cscript%3E", "9" * 20])
+def test_a_handoff_id_that_is_not_a_number_is_no_such_handoff(mona, asked):
+    for method, path in [("get", ""), ("post", "/claim"), ("post", "/release")]:
+        response = getattr(mona, method)(f"/api/agent/handoffs/{asked}{path}", headers=XHR)
+        assert response.status_code == 404 and response.json["error"] == "no such handoff"
+    assert mona.get("/api/agent/handoffs/999").json["error"] == "there is no handoff 999"

@@ -44,6 +44,13 @@ def _numeric_ids(endpoint, values):
         whole = value.isascii() and value.isdigit() and len(value) < 16
         values["handoff_id"] = int(value) if whole else -1
 
+
+def _no_such_handoff(handoff_id, error=None):
+    # Never "-1": that id is ours, not what was asked.
+    if handoff_id < 0:
+        return "no such handoff"
+    return str(error) if error else f"there is no handoff {handoff_id}"
+
 @bp.context_processor
 def _switch_keeps_the_page():
     # The help center's language switch goes to its home page; here it keeps the page.
@@ -150,7 +157,7 @@ def _handoff_or_404(handoff_id, api=True):
     handoff = store.get_handoff(get_db(), handoff_id)
     if handoff is None:
         if api:
-            raise AgentApiError(f"there is no handoff {handoff_id}", 404)
+            raise AgentApiError(_no_such_handoff(handoff_id), 404)
         abort(404)
     return handoff
 
@@ -166,7 +173,7 @@ def _act(action, *args):
     try:
         return action(get_db(), *args)
     except agents.NoSuchHandoff as error:
-        raise AgentApiError(str(error), 404) from None
+        raise AgentApiError(_no_such_handoff(request.view_args["handoff_id"], error), 404) from None
     except agents.HandoffConflict as error:
         raise AgentApiError(str(error), 409, holder=error.holder,
                             handoff_status=error.status) from None
