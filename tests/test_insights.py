@@ -201,6 +201,11 @@ def test_tables_hold_every_figure_in_columns(report):
     assert found["agents"][1][0] == ["mona", 2, 2, 60, 120, 1800, 1860, 2, 1.0, 4.5]
 
 
+def test_gaps_can_be_left_out(db, bot, report):
+    quick = build_report(db, SINCE, UNTIL, bot=bot, now=NOW, gaps=False)
+    assert quick["gaps"] == [] and quick["people"] == report["people"]
+
+
 def test_an_empty_database_gives_zeros_and_nones(tmp_path):
     db = store.open_db(str(tmp_path / "empty.sqlite3"))
     report = build_report(db, SINCE, UNTIL, now=NOW)

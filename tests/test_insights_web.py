@@ -47,6 +47,12 @@ def test_insights_need_an_agent_session(seeded, path):
     assert response.headers["Location"].startswith("/agent/login?next=/agent/insights")
 
 
+def test_signing_in_comes_back_to_the_same_period(seeded):
+    response = seeded.test_client().get(f"/agent/insights?{WEEK}")
+    assert response.headers["Location"] == (
+        "/agent/login?next=/agent/insights?from%3D2026-11-01%26to%3D2026-11-07")
+
+
 def test_the_page_in_arabic_is_rtl_with_figures_charts_and_tables(lead):
     response = lead.get(f"/agent/insights?{WEEK}&lang=ar")
     assert response.status_code == 200

@@ -73,9 +73,10 @@ def _period():
     return since, until, {"days": int(days)}
 
 
-def _report():
+def _report(gaps=True):
     since, until, args = _period()
-    return insights.build_report(get_db(), since, until, bot=_bot(), now=_now()), args
+    return insights.build_report(get_db(), since, until, bot=_bot(), now=_now(),
+                                 gaps=gaps), args
 
 
 # --- formatting for the page ------------------------------------------------------------------
@@ -177,7 +178,7 @@ def csv_safe(value):
 def table_csv(name):
     if name not in insights.TABLES:
         abort(404)
-    report, args = _report()
+    report, args = _report(gaps=name == "gaps")
     columns, rows = insights.tables(report)[name]
     out = io.StringIO()
     # The byte-order mark makes Excel read the file as UTF-8 (Arabic stays Arabic).
