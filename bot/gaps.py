@@ -88,7 +88,9 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 def draft_article(cluster, lang):
     """Return the Markdown text of a draft article for ``cluster`` in ``lang``: front
     matter with the cluster's questions (status: draft), and a body for the writer."""
-    own = [q for q in cluster.questions if detect_language(q) == lang] or list(cluster.questions)
+    # Repeats count towards a cluster's size but belong in an article once.
+    questions = list(dict.fromkeys(cluster.questions))
+    own = [q for q in questions if detect_language(q) == lang] or questions
     title = own[0]
     # An ASCII id from the title when it has one, else a stable one from its hash.
     slug = _SLUG.sub("-", normalize(title).lower()).strip("-")[:60].strip("-")

@@ -54,3 +54,9 @@ def test_a_draft_article_is_a_valid_draft_with_the_clusters_questions(shipped_bo
     assert article.id.startswith("new-article-")
     english = parse_article("x.en.md", draft_article(cluster_questions(BITCOIN)[0], "en"))
     assert english.id and english.title in BITCOIN
+
+
+def test_a_draft_lists_a_repeated_question_once():
+    cluster = cluster_questions(["do you accept bitcoin"] * 3 + ["can i pay with bitcoin"])[0]
+    article = parse_article("x.en.md", draft_article(cluster, "en"))
+    assert [article.title, *article.questions].count("do you accept bitcoin") == 1
