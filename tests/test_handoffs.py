@@ -254,3 +254,13 @@ def test_a_handoff_id_that_is_not_a_number_is_no_such_handoff(mona, asked):
         response = getattr(mona, method)(f"/api/agent/handoffs/{asked}{path}", headers=XHR)
         assert response.status_code == 404 and response.json["error"] == "no such handoff"
     assert mona.get("/api/agent/handoffs/999").json["error"] == "there is no handoff 999"
+
+
+def test_the_queue_page_carries_what_its_refresh_needs(chat_app, customer, mona):
+    customer.say("متى تفتحون الفرع")
+    page = mona.get("/agent/?lang=en").text
+    assert 'id="queue-news" aria-live="polite"' in page and "data-refresh" not in page
+    strings = json.loads(html.unescape(re.search(r"data-strings='([^']*)'", page)[1]))
+    assert strings["reason_no_match"] == "no match" and "{count}" in strings["agent_new_handoffs"]
+    listed = mona.get("/api/agent/handoffs?status=open&lang=en").json["handoffs"]
+    assert listed and all(c["title"] for c in listed[0]["candidates"])

@@ -217,7 +217,9 @@ def api_handoffs():
     if status not in QUEUES:
         raise AgentApiError("status must be open, mine or resolved")
     now = _now()
-    return jsonify({"handoffs": [handoff_json(h, now) for h in
+    # ?lang= titles the candidates in the console's language (the queue page's refresh).
+    lang = request.args.get("lang") if request.args.get("lang") in ("ar", "en") else None
+    return jsonify({"handoffs": [handoff_json(h, now, lang=lang) for h in
                                  store.handoffs(get_db(), status, agent=g.agent)]})
 
 
@@ -298,7 +300,14 @@ def queue():
     rows = [handoff_json(h, now, lang=g.lang) for h in
             store.handoffs(get_db(), status, agent=g.agent)]
     return render_template("agent/queue.html", handoffs=rows, status=status,
-                           queues=QUEUES, waiting=_waiting_text)
+                           queues=QUEUES, waiting=_waiting_text, strings=_queue_strings())
+
+
+def _queue_strings():
+    """What agent.js needs to redraw the queue's rows in the page's language."""
+    wanted = ("reason_", "handoff_state_", "outcome_", "agent_minutes", "agent_hours",
+              "agent_handoff", "agent_no_question", "agent_new_handoffs")
+    return {key: texts[g.lang] for key, texts in MESSAGES.items() if key.startswith(wanted)}
 
 
 def _waiting_text(seconds):

@@ -200,6 +200,8 @@ MESSAGES = {
     "agent_not_yours": {"ar": "لا يمكنك ذلك: {reason}", "en": "You cannot do that: {reason}"},
     "agent_rating": {"ar": "تقييم العميل: {score} من 5", "en": "Customer's rating: {score} of 5"},
     "console_times_in": {"ar": "الأوقات بتوقيت {zone}", "en": "Times in {zone}"},
+    "agent_new_handoffs": {"ar": "محادثات جديدة في القائمة: {count}",
+                           "en": "New handoffs in the queue: {count}"},
     # The bot's reasons (bot/decide.py, bot/chat.py): stored in English, the stable key.
     "reason_asked_for_a_person": {"ar": "طلب التحدث مع موظف", "en": "asked for a person"},
     "reason_no_match": {"ar": "لم يجد مقالة مطابقة", "en": "no match"},

@@ -155,3 +155,25 @@ def test_a_resolved_conversation_asks_for_no_contact_details(live_server, page):
     _open_in_widget(page, live_server, conversation)
     page.locator(".dalil-rating").wait_for()
     assert page.locator(".dalil-contact").count() == 0
+
+
+def test_the_queue_shows_a_new_handoff_without_reloading(live_server, page):
+    db = store.connect(live_server.app.config["DATABASE"])
+    agents.add_agent(db, "watcher", PASSWORD)
+    db.close()
+    page.goto(live_server.url + "/agent?status=open")
+    page.get_by_label("اسم المستخدم").fill("watcher")
+    page.get_by_label("كلمة المرور").fill(PASSWORD)
+    page.get_by_role("button", name="دخول").click()
+    page.locator("h1").wait_for()
+    title = page.title()
+    page.evaluate("window.stillHere = true")  # gone after a reload
+    client = live_server.app.test_client()
+    conversation = client.post("/api/conversations", json={"lang": "ar"}).json
+    client.post(f"/api/conversations/{conversation['id']}/messages",
+                json={"text": "zxqv blorf plimk wug"},
+                headers={"X-Conversation-Token": conversation["token"]})
+    page.get_by_text("zxqv blorf plimk wug").wait_for(timeout=15_000)
+    assert page.evaluate("window.stillHere") is True
+    assert page.locator("#queue-news").inner_text() == "محادثات جديدة في القائمة: 1"
+    assert page.title() == f"(1) {title}"

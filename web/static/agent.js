@@ -1,5 +1,6 @@
 // The agents' console: new messages appear in the transcript without a reload, the
-// queue refreshes itself, and the resolve form finds articles with /api/search.
+// queue redraws its rows from /api/agent/handoffs (announcing new handoffs in the tab's
+// title and to screen readers), and the resolve form finds articles with /api/search.
 // Everything a customer typed is inserted with textContent, never as HTML.
 (function () {
   "use strict";
@@ -48,11 +49,88 @@
     setInterval(poll, 3000);
   }
 
-  var refresh = document.querySelector("[data-refresh]");
-  if (refresh) {
-    setInterval(function () {
-      if (!document.hidden) location.reload();
-    }, Number(refresh.getAttribute("data-refresh")) * 1000);
+  var queue = document.getElementById("queue");
+  if (queue) {
+    var S = JSON.parse(queue.getAttribute("data-strings"));
+    var body = queue.querySelector("tbody");
+    var table = queue.querySelector("table");
+    var empty = document.getElementById("queue-empty");
+    var news = document.getElementById("queue-news");
+    var title = document.title;
+    var fill = function (text, values) {
+      return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k]; });
+    };
+    var known = {};
+    Array.prototype.forEach.call(body.rows, function (tr) { known[tr.getAttribute("data-id")] = true; });
+    var unseen = 0;
+    var waited = function (seconds) {
+      var minutes = Math.floor(seconds / 60);
+      return minutes < 60 ? fill(S.agent_minutes, {minutes: minutes})
+        : fill(S.agent_hours, {hours: Math.floor(minutes / 60), minutes: minutes % 60});
+    };
+    var cell = function (tr, text, attrs) {
+      var td = document.createElement("td");
+      Object.keys(attrs || {}).forEach(function (k) { td.setAttribute(k, attrs[k]); });
+      if (text != null) td.textContent = text;
+      tr.appendChild(td);
+      return td;
+    };
+    var row = function (h) {
+      var tr = document.createElement("tr");
+      tr.setAttribute("data-id", String(h.id));
+      var link = document.createElement("a");
+      link.href = "/agent/handoffs/" + h.id;
+      link.textContent = fill(S.agent_handoff, {id: h.id});
+      cell(tr).appendChild(link);
+      cell(tr, waited(h.waiting_seconds));
+      cell(tr, h.lang);
+      cell(tr, h.first_question || S.agent_no_question, {"class": "question", dir: "auto"});
+      cell(tr, S["reason_" + String(h.reason).replace(/ /g, "_")] || h.reason);
+      var list = document.createElement("ol");
+      list.className = "candidates";
+      h.candidates.slice(0, 3).forEach(function (c) {
+        var li = document.createElement("li");
+        li.textContent = c.title + " (" + c.score.toFixed(2) + ")";
+        list.appendChild(li);
+      });
+      cell(tr).appendChild(list);
+      cell(tr, S["handoff_state_" + h.status] + (h.assignee ? " · " + h.assignee : "") +
+        (h.outcome ? " · " + S["outcome_" + h.outcome] : ""));
+      return tr;
+    };
+    var seen = function () {
+      if (document.hidden || !unseen) return;
+      unseen = 0;
+      document.title = title;
+    };
+    var refreshQueue = function () {
+      var url = "/api/agent/handoffs?status=" + encodeURIComponent(queue.getAttribute("data-status")) +
+        "&lang=" + encodeURIComponent(queue.getAttribute("data-lang"));
+      fetch(url, {headers: HEADERS, credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) return;
+          var fresh = 0;
+          body.textContent = "";
+          data.handoffs.forEach(function (h) {
+            if (!known[h.id]) { known[h.id] = true; fresh += 1; }
+            body.appendChild(row(h));
+          });
+          table.hidden = !data.handoffs.length;
+          empty.hidden = !!data.handoffs.length;
+          if (!fresh) return;
+          unseen += fresh;
+          document.title = "(" + unseen + ") " + title;
+          news.textContent = fill(S.agent_new_handoffs, {count: fresh});
+        })
+        .catch(function () {});
+    };
+    // Counted in the title until the agent comes back to the page.
+    document.addEventListener("visibilitychange", seen);
+    window.addEventListener("focus", seen);
+    document.addEventListener("click", seen);
+    document.addEventListener("keydown", seen);
+    setInterval(refreshQueue, Number(queue.getAttribute("data-poll")) * 1000);
   }
 
   var search = document.getElementById("article-search");
