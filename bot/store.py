@@ -166,6 +166,14 @@ def m002_learned_sources(db):
     db["learned_questions"].add_column("disputed", int, not_null_default=0)
 
 
+@chat_migrations()
+def m003_login_failures(db):
+    """Failed agent sign-ins, so guessing passwords is slowed down (web/ratelimit.py)."""
+    db["login_failures"].create({"id": int, "name": str, "client": str, "created": str},
+                                pk="id")
+    db["login_failures"].create_index(["created"])
+
+
 @contextlib.contextmanager
 def transaction(db):
     """Run the block as one write transaction (all or nothing), taking the write lock
@@ -425,6 +433,25 @@ def remove_learned_question(db, learned_id):
     return db.execute("DELETE FROM learned_questions WHERE id = ?", [learned_id]).rowcount > 0
 
 
+def record_login_failure(db, name, client):
+    """Note a failed agent sign-in as ``name`` from ``client`` (an address key)."""
+    db["login_failures"].insert({"name": str(name)[:100], "client": client,
+                                 "created": _now()})
+
+
+def login_failure_times(db, name, client, since):
+    """Return the times of failed sign-ins as ``name`` or from ``client`` since the ISO
+    time ``since``."""
+    return [row["created"] for row in db.query(
+        "SELECT created FROM login_failures WHERE created >= ? AND (name = ? OR client = ?)",
+        [since, str(name)[:100], client])]
+
+
+def clear_login_failures(db, name):
+    """Forget ``name``'s failed sign-ins (after a successful one)."""
+    db.execute("DELETE FROM login_failures WHERE name = ?", [str(name)[:100]])
+
+
 def dispute_learned_question(db, article_id, question):
     """Count a customer's "no" against the learned question that produced an answer;
     return whether such a learned question exists."""
@@ -481,7 +508,8 @@ __all__ += ["chat_migrations", "HANDOFF_STATUSES", "OUTCOMES", "transaction", "c
             "release_handoff", "resolve_handoff", "handoffs", "queue_position",
             "add_learned_question", "learned_questions", "learned_version",
             "learned_questions_after", "list_learned", "remove_learned_question",
-            "dispute_learned_question", "add_rating", "add_agent",
+            "dispute_learned_question", "record_login_failure", "login_failure_times",
+            "clear_login_failures", "add_rating", "add_agent",
             "get_agent", "list_agents", "remove_agent"]
 
 

@@ -18,7 +18,7 @@ def test_the_chat_schema_is_its_own_migration_set_applied_once(tmp_path):
     store.open_db(path).close()
     db = store.open_db(path)
     assert [m.name for m in store.chat_migrations.applied(db)] == [
-        "m001_conversations", "m002_learned_sources"]
+        "m001_conversations", "m002_learned_sources", "m003_login_failures"]
     assert {"source", "disputed"} <= set(db["learned_questions"].columns_dict)
     assert {"conversations", "messages", "handoffs", "agents", "learned_questions",
             "ratings"} <= set(db.table_names())

@@ -53,6 +53,10 @@ def create_app(test_config=None):
         # Several people behind one office or mobile-carrier address share this.
         MESSAGES_PER_MINUTE_PER_ADDRESS=60,
         CONVERSATIONS_PER_HOUR_PER_ADDRESS=30,
+        # Agent sign-in: after this many failures for one name or address within the
+        # window (seconds), wait (429 with Retry-After) — password guessing slows to a crawl.
+        LOGIN_ATTEMPTS=5,
+        LOGIN_WINDOW=900,
         # How often an open chat asks for agent replies, in seconds.
         CHAT_POLL_SECONDS=2.5,
         # The agent session cookie is not sent by other sites' forms or frames.

@@ -8,12 +8,12 @@ import datetime
 import functools
 import zoneinfo
 
-from flask import (Blueprint, abort, current_app, g, jsonify, redirect, render_template,
+from flask import (Blueprint, abort, current_app, g, jsonify, make_response, redirect, render_template,
                    request, session, url_for)
 
 from bot import agents, store
 
-from . import csrf
+from . import csrf, ratelimit
 from .db import get_db
 from .i18n import MESSAGES, t
 
@@ -31,7 +31,12 @@ class AgentApiError(Exception):
 
 @bp.errorhandler(AgentApiError)
 def _error(error):
-    return jsonify({"error": error.message, **error.extra}), error.status
+    extra = dict(error.extra)
+    retry_after = extra.pop("retry_after", None)
+    response = jsonify({"error": error.message, **extra})
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response, error.status
 
 
 
@@ -153,6 +158,18 @@ def _now():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+def _sign_in(name, password):
+    """Return whether ``name`` and ``password`` are an agent's, counting failures per
+    name and client address; raise ratelimit.Limited after too many."""
+    db, client = get_db(), ratelimit.client_key()
+    ratelimit.check_login(db, name, client, _now())
+    if agents.authenticate(db, name, password):
+        store.clear_login_failures(db, name)
+        return True
+    store.record_login_failure(db, name, client)
+    return False
+
+
 def _handoff_or_404(handoff_id, api=True):
     handoff = store.get_handoff(get_db(), handoff_id)
     if handoff is None:
@@ -195,7 +212,11 @@ def _json():
 def api_login():
     """{"name", "password"} -> {"agent": name} and a session cookie."""
     data = _json()
-    if not agents.authenticate(get_db(), data.get("name"), data.get("password")):
+    try:
+        signed_in = _sign_in(data.get("name"), data.get("password"))
+    except ratelimit.Limited as limited:
+        raise AgentApiError(str(limited), 429, retry_after=limited.seconds) from None
+    if not signed_in:
         raise AgentApiError("wrong name or password", 401)
     session.clear()
     session[SESSION_KEY] = data["name"]
@@ -270,7 +291,15 @@ def login():
     if request.method == "POST":
         csrf.protect()
         name, password = request.form.get("name", ""), request.form.get("password", "")
-        if agents.authenticate(get_db(), name, password):
+        try:
+            signed_in = _sign_in(name, password)
+        except ratelimit.Limited as limited:
+            response = make_response(render_template(
+                "agent/login.html", failed=False,
+                problem=t("agent_login_wait", g.lang, seconds=limited.seconds)), 429)
+            response.headers["Retry-After"] = str(limited.seconds)
+            return response
+        if signed_in:
             session.clear()
             session[SESSION_KEY] = name
             target = request.args.get("next", "")

@@ -46,6 +46,8 @@ MESSAGES = {
     "feedback_thanks": {"ar": "شكرًا لك! وصلنا رأيك.", "en": "Thank you! We got your feedback."},
     "feedback_invalid": {"ar": "اختر «نعم» أو «لا» ثم أرسل.",
                          "en": "Choose “Yes” or “No”, then send."},
+    "agent_login_wait": {"ar": "محاولات دخول خاطئة كثيرة. حاول مرة أخرى بعد {seconds} ثانية.",
+                         "en": "Too many failed sign-ins. Try again in {seconds} seconds."},
     "learned_heading": {"ar": "الأسئلة التي تعلّمها البوت", "en": "Questions the bot learned"},
     "learned_intro": {"ar": "تعلّمها البوت من حلول الموظفين المرتبطة بمقالة ومن ردود العملاء «نعم، أجاب عن سؤالي». "
                             "الأسئلة التي قال عنها العملاء «لا» تظهر أولًا: احذف الخاطئ منها.",

@@ -78,3 +78,13 @@ def check_message(db, conversation_id, client, now):
            "messages", int(config["MESSAGES_PER_MINUTE"]), MINUTE, now)
     _check(store.customer_times(db, client=client, since=since), "messages from your address",
            int(config["MESSAGES_PER_MINUTE_PER_ADDRESS"]), MINUTE, now)
+
+
+def check_login(db, name, client, now):
+    """Raise Limited while ``name`` or ``client`` has failed to sign in
+    LOGIN_ATTEMPTS times within LOGIN_WINDOW seconds (whatever RATELIMIT_ENABLED says:
+    this guards the agents' accounts, not the servers' load)."""
+    config = current_app.config
+    times = store.login_failure_times(db, name, client,
+                                      _since(now, config["LOGIN_WINDOW"]))
+    _check(times, "failed sign-ins", config["LOGIN_ATTEMPTS"], config["LOGIN_WINDOW"], now)
