@@ -25,6 +25,7 @@ MESSAGES = {
                           "en": "{count} suggestions. Use the arrow keys to move."},
     "categories": {"ar": "الأقسام", "en": "Topics"},
     "article_count": {"ar": "عدد المقالات: {count}", "en": "{count} articles"},
+    "article_count_one": {"ar": "عدد المقالات: 1", "en": "1 article"},
     "most_viewed": {"ar": "الأكثر قراءة", "en": "Most read"},
     "no_views_yet": {"ar": "لا توجد مقالات مقروءة بعد.", "en": "No articles read yet."},
     "home": {"ar": "الرئيسية", "en": "Home"},
