@@ -120,3 +120,11 @@ def test_concurrent_first_requests_start_one_watcher(app):
 def test_links_within_an_article_follow_the_prefixed_heading_ids():
     html = render("## Fees\n\nSee [the fees](#fees).", base="")
     assert 'id="s-fees"' in html and 'href="#s-fees"' in html
+
+
+@pytest.mark.parametrize("path", ["/chat", "/agent/login"])
+@pytest.mark.parametrize("query", ["?_method=POST", "?_external=1", "?_anchor=evil&x=1"])
+def test_chat_and_console_pages_survive_url_fors_own_arguments(client, path, query):
+    response = client.get(path + query, headers={"Host": "evil.example"})
+    assert response.status_code == 200
+    assert "evil" not in response.get_data(as_text=True)

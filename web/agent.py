@@ -15,7 +15,7 @@ from bot import agents, store
 
 from . import csrf, ratelimit
 from .db import get_db
-from .i18n import MESSAGES, t
+from .i18n import MESSAGES, query_args, t
 
 bp = Blueprint("agent", __name__)
 
@@ -60,7 +60,7 @@ def _no_such_handoff(handoff_id, error=None):
 def _switch_keeps_the_page():
     # The help center's language switch goes to its home page; here it keeps the page.
     other = "en" if g.get("lang", "ar") == "ar" else "ar"
-    args = {**(request.view_args or {}), **request.args.to_dict(), "lang": other}
+    args = {**(request.view_args or {}), **query_args(), "lang": other}
     if request.method != "GET" or not request.endpoint:
         return {}
     return {"switch_url": url_for(request.endpoint, **args)}

@@ -16,7 +16,7 @@ from bot.hours import BusinessHours
 
 from . import ratelimit
 from .db import get_db
-from .i18n import LANGS, MESSAGES
+from .i18n import LANGS, MESSAGES, query_args
 
 bp = Blueprint("chat", __name__)
 
@@ -80,7 +80,7 @@ def _numeric_ids(endpoint, values):
 def _switch_keeps_the_page():
     # The help center's language switch goes to its home page; here it keeps the page.
     other = "en" if g.get("lang", "ar") == "ar" else "ar"
-    args = {**(request.view_args or {}), **request.args.to_dict(), "lang": other}
+    args = {**(request.view_args or {}), **query_args(), "lang": other}
     if request.method != "GET" or not request.endpoint:
         return {}
     return {"switch_url": url_for(request.endpoint, **args)}

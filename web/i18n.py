@@ -1,5 +1,8 @@
 """Every string of the help center's pages, in Arabic and English. One catalogue, so
-no page shows a string in one language only (tests/test_i18n.py checks every key)."""
+no page shows a string in one language only (tests/test_i18n.py checks every key) —
+and the query arguments a link to the same page in the other language may keep."""
+from flask import request
+
 
 LANGS = ("ar", "en")
 DEFAULT_LANG = "ar"
@@ -374,3 +377,11 @@ def t(key, lang, **values):
     """Return the catalogue string ``key`` in ``lang``, with ``{name}`` fields filled."""
     text = MESSAGES[key][lang]
     return text.format(**values) if values else text
+
+
+def query_args():
+    """The request's query arguments that may carry over to a link to the same page in
+    the other language: never url_for's own (_external, _anchor, _method, _scheme) nor
+    one that names a part of the path."""
+    return {k: v for k, v in request.args.items()
+            if not k.startswith("_") and k not in (request.view_args or {}) and k != "lang"}
