@@ -11,7 +11,7 @@ import functools
 import unicodedata
 
 from kb.articles import load_articles, load_categories, load_synonyms
-from kb.index import Index, IndexSettings
+from kb.index import Index
 from kb.search import Search
 from kb.text import detect_language, readings
 

@@ -122,7 +122,6 @@ class _Views:
             self._fast.append((vectorizer.build_analyzer(), vectorizer.vocabulary_,
                                vectorizer.idf_.astype(np.float32), offset))
             offset += block.shape[1]
-        self.width = offset
         return l2_normalize(sp.hstack([l2_normalize(b) for b in blocks]).tocsr())
 
     def transform(self, texts):

@@ -6,11 +6,11 @@ session and shared (its SQLite file too: tests that count rows count their own).
 """
 import pathlib
 import re
-import textwrap
 
 import pytest
 import sqlite_utils
 
+from conftest import write_article  # noqa: F401 (tests import it from here too)
 from web import create_app
 
 SHIPPED_ARTICLES = pathlib.Path(__file__).resolve().parent.parent / "articles"
@@ -113,14 +113,6 @@ def write_articles(folder):
     (folder / "orders" / "img").mkdir(exist_ok=True)
     (folder / "orders" / "img" / "map.png").write_bytes(PIXEL)
     return folder
-
-
-def write_article(folder, name, text):
-    """Write one file (dedented) under ``folder``; return its Path."""
-    path = pathlib.Path(folder) / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
 
 
 _SHIPPED = {}

@@ -15,7 +15,8 @@ from bot import agents, store
 
 from . import csrf, ratelimit
 from .db import get_db
-from .i18n import MESSAGES, query_args, t
+from .routing import numeric_id, switch_keeps_the_page
+from .i18n import MESSAGES, t
 
 bp = Blueprint("agent", __name__)
 
@@ -39,15 +40,8 @@ def _error(error):
     return response, error.status
 
 
-
-@bp.url_value_preprocessor
-def _numeric_ids(endpoint, values):
-    # Plain <handoff_id> in the rules (the OpenAPI test matches them by name); anything
-    # but a whole number is an id nobody has: -1, which the views answer with 404.
-    value = (values or {}).get("handoff_id")
-    if value is not None:
-        whole = value.isascii() and value.isdigit() and len(value) < 16
-        values["handoff_id"] = int(value) if whole else -1
+bp.url_value_preprocessor(numeric_id("handoff_id"))
+bp.context_processor(switch_keeps_the_page)
 
 
 def _no_such_handoff(handoff_id, error=None):
@@ -55,15 +49,6 @@ def _no_such_handoff(handoff_id, error=None):
     if handoff_id < 0:
         return "no such handoff"
     return str(error) if error else f"there is no handoff {handoff_id}"
-
-@bp.context_processor
-def _switch_keeps_the_page():
-    # The help center's language switch goes to its home page; here it keeps the page.
-    other = "en" if g.get("lang", "ar") == "ar" else "ar"
-    args = {**(request.view_args or {}), **query_args(), "lang": other}
-    if request.method != "GET" or not request.endpoint:
-        return {}
-    return {"switch_url": url_for(request.endpoint, **args)}
 
 
 def reason_text(reason, lang):

@@ -16,7 +16,8 @@ from bot.hours import BusinessHours
 
 from . import ratelimit
 from .db import get_db
-from .i18n import LANGS, MESSAGES, query_args
+from .routing import numeric_id, switch_keeps_the_page
+from .i18n import LANGS, MESSAGES
 
 bp = Blueprint("chat", __name__)
 
@@ -66,24 +67,8 @@ def _now():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-
-@bp.url_value_preprocessor
-def _numeric_ids(endpoint, values):
-    # Plain <conversation_id> in the rules (the OpenAPI test matches them by name); anything
-    # but a whole number is an id nobody has: -1, which the views answer with 404.
-    value = (values or {}).get("conversation_id")
-    if value is not None:
-        whole = value.isascii() and value.isdigit() and len(value) < 16
-        values["conversation_id"] = int(value) if whole else -1
-
-@bp.context_processor
-def _switch_keeps_the_page():
-    # The help center's language switch goes to its home page; here it keeps the page.
-    other = "en" if g.get("lang", "ar") == "ar" else "ar"
-    args = {**(request.view_args or {}), **query_args(), "lang": other}
-    if request.method != "GET" or not request.endpoint:
-        return {}
-    return {"switch_url": url_for(request.endpoint, **args)}
+bp.url_value_preprocessor(numeric_id("conversation_id"))
+bp.context_processor(switch_keeps_the_page)
 
 
 def _bot():

@@ -116,7 +116,7 @@ class Watcher:
         version = self.learned.version()
         if version == self._learned_seen:
             return False
-        (count, top), (old_count, old_top) = version, self._learned_seen or (0, 0)
+        count, (old_count, old_top) = version[0], self._learned_seen or (0, 0)
         new = self.learned.after(old_top)
         if count != old_count + sum(len(q) for q in new.values()):
             return self.reload_now()  # something was removed: learn everything afresh
