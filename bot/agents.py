@@ -6,7 +6,6 @@ claim, reply, release and resolve, each checked against who holds the handoff.
     claim(db, handoff_id, "mona")        # HandoffConflict(holder) when someone was faster
 """
 import re
-import sqlite3
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -55,10 +54,8 @@ def add_agent(db, name, password):
         raise AgentError("a name is 1 to 40 letters, digits, '.', '_', '-' or '@'")
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise AgentError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    try:
-        store.add_agent(db, name, generate_password_hash(password))
-    except sqlite3.IntegrityError:
-        raise AgentError(f"there is already an agent called {name!r}") from None
+    if store.add_agent(db, name, generate_password_hash(password)) is None:
+        raise AgentError(f"there is already an agent called {name!r}")
 
 
 def remove_agent(db, name):

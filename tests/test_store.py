@@ -11,7 +11,9 @@ def test_open_db_applies_migrations_once_in_wal_mode(tmp_path):
     try:
         assert {"article_views", "article_feedback", "searches"} <= set(db.table_names())
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert [m.name for m in store.migrations.applied(db)] == ["m001_help_center"]
+        assert [m.name for m in store.migrations.applied(db)] == [
+            "m001_help_center", "m002_conversations", "m003_learned_sources",
+            "m004_login_failures", "m005_asks"]
         assert store.migrations.pending(db) == []
     finally:
         db.close()

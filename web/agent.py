@@ -344,8 +344,7 @@ def _speakers(handoff):
 @page_login_required
 def handoff_page(handoff_id, problem=None, status=200):
     handoff = _handoff_or_404(handoff_id, api=False)
-    rating = next(get_db().query("SELECT score, comment FROM ratings WHERE handoff_id = ?",
-                                 [handoff_id]), None)
+    rating = store.handoff_rating(get_db(), handoff_id)
     return render_template("agent/handoff.html",
                            handoff=handoff_json(handoff, _now(), lang=g.lang),
                            messages=_transcript(handoff), problem=problem, rating=rating,

@@ -147,8 +147,8 @@ def handoff_json(db, handoff):
 
 def _state(db, conversation_id):
     handoff = store.latest_handoff(db, conversation_id)
-    rated = handoff is not None and handoff["status"] == "resolved" and bool(
-        db["ratings"].count_where("handoff_id = ?", [handoff["id"]]))
+    rated = (handoff is not None and handoff["status"] == "resolved"
+             and store.is_rated(db, handoff["id"]))
     return {"handoff": handoff_json(db, handoff), "rated": rated}
 
 

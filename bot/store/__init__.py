@@ -1,0 +1,67 @@
+"""Every SQL statement of Dalil, over one SQLite file opened with sqlite-utils.
+
+    db = store.open_db("instance/dalil.sqlite3")   # at start-up: WAL mode, migrations applied
+    db = store.connect(path)                       # per request
+    store.record_view(db, "refunds", "ar")
+    with store.transaction(db):                    # several writes, all or nothing
+        ...
+
+Every function takes the sqlite-utils Database first. Callers use this package's names
+(``from bot import store``); the modules behind them, one per owner:
+
+    connection.py    connect, open_db, transaction; helpers the others share
+    schema.py        the one migration history ``migrations`` (every table is created there)
+    help_center.py   article_views, article_feedback, searches, asks
+    conversations.py conversations, messages, handoffs, ratings (and the rate-limit counts)
+    agents.py        agents, login_failures
+    learned.py       learned_questions
+    insights.py      read-only queries over all of them for the support leads' figures
+
+Imports inside the package run one way: connection imports schema; the five table modules
+import connection (conversations also help_center, for the comment limit); none imports
+this file.
+"""
+from .agents import (add_agent, clear_login_failures, get_agent, list_agents,
+                     login_failure_times, record_login_failure, remove_agent)
+from .conversations import (HANDOFF_STATUSES, OUTCOMES, active_handoff, add_message,
+                            add_rating, attach_message, claim_handoff, conversation_times,
+                            create_conversation, customer_times, get_conversation,
+                            get_handoff, handoff_rating, handoffs, is_rated, join_handoff,
+                            last_bot_message, latest_handoff, messages, open_handoff,
+                            queue_position, release_handoff, resolve_handoff, set_contact)
+from .connection import connect, open_db, transaction
+from .help_center import (MAX_COMMENT_LENGTH, feedback_summary, most_viewed, record_ask,
+                          record_feedback, record_search, record_view)
+from .insights import (article_feedback_in, asks_in, backlog_at, chat_messages,
+                       conversation_messages, conversations_with_handoffs, handoffs_in,
+                       ratings_in, searches_in, views_per_article)
+from .learned import (add_learned_question, dispute_learned_question, learned_questions,
+                      learned_questions_after, learned_version, list_learned,
+                      remove_learned_question)
+from .schema import migrations
+
+__all__ = [
+    # connection
+    "connect", "open_db", "transaction",
+    # schema
+    "migrations",
+    # help_center
+    "MAX_COMMENT_LENGTH", "record_view", "record_feedback", "record_search", "record_ask",
+    "most_viewed", "feedback_summary",
+    # conversations
+    "HANDOFF_STATUSES", "OUTCOMES", "create_conversation", "get_conversation", "set_contact",
+    "add_message", "messages", "last_bot_message", "customer_times", "conversation_times",
+    "get_handoff", "active_handoff", "latest_handoff", "open_handoff", "attach_message",
+    "join_handoff", "claim_handoff", "release_handoff", "resolve_handoff", "handoffs",
+    "queue_position", "add_rating", "handoff_rating", "is_rated",
+    # agents
+    "add_agent", "get_agent", "list_agents", "remove_agent", "record_login_failure",
+    "login_failure_times", "clear_login_failures",
+    # learned
+    "add_learned_question", "learned_questions", "learned_version", "learned_questions_after",
+    "list_learned", "remove_learned_question", "dispute_learned_question",
+    # insights
+    "chat_messages", "conversation_messages", "conversations_with_handoffs", "asks_in",
+    "searches_in", "views_per_article", "article_feedback_in", "handoffs_in", "backlog_at",
+    "ratings_in",
+]

@@ -1,0 +1,122 @@
+"""The schema's one migration history (the sqlite-utils set "dalil"), and the adoption of
+the records older installations wrote under three separate sets.
+
+Migrations run in the order they are declared here and are never edited once shipped:
+a change to the schema is a new migration at the end.
+"""
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("dalil")
+
+
+@migrations()
+def m001_help_center(db):
+    """Views, feedback and searches of the help center (issue 5's insights read them)."""
+    db["article_views"].create({"id": int, "article_id": str, "lang": str, "created": str},
+                               pk="id")
+    db["article_views"].create_index(["article_id"])
+    db["article_feedback"].create({"id": int, "article_id": str, "lang": str,
+                                   "helpful": int, "comment": str, "created": str}, pk="id")
+    db["article_feedback"].create_index(["article_id", "lang"])
+    # ``source``: "page" (the results page), "api", or "suggest" (search as you type,
+    # one row per pause in typing: insights should usually leave these out).
+    db["searches"].create({"id": int, "query": str, "lang": str, "results": int,
+                           "source": str, "created": str}, pk="id")
+    db["searches"].create_index(["created"])
+
+
+@migrations()
+def m002_conversations(db):
+    """Conversations, their messages, handoffs, agents, learned questions, ratings."""
+    db["conversations"].create({"id": int, "token": str, "lang": str, "client": str,
+                                "name": str, "email": str, "created": str}, pk="id")
+    db["conversations"].create_index(["client", "created"])
+    db["handoffs"].create({
+        "id": int, "conversation_id": int, "status": str, "assignee": str, "reason": str,
+        "lang": str, "first_question": str, "candidates": str, "created": str,
+        "claimed": str, "resolved": str, "outcome": str, "article_id": str,
+    }, pk="id", foreign_keys=[("conversation_id", "conversations", "id")],
+        not_null={"conversation_id", "status", "created"}, defaults={"status": "open"})
+    # At most one active (open or claimed) handoff per conversation, as a fact of the
+    # file: two requests escalating at once cannot open two.
+    db.execute("CREATE UNIQUE INDEX handoffs_one_active ON handoffs(conversation_id) "
+               "WHERE status != 'resolved'")
+    db["handoffs"].create_index(["status", "id"])
+    # ``data``: JSON of what the line carries beyond its text (a bot reply's action,
+    # article and candidates; an agent's name; a system notice's kind).
+    db["messages"].create({"id": int, "conversation_id": int, "role": str, "text": str,
+                           "data": str, "handoff_id": int, "created": str}, pk="id",
+                          foreign_keys=[("conversation_id", "conversations", "id"),
+                                        ("handoff_id", "handoffs", "id")],
+                          not_null={"conversation_id", "role", "text", "created"})
+    db["messages"].create_index(["conversation_id", "id"])
+    db["messages"].create_index(["handoff_id"])
+    db["agents"].create({"id": int, "name": str, "password_hash": str, "created": str},
+                        pk="id", not_null={"name", "password_hash"})
+    db["agents"].create_index(["name"], unique=True)
+    db["learned_questions"].create({"id": int, "article_id": str, "question": str,
+                                    "lang": str, "handoff_id": int, "agent": str,
+                                    "created": str}, pk="id")
+    db["learned_questions"].create_index(["article_id"])
+    db["ratings"].create({"id": int, "conversation_id": int, "handoff_id": int, "score": int,
+                          "comment": str, "created": str}, pk="id")
+    db["ratings"].create_index(["handoff_id"], unique=True)
+
+
+@migrations()
+def m003_learned_sources(db):
+    """Where a learned question came from ("agent": an article-linked resolution;
+    "customer": "yes, this answered my question"), and how often customers said "no"
+    to an answer it produced (a reason to review it)."""
+    db["learned_questions"].add_column("source", str, not_null_default="agent")
+    db["learned_questions"].add_column("disputed", int, not_null_default=0)
+
+
+@migrations()
+def m004_login_failures(db):
+    """Failed agent sign-ins, so guessing passwords is slowed down (web/ratelimit.py)."""
+    db["login_failures"].create({"id": int, "name": str, "client": str, "created": str},
+                                pk="id")
+    db["login_failures"].create_index(["created"])
+
+
+@migrations()
+def m005_asks(db):
+    """Questions asked through POST /api/ask and the bot's action on each."""
+    db["asks"].create({"id": int, "question": str, "lang": str, "action": str,
+                       "article_id": str, "reason": str, "created": str}, pk="id")
+    db["asks"].create_index(["created"])
+
+
+# Until the store became a package the schema was three sets ("dalil" for the help
+# center, "dalil-chat", "dalil-insights"). sqlite-utils tells what has run by the
+# (migration_set, name) records in its table, so a file from then would see
+# m002..m005 as pending and fail creating tables it has: its records are renamed first.
+# ("dalil", "m001_help_center") kept its set and name.
+_OLD_NAMES = {
+    ("dalil-chat", "m001_conversations"): "m002_conversations",
+    ("dalil-chat", "m002_learned_sources"): "m003_learned_sources",
+    ("dalil-chat", "m003_login_failures"): "m004_login_failures",
+    ("dalil-insights", "m001_asks"): "m005_asks",
+}
+
+
+def adopt_old_migrations(db):
+    """Rename the records of the old "dalil-chat" and "dalil-insights" sets to their
+    migrations in the one history; return how many were renamed (0 on a new file and on
+    every start-up after the first). Run it in a write transaction, before
+    ``migrations.apply(db)``."""
+    table = migrations.migrations_table
+    if not db[table].exists():
+        return 0
+    renamed = 0
+    for (old_set, old_name), new_name in _OLD_NAMES.items():
+        # OR IGNORE: if the new record somehow exists too, the unique (migration_set,
+        # name) index keeps it and the old one is deleted below.
+        renamed += db.execute(
+            f"UPDATE OR IGNORE [{table}] SET migration_set = ?, name = ? "
+            "WHERE migration_set = ? AND name = ?",
+            [migrations.name, new_name, old_set, old_name]).rowcount
+        db.execute(f"DELETE FROM [{table}] WHERE migration_set = ? AND name = ?",
+                   [old_set, old_name])
+    return renamed
