@@ -31,11 +31,11 @@ import math
 import re
 from collections import Counter, defaultdict
 
+from kb.gaps import cluster_questions, draft_article
 from kb.text import detect_language
 
 from . import store
 from .chat import feedback_in
-from .gaps import cluster_questions, draft_article
 
 __all__ = ["percentile", "parse_moment", "period_for_days", "iso", "build_report",
            "content_gaps", "gap_draft", "tables", "as_text", "TABLES", "CHANNELS",

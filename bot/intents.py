@@ -3,7 +3,7 @@
 dialects) and English. Pure functions over text."""
 import re
 
-from kb.text import normalize, stem, tokens
+from kb.text import PERSON_CLITICS, normalize, stem, tokens, without_clitic, without_tanween
 
 __all__ = ["small_talk", "asks_for_person"]
 
@@ -100,12 +100,7 @@ _NOT = re.compile(r"\b(not|no|don't|dont|never)\b|(^|\s)(لا|مش|ما|مو|ب�
 def _forms(word):
     """The word, its stem, the word without a clinging ل/ب/و (لموظف → موظف), and
     without the alef of tanween (MSA "أكلم موظفًا" normalizes to موظفا)."""
-    forms = {word, stem(word)}
-    if len(word) > 3 and word[0] in "لبو":
-        forms.add(word[1:])
-    if len(word) > 3 and word.endswith("ا"):
-        forms.add(word[:-1])
-    return forms
+    return {word, stem(word), without_clitic(word, PERSON_CLITICS), without_tanween(word)}
 
 
 def asks_for_person(text):

@@ -1,12 +1,14 @@
-"""The article index: which articles answer a question, each with a score in [0, 1].
+"""The article index: which articles answer a question, each with a score in [0, 1]. It
+owns the ranking (classifier, nearest question, fuzzy re-check); kb.vectors turns texts
+into vectors and kb.text owns the text rules.
 
     index = Index(articles, learned={"returns-policy": ["ابغى ارجع الجزمة"]})
     index.search("كيف ارجع طلب؟", limit=5) -> list[Hit]
 
 Each article (all its languages together) is one class. Its questions — the title, the
 writers' questions, and learned questions — and its body are vectorized three ways
-(word stems, and character 2–4-grams of the stems and of the normalized text, which
-absorb inflection and typos), then scored by two complementary parts:
+(kb.vectors: word stems, and character 2–4-grams of the stems and of the normalized
+text, which absorb inflection and typos), then scored by two complementary parts:
 
 - a multinomial logistic regression trained on the questions (and, at a lower weight,
   the body), which learns which words tell articles apart (strong when each article has
@@ -28,12 +30,12 @@ import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize as l2_normalize
 
 from .articles import load_articles
-from .text import normalize, readings, stems
+from .text import normalize, readings
+from .vectors import Views
 
 __all__ = ["Hit", "Index", "IndexSettings", "build_index"]
 
@@ -95,57 +97,11 @@ class IndexSettings:
     variant_floor: float = 0.3
 
 
-class _Views:
-    """The three vectorizations of a text, each L2-normalized, stacked, unit length.
-    Character 2–4-grams ranked as well as 2–5 on ar-dev (top-1 0.665 against 0.662
-    during development) with a third fewer features, so queries and builds are faster."""
-
-    def __init__(self, settings):
-        self.vectorizers = [
-            TfidfVectorizer(analyzer=stems, binary=True, dtype=np.float32),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), binary=True,
-                            preprocessor=_joined_stems, dtype=np.float32,
-                            max_features=settings.max_char_features),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), binary=True,
-                            preprocessor=normalize, dtype=np.float32,
-                            max_features=settings.max_char_features),
-        ]
-
-    def fit_transform(self, texts):
-        """Return the matrix of ``texts`` (one row each) and remember the vocabularies."""
-        blocks = [v.fit_transform(texts) for v in self.vectorizers]
-        # Queries take a fast path: sklearn's transform validates its input on every call,
-        # which costs more than the arithmetic for a single question.
-        self._fast = []
-        offset = 0
-        for vectorizer, block in zip(self.vectorizers, blocks):
-            self._fast.append((vectorizer.build_analyzer(), vectorizer.vocabulary_,
-                               vectorizer.idf_.astype(np.float32), offset))
-            offset += block.shape[1]
-        return l2_normalize(sp.hstack([l2_normalize(b) for b in blocks]).tocsr())
-
-    def transform(self, texts):
-        """Return the rows of ``texts`` in the fitted vocabularies."""
-        return l2_normalize(sp.hstack(
-            [l2_normalize(v.transform(texts)) for v in self.vectorizers]).tocsr())
-
-    def vector(self, text):
-        """Return (feature indices, weights) of ``text``: the same vector as a row of
-        ``fit_transform``, sparse, without sklearn's per-call overhead."""
-        indices, values = [], []
-        for analyzer, vocabulary, idf, offset in self._fast:
-            found = {vocabulary[f] for f in analyzer(text) if f in vocabulary}
-            if not found:
-                continue
-            block = np.fromiter(found, dtype=np.int64, count=len(found))
-            weights = idf[block]
-            indices.append(block + offset)
-            values.append(weights / np.linalg.norm(weights))
-        if not indices:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        values = np.concatenate(values)
-        return np.concatenate(indices), values / np.linalg.norm(values)
-
+# The index's vectorization (kb.vectors.Views): word stems beside character n-grams of
+# the stems and of the normalized text; binary (a feature counts once however often a
+# text repeats it) and float32 (half the memory of float64). IndexSettings' figures were
+# measured with exactly these.
+VIEWS = ("stems", "stem_ngrams", "text_ngrams")
 
 _QUESTION, _LEARNED, _BODY = 0, 1, 2
 _KIND_ORDER = np.array([0, 1, 2])  # rows of an article: its questions, learned, bodies
@@ -155,10 +111,6 @@ _MARKUP = re.compile(r"[#>*_`|\[\]()!-]+|article:\S+")
 def _plain(markdown):
     """The words of a Markdown body, without its markup."""
     return " ".join(_MARKUP.sub(" ", markdown).split())
-
-
-def _joined_stems(text):
-    return " ".join(stems(text))
 
 
 class Index:
@@ -187,7 +139,8 @@ class Index:
         if not texts:
             self.questions, self._views = (), None
             return
-        self._views = _Views(self.settings)
+        self._views = Views(VIEWS, binary=True, dtype=np.float32,
+                            max_char_features=self.settings.max_char_features)
         matrix = self._views.fit_transform(texts)
         # Nearest-question similarity ignores the features most questions share (the
         # article "ال", a space and a common letter…): they carry little weight yet
@@ -294,15 +247,16 @@ class Index:
         """Return up to ``limit`` Hits for ``text``, best first."""
         return self.lookup(text, limit)[1]
 
-    def lookup(self, text, limit=5):
+    def lookup(self, text, limit=5, other_readings=None):
         """Return (the reading searched, its Hits best first). The reading is ``text``
         itself unless it reads clearly better as typed with the other keyboard layout
         (hgf'hrm → البطاقة) or as Arabizi (wein talabi → وين طلبي): then that reading is
-        searched instead."""
+        searched instead. ``other_readings`` are those readings when the caller has
+        worked them out already (kb.text.readings(text))."""
         if self._views is None or not text.strip():
             return text, []
         similarity, hits = self._rank(text, limit)
-        for reading in readings(text):
+        for reading in readings(text) if other_readings is None else other_readings:
             other_similarity, other_hits = self._rank(reading, limit)
             # A reading the customer did not type must match a known question clearly
             # better than their own words do ("شكرا" is also the keys of "a;vh").

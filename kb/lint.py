@@ -1,5 +1,6 @@
 """Check a folder of articles the way a careful editor would, and say exactly where
-each problem is.
+each problem is. It owns the editor's rules (ids, questions, links, images,
+translations, near-duplicates); kb.vectors compares the articles' words.
 
     check("articles") -> list[Problem]     # errors first, then warnings; by file and line
 """
@@ -9,17 +10,17 @@ import os
 import re
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .articles import (ArticleError, LANGS, article_files, load_categories, load_synonyms,
                        read_article)
 from .text import normalize, terms
+from .vectors import Views
 
 __all__ = ["Problem", "check"]
 
-# Cosine similarity of two articles' words (title, questions, body) above which they
-# probably say the same thing and should be merged. Translations are compared within
-# one language only.
+# Cosine similarity of two articles' words (title, questions, body; their search terms,
+# kb.text.terms, as TF-IDF) above which they probably say the same thing and should be
+# merged. Translations are compared within one language only.
 NEAR_DUPLICATE = 0.8
 _ARTICLE_LINK = re.compile(r"\]\(article:([^)\s#]+)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
@@ -147,7 +148,7 @@ def _near_duplicates(articles):
         if len(group) < 2:
             continue
         texts = [" ".join([a.title, *a.questions, a.body]) for a in group]
-        matrix = TfidfVectorizer(analyzer=terms).fit_transform(texts)
+        matrix = Views(["terms"]).fit_transform(texts)
         similarity = (matrix @ matrix.T).toarray()
         np.fill_diagonal(similarity, 0)
         for i, j in zip(*np.nonzero(np.triu(similarity) >= NEAR_DUPLICATE)):

@@ -1,5 +1,6 @@
 """Help-center search: the articles that match what a reader typed, with highlighted
-snippets.
+snippets. It owns the BM25 ranking, its blend with the question index, and snippets;
+how words are read (clitics, stems, dialect words) is kb.text's.
 
     search = Search(articles, index=index)          # index: a kb.index.Index (optional)
     search.search("سياسة الارجاع", lang="ar", limit=10) -> list[Result]
@@ -23,8 +24,8 @@ import re
 from rapidfuzz import fuzz, process
 
 from .render import plain_text
-from .text import (ARABIC_LETTER, NEGATIONS, QUESTION_WORDS, STOP_WORDS, readings, normalize,
-                   stem, tokens)
+from .text import (NEGATIONS, QUESTION_WORDS, STOP_WORDS, readings, normalize, stem, tokens,
+                   without_clitic)
 
 __all__ = ["Result", "Search"]
 
@@ -60,14 +61,17 @@ INDEX_ONLY_FLOOR = 0.25
 INDEX_ABOVE_CHANCE = 2.0
 # Customers and writers name some things differently: the writers list such words in
 # articles/synonyms.yml (kb.articles.load_synonyms). Each group's words match each other
-# at SYNONYM_WEIGHT; a word with a one-letter clitic (ل، ب، ف، و) matches its bare form
-# at CLITIC_WEIGHT. Whole words only, normalized.
+# at SYNONYM_WEIGHT; a word with a one-letter clitic (kb.text.CLITICS: ل، ب، ف، و) matches
+# its bare form at CLITIC_WEIGHT. Whole words only, normalized.
 SYNONYM_WEIGHT = 0.8
+CLITIC_WEIGHT = 0.9
+# Only words of this many letters lose a clitic here, one more than kb.text's default:
+# the bare form is looked up in the whole vocabulary, not a short list of known words,
+# and many four-letter words just begin with one of those letters (بريد, فلوس, وصول).
+CLITIC_MIN_LENGTH = 5
 # Results scoring under this share of the best one are left out: on the shipped
 # articles "وين طلبي" otherwise lists tax invoices and warranty under order tracking.
 RELEVANCE_SHARE = 0.4
-CLITIC_WEIGHT = 0.9
-_CLITICS = "لبفو"
 # A snippet shows this many words around the best cluster of matches.
 SNIPPET_WORDS = 28
 
@@ -162,9 +166,10 @@ class Search:
         """Return {vocabulary key: weight} that the query ``token`` matches."""
         matched = {key: 1.0 for key in _keys(token) if key in self._postings}
         forms = [token]
-        if len(token) >= 5 and token[0] in _CLITICS and ARABIC_LETTER.match(token):
-            forms.append(token[1:])  # لإعادة: the preposition ل clings to its noun
-            for key in _keys(token[1:]):
+        bare = without_clitic(token, min_length=CLITIC_MIN_LENGTH)
+        if bare != token:
+            forms.append(bare)  # لإعادة: the preposition ل clings to its noun
+            for key in _keys(bare):
                 if key in self._postings:
                     matched.setdefault(key, CLITIC_WEIGHT)
         for form in forms:

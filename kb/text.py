@@ -1,4 +1,7 @@
-"""Arabic and English text processing: normalization, tokens, stems, language.
+"""Every Arabic and English text rule of Dalil lives here: normalization, tokens,
+dialect words, clitics and tanween, stop, question and negation words, stems, language,
+keyboard layouts and Arabizi. Other modules call these functions and never carry a
+letter list of their own; a new rule about how words are written belongs in this file.
 
 Follows ../shared/ARABIC.md (sourced from Lucene's Arabic analyzers, CAMeL Tools and
 the Snowball algorithms): normalize first, then tokenize, map dialect function words
@@ -20,7 +23,11 @@ __all__ = [
     "keyboard_variants",
     "arabizi",
     "readings",
+    "without_clitic",
+    "without_tanween",
     "ARABIC_LETTER",
+    "CLITICS",
+    "PERSON_CLITICS",
 ]
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
@@ -147,8 +154,6 @@ DIALECT = _fold({
     **dict.fromkeys(["بتاعي", "بتاعتي", "بتوعي", "تبعي", "تبعتي", "تاعي", "ديالي"], "لي"),
 })
 
-_CLITICS = set("لبوف")
-
 # Levantine progressive particle (عم بستنى): carries no meaning for matching.
 _DROP = {"عم"}
 
@@ -182,6 +187,12 @@ def _wraparound_negation(tok):
 def tokens(text):
     """Return the words of ``text`` after normalization, with dialect function words
     followed by their MSA equivalents (both kept) and ما…ش split into لا + verb."""
+    # Cached: the bot's intents, the index and help-center search read the same message.
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens(text):
     out = []
     previous = None
     for tok in _raw_tokens(normalize(text)):
@@ -194,14 +205,52 @@ def tokens(text):
         if tok in DIALECT:
             out.extend(DIALECT[tok].split())
             continue
-        if tok[:1] in _CLITICS and len(tok) > 3 and tok[1:] in DIALECT:
+        bare = without_clitic(tok)
+        if bare != tok and bare in DIALECT:
             # A clinging preposition or conjunction on a dialect word: لفين, وليش.
-            out.extend(DIALECT[tok[1:]].split())
+            out.extend(DIALECT[bare].split())
             continue
         inner = _wraparound_negation(tok)
         if inner is not None and tok not in NEGATIONS:
             out.extend([_NEGATION, inner])
-    return out
+    return tuple(out)
+
+
+# --- clitics and tanween -------------------------------------------------------------------
+
+# One-letter words written joined to the next word: the prepositions ل (to, for) and ب (with,
+# by), the conjunctions و (and) and ف (so, then): لموظف, بطلبي, وليش, فليش. Not ك (like,
+# as): it rarely clings in customer questions, and it begins many words that stand alone
+# (كيف, كم, كود, كلمة) — without it كلم would read as the negation لم. (The article forms
+# وال بال كال فال are stemming prefixes, below.)
+CLITICS = frozenset("لبوف")
+# bot.intents takes only ل, ب and و off a word when it looks for "a person" and "talk"
+# (لموظف, بشخص, واتكلم). It has done so since it was written; ف is not measured there, and
+# adding it would change which messages ask for a person ("فاتصل بموظف" would), so the
+# difference stays explicit until a measurement says otherwise.
+PERSON_CLITICS = frozenset("لبو")
+# The shortest word whose first letter may be a clitic: the letter and a three-letter root.
+CLITIC_MIN_LENGTH = 4
+
+
+def without_clitic(token, clitics=CLITICS, min_length=CLITIC_MIN_LENGTH):
+    """Return the normalized ``token`` without the one-letter preposition or conjunction
+    clinging to it (لموظف → موظف, وليش → ليش), or ``token`` itself when it has none:
+    it is shorter than ``min_length`` or does not begin with one of ``clitics``. A word
+    may also just begin with that letter (بريد, فلوس): callers check the rest is a word
+    they know, or weigh the match down."""
+    if len(token) >= min_length and token[:1] in clitics:
+        return token[1:]
+    return token
+
+
+def without_tanween(token):
+    """Return the normalized ``token`` without a final alef, the seat of tanween fath
+    (MSA "موظفًا" normalizes to موظفا → موظف), or ``token`` itself when it has none or is
+    three letters or fewer (ما, لا, هذا keep theirs)."""
+    if len(token) > 3 and token.endswith("ا"):
+        return token[:-1]
+    return token
 
 
 # --- stemming ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Content gaps: paraphrases cluster together, unrelated questions stay apart, and a
 cluster becomes a valid draft article."""
-from bot.gaps import cluster_questions, draft_article
+from kb.gaps import cluster_questions, draft_article
 from kb.articles import parse_article
 
 SIM_CARDS = ["هل تبيعون بطاقات شحن سوا؟", "عندكم بطاقات شحن سوا", "ابغى بطاقة شحن سوا",

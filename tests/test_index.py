@@ -1,9 +1,11 @@
 """The index on real article files: ranking, Arabic variants, keyboard layouts, the
 body's vocabulary, and learning new questions without a rebuild."""
+import numpy as np
 import pytest
 
 from kb.articles import load_articles
-from kb.index import Hit, Index, build_index
+from kb.index import VIEWS, Hit, Index, build_index
+from kb.vectors import Views
 
 from conftest import write_article, write_articles
 
@@ -114,3 +116,15 @@ def test_one_article_and_no_article_are_valid_indexes(tmp_path):
 
 def test_blank_text_finds_nothing(index):
     assert index.search("   ") == []
+
+
+def test_the_fast_query_vector_is_the_row_a_build_gives():
+    texts = ["كيف أتتبع طلبي؟", "وين طلبي الحين", "where is my order", "سياسة الإرجاع"]
+    views = Views(VIEWS, binary=True, dtype=np.float32)
+    matrix = views.fit_transform(texts)
+    for row, text in enumerate(texts):
+        indices, values = views.vector(text)
+        dense = np.zeros(matrix.shape[1], dtype=np.float32)
+        dense[indices] = values
+        assert np.allclose(dense, matrix[row].toarray().ravel(), atol=1e-6)
+        assert np.allclose(views.transform([text]).toarray().ravel(), dense, atol=1e-6)

@@ -1,7 +1,8 @@
 """The Arabic/English text pipeline against the test vectors of ../shared/ARABIC.md."""
 import pytest
 
-from kb.text import detect_language, keyboard_variants, normalize, stem, stems, terms, tokens
+from kb.text import (CLITICS, PERSON_CLITICS, detect_language, keyboard_variants, normalize,
+                     stem, stems, terms, tokens, without_clitic, without_tanween)
 
 ZWNJ = "\u200c"
 
@@ -179,6 +180,39 @@ def test_wraparound_negation_becomes_not_plus_verb(word, verb):
 @pytest.mark.parametrize("word", ["ماش", "مش", "موش"])
 def test_short_negation_words_are_not_split_as_wraparound(word):
     assert tokens(word) == [normalize(word), "لا"]
+
+
+@pytest.mark.parametrize("word, bare", [
+    ("لموظف", "موظف"),  # ل: to, for
+    ("بطلبي", "طلبي"),  # ب: with, by
+    ("وليش", "ليش"),  # و: and
+    ("فليش", "ليش"),  # ف: so
+    ("كيف", "كيف"),  # ك is not a clitic: كيف, كلمة, كود stand alone
+    ("كلمة", "كلمة"),
+    ("لكم", "لكم"),  # three letters: a word, not a clitic and a root
+])
+def test_without_clitic_takes_off_one_clinging_preposition_or_conjunction(word, bare):
+    assert without_clitic(word) == bare
+
+
+def test_clitic_sets_differ_only_by_fa_and_a_longer_minimum_can_be_asked():
+    assert CLITICS - PERSON_CLITICS == {"ف"} and "ك" not in CLITICS
+    assert without_clitic("فموظف", PERSON_CLITICS) == "فموظف"
+    assert without_clitic("بريد", min_length=5) == "بريد"
+
+
+@pytest.mark.parametrize("word, bare", [
+    (normalize("موظفًا"), "موظف"),  # the alef that carries tanween fath
+    ("هذا", "هذا"),  # three letters keep their alef
+    ("موظف", "موظف"),
+])
+def test_without_tanween_drops_the_final_alef_of_longer_words(word, bare):
+    assert without_tanween(word) == bare
+
+
+@pytest.mark.parametrize("word, msa", [("لفين", "اين"), ("وليش", "لماذا")])
+def test_a_clitic_on_a_dialect_word_still_maps_it_to_msa(word, msa):
+    assert msa in tokens(word)
 
 
 # ARABIC.md step 12: the wrong keyboard layout.

@@ -1,9 +1,10 @@
 """Content gaps: group the questions no article answered into clusters of the same
 need, biggest first, each with the closest existing article and a draft article to
-start from. Pure: questions in, clusters out.
+start from. Pure: questions in, clusters and Markdown out (the bot's insights find the
+questions; kb.vectors turns them into vectors).
 
     clusters = cluster_questions(["هل تبيعون بطاقات شحن؟", "عندكم بطاقات شحن؟", ...],
-                                 index=bot.index)
+                                 index=index)  # a kb.index.Index (optional)
     draft_article(clusters[0], "ar") -> Markdown text for articles/
 """
 import dataclasses
@@ -12,18 +13,20 @@ import json
 import re
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize as l2_normalize
 
-from kb.text import detect_language, normalize, stems
+from .text import detect_language, normalize
+from .vectors import Views
 
 __all__ = ["Cluster", "cluster_questions", "draft_article", "SAME_NEED"]
 
-# Average cosine similarity (word stems and character 2–4-grams) above which questions
-# are taken to ask for the same thing. Paraphrases of one need score about 0.2–0.6 on
-# this measure; unrelated questions below 0.1.
+# How questions are compared (kb.vectors.Views): word stems beside character 2–4-grams
+# of the normalized text, counted (not binary), in double precision — the measure
+# SAME_NEED was chosen on.
+VIEWS = ("stems", "text_ngrams")
+# Average cosine similarity (on VIEWS) above which questions are taken to ask for the
+# same thing. Paraphrases of one need score about 0.2–0.6 on this measure; unrelated
+# questions below 0.1.
 SAME_NEED = 0.2
 # Clustering is quadratic in the number of questions: the newest ones are kept.
 MAX_QUESTIONS = 3000
@@ -41,13 +44,6 @@ class Cluster:
         return len(self.questions)
 
 
-def _vectors(texts):
-    words = TfidfVectorizer(analyzer=stems).fit_transform(texts)
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4),
-                            preprocessor=normalize).fit_transform(texts)
-    return l2_normalize(sp.hstack([l2_normalize(words), l2_normalize(chars)]).tocsr())
-
-
 def cluster_questions(questions, *, same_need=SAME_NEED, index=None):
     """Return Clusters of ``questions`` (texts; repeats count), biggest first. With an
     ``index``, each cluster names the closest existing article."""
@@ -58,7 +54,7 @@ def cluster_questions(questions, *, same_need=SAME_NEED, index=None):
         groups = np.zeros(1, dtype=int)
         similarity = np.ones((1, 1))
     else:
-        vectors = _vectors(questions)
+        vectors = Views(VIEWS).fit_transform(questions)
         similarity = (vectors @ vectors.T).toarray()
         groups = AgglomerativeClustering(
             n_clusters=None, metric="precomputed", linkage="average",
