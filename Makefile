@@ -1,5 +1,7 @@
-# Two commands: `make run` serves the demo help center, `make test` runs every test.
+# Two commands: `make run` serves the demo help center, `make test` runs every test
+# (browser screenshots go to a temporary folder, so it changes no tracked file).
 # Both create .venv and install the project (with its dependencies from setup.cfg) first.
+# `make screenshots` runs the browser tests to refresh docs/screenshots/ on purpose.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +12,7 @@ SUITES := build/suites
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install bench clean
+.PHONY: run test screenshots install bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +30,11 @@ $(CHROMIUM):
 
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+# Only the browser tests, saving their screenshots into docs/screenshots/ (the README's
+# pictures): run it when the pages change, then commit the new images.
+screenshots: $(STAMP) $(CHROMIUM)
+	DALIL_SCREENSHOTS='$(CURDIR)/docs/screenshots' $(BIN)/python -m pytest tests/browser
 
 # The dev benchmark on ../shared/devbench suites; figures go to docs/benchmarks.md.
 bench: $(STAMP)

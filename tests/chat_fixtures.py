@@ -6,8 +6,7 @@ Import what a module needs: ``from chat_fixtures import chat_app, customer, ...`
 import pytest
 
 from bot import agents, store
-from conftest import write_articles
-from web import create_app
+from conftest import app_over, write_articles
 
 PASSWORD = "correct horse battery"
 XHR = {"X-Requested-With": "XMLHttpRequest"}
@@ -19,9 +18,7 @@ def make_app(tmp_path, **config):
     articles = tmp_path / "articles"
     if not articles.exists():
         write_articles(articles)
-    return create_app({"TESTING": True, "ARTICLES": str(articles),
-                       "DATABASE": str(tmp_path / "dalil.sqlite3"), "LIVE_RELOAD": False,
-                       **config})
+    return app_over(articles, tmp_path / "dalil.sqlite3", **config)
 
 
 @pytest.fixture(scope="module")

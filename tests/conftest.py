@@ -137,6 +137,13 @@ def write_article(folder, name, text):
     return path
 
 
+def app_over(articles, database, **config):
+    """Return the web app over the folder ``articles`` storing in the SQLite file
+    ``database``, live reload off unless ``config`` turns it on."""
+    return create_app({"TESTING": True, "ARTICLES": str(articles), "DATABASE": str(database),
+                       "LIVE_RELOAD": False, **config})
+
+
 @pytest.fixture
 def articles_dir(tmp_path):
     """A fresh folder of small real articles (ar and en, with questions) a test may edit."""

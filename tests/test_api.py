@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from web_fixtures import (app, client, database, rows, shipped_app,  # noqa: F401
-                          shipped_client, site_articles)
+from web_fixtures import (rows, shipped_app, shipped_client, site_app,  # noqa: F401
+                          site_articles, site_client, site_database)
 
 
 def error_of(response, status):
@@ -16,8 +16,8 @@ def error_of(response, status):
 
 # --- GET /api/search ---------------------------------------------------------------------
 
-def test_search_returns_results_with_the_contract_fields(client):
-    response = client.get("/api/search?q=tracking&lang=en")
+def test_search_returns_results_with_the_contract_fields(site_client):
+    response = site_client.get("/api/search?q=tracking&lang=en")
     assert response.status_code == 200
     results = response.get_json()["results"]
     assert results[0] == {"article_id": "order-tracking", "title": "How can I track my order?",
@@ -26,26 +26,26 @@ def test_search_returns_results_with_the_contract_fields(client):
     assert "<mark>tracking</mark>" in results[0]["snippet"] and 0 < results[0]["score"] <= 1
 
 
-def test_search_in_arabic_and_by_detected_language(client):
-    results = client.get("/api/search?q=وين طلبي").get_json()["results"]
+def test_search_in_arabic_and_by_detected_language(site_client):
+    results = site_client.get("/api/search?q=وين طلبي").get_json()["results"]
     assert results[0]["article_id"] == "order-tracking"
     assert results[0]["url"] == "/ar/articles/order-tracking" and results[0]["title"] == "كيف أتتبع طلبي؟"
 
 
-def test_search_limit(client):
-    assert len(client.get("/api/search?q=order&lang=en&limit=1").get_json()["results"]) == 1
+def test_search_limit(site_client):
+    assert len(site_client.get("/api/search?q=order&lang=en&limit=1").get_json()["results"]) == 1
 
 
-def test_search_finds_nothing_with_an_empty_list(client):
-    assert client.get("/api/search?q=zzqxv&lang=en").get_json() == {"results": []}
+def test_search_finds_nothing_with_an_empty_list(site_client):
+    assert site_client.get("/api/search?q=zzqxv&lang=en").get_json() == {"results": []}
 
 
-def test_searches_are_logged_for_insights(client, database):
-    client.get("/api/search?q=tracking&lang=en")
-    client.get("/api/search?q=trac&lang=en&source=suggest")
-    assert [(r["query"], r["lang"], r["source"]) for r in rows(database, "searches")] == [
+def test_searches_are_logged_for_insights(site_client, site_database):
+    site_client.get("/api/search?q=tracking&lang=en")
+    site_client.get("/api/search?q=trac&lang=en&source=suggest")
+    assert [(r["query"], r["lang"], r["source"]) for r in rows(site_database, "searches")] == [
         ("tracking", "en", "api"), ("trac", "en", "suggest")]
-    assert rows(database, "searches")[0]["results"] >= 1
+    assert rows(site_database, "searches")[0]["results"] >= 1
 
 
 @pytest.mark.parametrize("query_string, message", [
@@ -55,22 +55,22 @@ def test_searches_are_logged_for_insights(client, database):
     ("q=order&limit=51", "limit"), ("q=order&limit=ten", "limit"), ("q=order&limit=-1", "limit"),
     ("q=order&limit=%D9%A3", "limit"), ("q=%00abc", "control characters"),
 ])
-def test_search_errors_are_json_400(client, query_string, message):
-    assert message in error_of(client.get(f"/api/search?{query_string}"), 400)
+def test_search_errors_are_json_400(site_client, query_string, message):
+    assert message in error_of(site_client.get(f"/api/search?{query_string}"), 400)
 
 
 @pytest.mark.parametrize("query", [
     "<script>alert(1)</script>", "' OR '1'='1", "\"; DROP TABLE searches; --", "%_*?[]{}",
     "🙂" * 40, "ـ", "\u200f\u200e", "<mark>x</mark>",
 ])
-def test_hostile_queries_never_break_search(client, query):
-    response = client.get("/api/search", query_string={"q": query})
+def test_hostile_queries_never_break_search(site_client, query):
+    response = site_client.get("/api/search", query_string={"q": query})
     _check_hostile(response)
 
 
 @pytest.mark.parametrize("raw", ["q=%FF%FE", "q=%ED%A0%80", "q=%C0%AF..%C0%AF", "q=%", "q=%%%"])
-def test_undecodable_queries_never_break_search(client, raw):
-    _check_hostile(client.get(f"/api/search?{raw}"))
+def test_undecodable_queries_never_break_search(site_client, raw):
+    _check_hostile(site_client.get(f"/api/search?{raw}"))
 
 
 def _check_hostile(response):
@@ -81,8 +81,8 @@ def _check_hostile(response):
 
 # --- GET /api/articles/<id> -----------------------------------------------------------------
 
-def test_article_returns_html_translations_and_update_time(client):
-    data = client.get("/api/articles/order-tracking?lang=en").get_json()
+def test_article_returns_html_translations_and_update_time(site_client):
+    data = site_client.get("/api/articles/order-tracking?lang=en").get_json()
     assert data["title"] == "How can I track my order?" and data["lang"] == "en"
     assert '<a href="/en/articles/return-policy" rel="noopener noreferrer">' in data["html"]
     assert data["translations"] == [{"lang": "ar", "title": "كيف أتتبع طلبي؟",
@@ -90,8 +90,8 @@ def test_article_returns_html_translations_and_update_time(client):
     assert len(data["updated"]) == 10 and data["url"] == "/en/articles/order-tracking"
 
 
-def test_article_in_a_missing_language_comes_in_the_other(client):
-    data = client.get("/api/articles/reset-password?lang=en").get_json()
+def test_article_in_a_missing_language_comes_in_the_other(site_client):
+    data = site_client.get("/api/articles/reset-password?lang=en").get_json()
     assert data["lang"] == "ar" and data["translations"] == []
 
 
@@ -102,19 +102,19 @@ def test_article_in_a_missing_language_comes_in_the_other(client):
     ("/api/articles/..%2F..%2Fetc", 404, ""),
     ("/api/no-such-endpoint", 404, "not found"),
 ])
-def test_article_errors(client, url, status, message):
-    assert message in error_of(client.get(url), status)
+def test_article_errors(site_client, url, status, message):
+    assert message in error_of(site_client.get(url), status)
 
 
 # --- POST /api/articles/<id>/feedback -----------------------------------------------------------
 
-def test_feedback_is_stored(client, database):
-    response = client.post("/api/articles/return-policy/feedback",
-                           json={"helpful": False, "comment": "I needed the fee", "lang": "en"})
+def test_feedback_is_stored(site_client, site_database):
+    response = site_client.post("/api/articles/return-policy/feedback",
+                                json={"helpful": False, "comment": "I needed the fee", "lang": "en"})
     assert response.status_code == 201 and response.get_json()["ok"] is True
-    client.post("/api/articles/return-policy/feedback", json={"helpful": True})
+    site_client.post("/api/articles/return-policy/feedback", json={"helpful": True})
     assert [(r["article_id"], r["lang"], r["helpful"], r["comment"])
-            for r in rows(database, "article_feedback")] == [
+            for r in rows(site_database, "article_feedback")] == [
         ("return-policy", "en", 0, "I needed the fee"), ("return-policy", "ar", 1, "")]
 
 
@@ -129,22 +129,22 @@ def test_feedback_is_stored(client, database):
     ("helpful=true", "application/x-www-form-urlencoded", 415, "Content-Type"),
     ('{"helpful": true}', "text/plain", 415, "Content-Type"),
 ])
-def test_feedback_errors(client, database, body, content_type, status, message):
-    response = client.post("/api/articles/return-policy/feedback", data=body,
-                           content_type=content_type)
+def test_feedback_errors(site_client, site_database, body, content_type, status, message):
+    response = site_client.post("/api/articles/return-policy/feedback", data=body,
+                                content_type=content_type)
     assert message in error_of(response, status)
-    assert rows(database, "article_feedback") == []
+    assert rows(site_database, "article_feedback") == []
 
 
-def test_feedback_for_an_unknown_article_is_404(client):
+def test_feedback_for_an_unknown_article_is_404(site_client):
     assert "unknown article" in error_of(
-        client.post("/api/articles/nope/feedback", json={"helpful": True}), 404)
+        site_client.post("/api/articles/nope/feedback", json={"helpful": True}), 404)
 
 
 # --- POST /api/ask ---------------------------------------------------------------------------
 
-def test_ask_returns_the_reply_with_urls(client):
-    data = client.post("/api/ask", json={"question": "where is my order"}).get_json()
+def test_ask_returns_the_reply_with_urls(site_client):
+    data = site_client.post("/api/ask", json={"question": "where is my order"}).get_json()
     assert {"action", "article_id", "title", "text", "url", "candidates", "lang",
             "reason"} <= set(data)
     assert data["action"] == "answer" and data["article_id"] == "order-tracking"
@@ -154,8 +154,8 @@ def test_ask_returns_the_reply_with_urls(client):
                                      "url": "/en/articles/order-tracking"}
 
 
-def test_ask_without_an_answer_has_no_url(client):
-    data = client.post("/api/ask", json={"question": "أبغى أكلم موظف"}).get_json()
+def test_ask_without_an_answer_has_no_url(site_client):
+    data = site_client.post("/api/ask", json={"question": "أبغى أكلم موظف"}).get_json()
     assert data["action"] == "escalate" and data["url"] is None and data["lang"] == "ar"
 
 
@@ -173,21 +173,21 @@ def test_ask_without_an_answer_has_no_url(client):
     ({"data": b"\x89PNG\r\n\x1a\n", "content_type": "image/png"}, 415),
     ({"data": json.dumps({"question": "a" * 70000}), "content_type": "application/json"}, 413),
 ])
-def test_ask_refuses_bad_input_with_json_errors(client, kwargs, status):
-    error_of(client.post("/api/ask", **kwargs), status)
+def test_ask_refuses_bad_input_with_json_errors(site_client, kwargs, status):
+    error_of(site_client.post("/api/ask", **kwargs), status)
 
 
-def test_wrong_method_is_a_json_error(client):
-    error_of(client.get("/api/ask"), 405)
+def test_wrong_method_is_a_json_error(site_client):
+    error_of(site_client.get("/api/ask"), 405)
 
 
 # --- GET /api/openapi.json -----------------------------------------------------------------------
 
-def test_openapi_describes_every_route(app, client):
-    spec = client.get("/api/openapi.json").get_json()
+def test_openapi_describes_every_route(site_app, site_client):
+    spec = site_client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
     described = {path.replace("{", "<").replace("}", ">") for path in spec["paths"]}
-    routes = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    routes = {rule.rule for rule in site_app.url_map.iter_rules() if rule.rule.startswith("/api/")}
     assert routes == described
     schema = spec["components"]["schemas"]["SearchResults"]["properties"]["results"]["items"]
     assert set(schema["required"]) == {"article_id", "title", "snippet", "url", "score"}

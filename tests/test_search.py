@@ -5,19 +5,19 @@ import pytest
 from kb.articles import load_articles
 from kb.index import Index
 from kb.search import Search
-from web_fixtures import shipped_app, shipped_client, write_articles  # noqa: F401  (fixtures)
+from web_fixtures import shipped_app, shipped_client, write_site_articles  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="module")
 def search(tmp_path_factory):
-    articles = load_articles(str(write_articles(tmp_path_factory.mktemp("articles"))))
+    articles = load_articles(str(write_site_articles(tmp_path_factory.mktemp("articles"))))
     return Search(articles, index=Index(articles))
 
 
 @pytest.fixture(scope="module")
 def lexical(tmp_path_factory):
     """Search without the question index: words alone."""
-    return Search(load_articles(str(write_articles(tmp_path_factory.mktemp("articles")))))
+    return Search(load_articles(str(write_site_articles(tmp_path_factory.mktemp("articles")))))
 
 
 def top(search, query, lang="ar", **options):

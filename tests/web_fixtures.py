@@ -1,6 +1,9 @@
 """Fixtures for the web tests: apps over real article folders with real SQLite files.
 
-Import what a test module needs: ``from web_fixtures import app, client, shipped_client``.
+Two help centers: ``site_*`` is the small site below (three topics, one in Arabic only,
+an image, a draft, links; not conftest's ``articles_dir``), ``shipped_*`` the repository's
+articles/. Import what a test module needs:
+``from web_fixtures import site_app, site_client, shipped_client``.
 The app over the shipped articles/ takes seconds to build, so it is built once per test
 session and shared (its SQLite file too: tests that count rows count their own).
 """
@@ -10,16 +13,15 @@ import re
 import pytest
 import sqlite_utils
 
-from conftest import write_article  # noqa: F401 (tests import it from here too)
-from web import create_app
+# Test modules import app_over and write_article from here too.
+from conftest import SHIPPED_ARTICLES, app_over, write_article
 
-SHIPPED_ARTICLES = pathlib.Path(__file__).resolve().parent.parent / "articles"
 # A one-pixel PNG, for the image route.
 PIXEL = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                       "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
-# A small help center: three topics (one in Arabic only), an image, a draft, links.
-ARTICLES = {
+# The small site: three topics (one in Arabic only), an image, a draft, links.
+SITE_ARTICLES = {
     "categories.yml": """\
         - id: orders
           title: {ar: الطلبات, en: Orders}
@@ -105,10 +107,10 @@ ARTICLES = {
 }
 
 
-def write_articles(folder):
-    """Write the small help center (and its image) into ``folder``; return it as a Path."""
+def write_site_articles(folder):
+    """Write the small site (and its image) into ``folder``; return it as a Path."""
     folder = pathlib.Path(folder)
-    for name, text in ARTICLES.items():
+    for name, text in SITE_ARTICLES.items():
         write_article(folder, name, text)
     (folder / "orders" / "img").mkdir(exist_ok=True)
     (folder / "orders" / "img" / "map.png").write_bytes(PIXEL)
@@ -116,13 +118,6 @@ def write_articles(folder):
 
 
 _SHIPPED = {}
-
-
-def make_app(articles, database, **config):
-    """Return an app over ``articles`` storing in ``database``, live reload off unless
-    ``config`` says otherwise."""
-    return create_app({"TESTING": True, "ARTICLES": str(articles), "DATABASE": str(database),
-                       "LIVE_RELOAD": False, **config})
 
 
 def sign_in(app, client, name="status-agent", password="a long agent password"):
@@ -155,23 +150,25 @@ def rows(database, table):
 
 @pytest.fixture
 def site_articles(tmp_path):
-    """A fresh folder of the small help center above, which a test may edit."""
-    return write_articles(tmp_path / "articles")
+    """A fresh folder of the small site above, which a test may edit."""
+    return write_site_articles(tmp_path / "articles")
 
 
 @pytest.fixture
-def database(tmp_path):
+def site_database(tmp_path):
+    """The path of ``site_app``'s SQLite file."""
     return tmp_path / "dalil.sqlite3"
 
 
 @pytest.fixture
-def app(site_articles, database):
-    return make_app(site_articles, database)
+def site_app(site_articles, site_database):
+    """The app over ``site_articles`` storing in ``site_database``, live reload off."""
+    return app_over(site_articles, site_database)
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def site_client(site_app):
+    return site_app.test_client()
 
 
 @pytest.fixture
@@ -180,7 +177,7 @@ def shipped_app(tmp_path_factory):
     if "app" not in _SHIPPED:
         folder = tmp_path_factory.mktemp("shipped")
         _SHIPPED["database"] = folder / "dalil.sqlite3"
-        _SHIPPED["app"] = make_app(SHIPPED_ARTICLES, _SHIPPED["database"])
+        _SHIPPED["app"] = app_over(SHIPPED_ARTICLES, _SHIPPED["database"])
     return _SHIPPED["app"]
 
 

@@ -3,6 +3,10 @@ Debian's chromium (Playwright cannot download its own browser here).
 
 Locally a missing chromium skips these tests; under CI (CI=true) it fails them:
 `make test` installs chromium, so a missing one means the install step broke.
+
+Screenshots go to a temporary folder (named at the end of the run), so a test run never
+changes tracked files; DALIL_SCREENSHOTS names a folder to keep them in instead, as
+`make screenshots` does to refresh docs/screenshots/.
 """
 import os
 import pathlib
@@ -15,7 +19,7 @@ from werkzeug.serving import make_server
 from web import create_app
 
 CHROMIUM = os.environ.get("DALIL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS_KEY = pytest.StashKey[pathlib.Path]()
 # Without these, chromium keeps dialing Google's hosts, which this network refuses.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -81,9 +85,29 @@ def page(chromium):
     context.close()
 
 
-def screenshot(page, name):
-    """Save a full-page screenshot as docs/screenshots/NAME.png; return its path."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+@pytest.fixture(scope="session")
+def screenshots_dir(request, tmp_path_factory):
+    """Return the folder screenshots are saved in: $DALIL_SCREENSHOTS when set, else a
+    temporary folder of this run."""
+    named = os.environ.get("DALIL_SCREENSHOTS")
+    folder = pathlib.Path(named).resolve() if named else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    request.config.stash[SCREENSHOTS_KEY] = folder  # for the terminal summary
+    return folder
+
+
+@pytest.fixture
+def screenshot(screenshots_dir):
+    """Return ``save(page, name)``, which saves a full-page screenshot as NAME.png in
+    ``screenshots_dir`` and returns its path."""
+    def save(page, name):
+        path = screenshots_dir / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    return save
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    folder = config.stash.get(SCREENSHOTS_KEY, None)
+    if folder is not None:
+        terminalreporter.write_line(f"browser screenshots saved in {folder}")

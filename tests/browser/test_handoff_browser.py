@@ -11,8 +11,6 @@ import pytest
 
 from bot import agents, store
 
-from .conftest import screenshot
-
 PASSWORD = "correct horse battery"
 
 
@@ -38,7 +36,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_widget_customer_and_console_agent_talk(live_server, chromium, shop):
+def test_widget_customer_and_console_agent_talk(live_server, chromium, shop, screenshot):
     db = store.connect(live_server.app.config["DATABASE"])
     agents.add_agent(db, "mona", PASSWORD)
     db.close()

@@ -1,11 +1,10 @@
 """The help center in a real browser: search as you type in Arabic, keyboard choice of a
 suggestion, the article page mirrored right-to-left, feedback stored, and screenshots
-in Arabic and English at phone and desktop widths (docs/screenshots/)."""
+in Arabic and English at phone and desktop widths (`make screenshots` keeps them in
+docs/screenshots/)."""
 import sqlite3
 
 import pytest
-
-from .conftest import screenshot
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -15,7 +14,8 @@ def _box(page, selector):
     return page.locator(selector).first.bounding_box()
 
 
-def test_arabic_search_as_you_type_opens_an_article_laid_out_right_to_left(live_server, page):
+def test_arabic_search_as_you_type_opens_an_article_laid_out_right_to_left(live_server, page,
+                                                                             screenshot):
     page.goto(live_server.url + "/ar/")
     search = page.locator("input[role=combobox]").first
     search.press_sequentially("وين طلبي", delay=40)
@@ -70,7 +70,7 @@ def test_the_language_switch_keeps_the_page_and_flips_the_direction(live_server,
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
 @pytest.mark.parametrize("device, viewport", [("phone", PHONE), ("desktop", DESKTOP)])
-def test_screenshots_of_home_and_article(live_server, chromium, lang, device, viewport):
+def test_screenshots_of_home_and_article(live_server, chromium, screenshot, lang, device, viewport):
     context = chromium.new_context(viewport=viewport, device_scale_factor=1)
     page = context.new_page()
     try:

@@ -1,6 +1,6 @@
 """A support lead signs in and opens the insights in Arabic: the page is right to left,
 its charts are drawn, a preset changes the period, a CSV and a draft article download.
-Saves docs/screenshots/insights-ar.png."""
+Saves the screenshot insights-ar.png."""
 import pathlib
 
 import pytest
@@ -9,7 +9,7 @@ from bot import agents, store
 from web import create_app
 
 from insights_fixtures import seed
-from .conftest import LiveServer, screenshot
+from .conftest import LiveServer
 
 PASSWORD = "correct horse battery"
 ARTICLES = pathlib.Path(__file__).resolve().parents[2] / "articles"
@@ -30,7 +30,7 @@ def seeded_server(tmp_path_factory):
     server.stop()
 
 
-def test_a_lead_reads_the_insights_in_arabic(seeded_server, chromium):
+def test_a_lead_reads_the_insights_in_arabic(seeded_server, chromium, screenshot):
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     try:
         page = context.new_page()
