@@ -1,5 +1,6 @@
 """The bot: answers a customer's question from the articles, offers suggestions when
-unsure, and hands the rest to people.
+unsure, and hands the rest to people. This package is the answering brain only: the
+help desk's work with people is in bot/desk/, every SQL statement in bot/store/.
 
     from bot import Bot
     bot = Bot.from_articles("articles")
@@ -8,65 +9,22 @@ unsure, and hands the rest to people.
 """
 import dataclasses
 import functools
-import unicodedata
 
 from kb.articles import load_articles, load_categories, load_synonyms
 from kb.index import Index
 from kb.search import Search
-from kb.text import detect_language, readings
+from kb.text import detect_language
 
-from .decide import Decision, Thresholds, decide
-from .intents import asks_for_person, small_talk
-from .messages import message
+from .decide import CHOICES, Decision, LastReply, Thresholds, decide, follow_up
+from .intents import asks_for_person, feedback_in, small_talk
+from .question import (LANGS, MAX_QUESTION_LENGTH, ControlCharacters, EmptyQuestion,
+                       InvalidQuestion, Question, QuestionTooLong, UndecodableQuestion,
+                       UnknownLanguage, check_lang, read_question)
+from .replies import Reply, make_reply
 
-__all__ = ["Bot", "Reply", "Thresholds", "InvalidQuestion", "EmptyQuestion",
-           "QuestionTooLong", "ControlCharacters", "UndecodableQuestion", "UnknownLanguage",
-           "MAX_QUESTION_LENGTH"]
-
-# Long enough for a customer's story, short enough that a pasted document is refused.
-MAX_QUESTION_LENGTH = 1000
-LANGS = ("ar", "en")
-
-
-class InvalidQuestion(ValueError):
-    """A message the bot cannot take; ``str()`` says why in words a person understands."""
-
-
-class EmptyQuestion(InvalidQuestion):
-    pass
-
-
-class QuestionTooLong(InvalidQuestion):
-    pass
-
-
-class ControlCharacters(InvalidQuestion):
-    pass
-
-
-class UndecodableQuestion(InvalidQuestion):
-    pass
-
-
-class UnknownLanguage(InvalidQuestion):
-    pass
-
-
-@dataclasses.dataclass(frozen=True)
-class Reply:
-    action: str  # "answer" | "suggest" | "escalate" | "smalltalk"
-    article_id: object  # str when action == "answer", else None
-    candidates: list  # [(article_id, score), ...] best first, up to 5, scores in [0, 1]
-    lang: str  # "ar" | "en": the customer's language
-    text: str  # what the bot says, in the customer's language
-    reason: str  # why this action, in a few words
-    confidence: float = 0.0
-    suggestions: tuple = ()  # article ids offered when action == "suggest"
-    title: str = ""  # the answering article's title
-    # The known question closest to the customer's, of the best candidate, and whether
-    # it was learned (so a "no" from the customer can flag it for review).
-    matched_question: str = ""
-    matched_learned: bool = False
+__all__ = ["Bot", "Reply", "Question", "Decision", "LastReply", "Thresholds", "CHOICES",
+           "InvalidQuestion", "EmptyQuestion", "QuestionTooLong", "ControlCharacters",
+           "UndecodableQuestion", "UnknownLanguage", "MAX_QUESTION_LENGTH"]
 
 
 class Bot:
@@ -98,6 +56,8 @@ class Bot:
                    default_lang=self.default_lang, categories=self.categories,
                    synonyms=self.synonyms)
 
+    # --- the articles -------------------------------------------------------------------
+
     @functools.cached_property
     def help_center(self):
         """The help-center Search over the articles (built on first use: asking does
@@ -107,11 +67,9 @@ class Bot:
     def search(self, query, lang=None, limit=10, prefix=True):
         """Return up to ``limit`` kb.search.Results for ``query`` in ``lang`` (default:
         the query's language); raise InvalidQuestion for input ``ask`` would refuse."""
-        query = self.check_question(query)
-        if lang is not None and lang not in LANGS:
-            raise UnknownLanguage("Unknown language: use ar or en.")
-        lang = lang or detect_language(query, default=self.default_lang)
-        return self.help_center.search(query, lang=lang, limit=limit, prefix=prefix)
+        text = self.read(query).text
+        lang = check_lang(lang) or detect_language(text, default=self.default_lang)
+        return self.help_center.search(text, lang=lang, limit=limit, prefix=prefix)
 
     def versions(self, article_id):
         """Return {lang: Article} of every published version of ``article_id``."""
@@ -142,38 +100,22 @@ class Bot:
             (self._articles[(article_id, other)] for other in LANGS
              if (article_id, other) in self._articles), None)
 
-    def check_question(self, question):
-        """Return ``question`` as clean text; raise an InvalidQuestion subclass for empty,
-        over-long, binary or mis-encoded input."""
-        if isinstance(question, (bytes, bytearray)):
-            try:
-                question = bytes(question).decode("utf-8")
-            except UnicodeDecodeError:
-                raise UndecodableQuestion("The question is not readable text (it is not UTF-8).") from None
-        if not isinstance(question, str):
-            raise InvalidQuestion("The question must be text.")
-        if "\ufffd" in question or any(unicodedata.category(ch) == "Cs" for ch in question):
-            raise UndecodableQuestion("The question contains characters that could not be "
-                                      "decoded: send it as UTF-8 text.")
-        question = question.strip()
-        if not question:
-            raise EmptyQuestion("The question is empty: type a question.")
-        if len(question) > self.max_length:
-            raise QuestionTooLong(f"The question is too long ({len(question)} characters; "
-                                  f"the limit is {self.max_length}).")
-        if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in question):
-            raise ControlCharacters("The question contains control characters; send plain text.")
-        return question
+    # --- answering ----------------------------------------------------------------------
+
+    def read(self, question):
+        """Return ``question`` (str, UTF-8 bytes or a Question) as a checked Question;
+        raise an InvalidQuestion subclass for empty, over-long, binary or mis-encoded
+        input."""
+        return read_question(question, self.max_length)
 
     def ask(self, question, lang=None):
-        """Return the Reply to ``question`` (str, or UTF-8 bytes). ``lang`` forces the
-        reply language; by default it is the question's. Raises InvalidQuestion."""
-        question = self.check_question(question)
-        if lang is not None and lang not in LANGS:
-            # Not echoed back: the value may be anything a client sent (the API returns
-            # this message as is).
-            raise UnknownLanguage("Unknown language: use ar or en.")
-        reading, hits = self.index.lookup(question, limit=5)
+        """Return the Reply to ``question`` (str, UTF-8 bytes or a Question). ``lang``
+        forces the reply language; by default it is the question's. Raises
+        InvalidQuestion."""
+        question = self.read(question)
+        check_lang(lang)
+        reading, hits = self.index.lookup(question.text, limit=5,
+                                          other_readings=question.readings)
         talk, wants_person, said = self._intent(question)
         # Small talk and requests for a person are answered in the language they were
         # recognized in, even when the search preferred another reading ("شكرا" is also
@@ -183,49 +125,37 @@ class Bot:
         candidates = [(hit.article_id, round(hit.score, 4)) for hit in hits]
         decision = decide(candidates, small_talk=talk, wants_person=wants_person,
                           thresholds=self.thresholds)
-        reply = self._reply(decision, candidates, lang)
-        if hits:
-            reply = dataclasses.replace(reply, matched_question=hits[0].question,
-                                        matched_learned=hits[0].learned)
-        return reply
+        return make_reply(decision, candidates, lang, self.article,
+                          hits[0] if hits else None)
+
+    def follow_up(self, last, choice=None, question=None, lang=None):
+        """Return the Reply to a button's ``choice`` — or to ``question`` when it is only
+        a typed yes or no — after ``last``, the conversation's LastReply; None when the
+        message does not follow it up (it is then a new question: ``ask``). The reply is
+        in ``last``'s language, else ``lang``, else the bot's default."""
+        if choice is None and question is not None and last.action in ("answer", "suggest"):
+            choice = feedback_in(self.read(question).text)
+        decision = follow_up(last, choice, thresholds=self.thresholds)
+        if decision is None:
+            return None
+        # An article removed since the last reply (a live reload) is not offered again.
+        known = tuple(aid for aid in decision.article_ids if self.article(aid, self.default_lang))
+        if decision.action == "answer" and not known:
+            return None  # the button's text, the article's title, is asked as a question
+        if decision.action == "suggest" and not known:
+            decision = Decision("escalate", (), decision.reason)
+        elif known != decision.article_ids:
+            decision = dataclasses.replace(decision, article_ids=known)
+        return make_reply(decision, last.candidates, last.lang or lang or self.default_lang,
+                          self.article)
 
     @staticmethod
     def _intent(question):
         """Return (small talk kind or None, asks for a person, the text that said so):
         the customer's own words first, then their other readings (wrong keyboard
         layout, Arabizi)."""
-        for text in (question, *readings(question)):
+        for text in (question.text, *question.readings):
             talk, person = small_talk(text), asks_for_person(text)
             if talk or person:
                 return talk, person, text
-        return None, False, question
-
-    def _reply(self, decision: Decision, candidates, lang):
-        article_id, title = None, ""
-        if decision.action == "answer":
-            article_id = decision.article_ids[0]
-            article = self.article(article_id, lang)
-            title = article.title
-            text = article.summary or article.title
-            if article.lang != lang:
-                text = f"{message('other_language', lang)} {article.title}\n{text}"
-        elif decision.action == "suggest":
-            titles = [self.article(aid, lang).title for aid in decision.article_ids]
-            text = "\n".join([message("suggest", lang), *(f"• {t}" for t in titles)])
-        elif decision.action == "smalltalk":
-            text = message(decision.reason, lang)
-        elif decision.reason == "asked for a person":
-            text = message("escalate_person", lang)
-        else:
-            text = message("escalate_no_match", lang)
-        return Reply(
-            action=decision.action,
-            article_id=article_id,
-            candidates=candidates,
-            lang=lang,
-            text=text,
-            reason=decision.reason,
-            confidence=round(decision.confidence, 4),
-            suggestions=decision.article_ids if decision.action == "suggest" else (),
-            title=title,
-        )
+        return None, False, question.text

@@ -1,8 +1,22 @@
-"""The bot's choice for one message: answer, suggest, escalate or small talk. Pure:
-plain data and keyword-only thresholds in, a Decision out."""
+"""The bot's choice for one message: answer, suggest, escalate or small talk — for a new
+question (``decide``) and for a button or a typed yes/no after the bot's last reply
+(``follow_up``). Pure: plain data and keyword-only thresholds in, a Decision out."""
 import dataclasses
 
-__all__ = ["Decision", "Thresholds", "decide", "confidence"]
+__all__ = ["Decision", "Thresholds", "LastReply", "decide", "follow_up", "confidence",
+           "CHOICES", "ASKED_FOR_PERSON", "ANSWER_HELPED", "ANSWER_DID_NOT_HELP",
+           "SUGGESTIONS_DID_NOT_HELP", "CHOSEN_FROM_SUGGESTIONS"]
+
+# What a button may send with a message's text (besides "article:<id>", a suggestion).
+CHOICES = ("helpful", "not_helpful", "person")
+
+# The reasons that others act on (the words of a reply, what the bot learns, the
+# question a handoff is about); agents read every reason in the queue.
+ASKED_FOR_PERSON = "asked for a person"
+ANSWER_HELPED = "answer helped"
+ANSWER_DID_NOT_HELP = "answer did not help"
+SUGGESTIONS_DID_NOT_HELP = "suggestions did not help"
+CHOSEN_FROM_SUGGESTIONS = "chosen from suggestions"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,6 +34,52 @@ class Thresholds:
     # best one: an article far behind is noise, not a suggestion.
     max_suggestions: int = 3
     suggestion_share: float = 0.25
+    # After a "no" to an answer, the next suggestions leave out candidates scoring under
+    # this: on the dev suites an article this far down is almost never the one meant.
+    next_suggestion_floor: float = 0.05
+    max_next_suggestions: int = 3
+
+
+@dataclasses.dataclass(frozen=True)
+class LastReply:
+    """What the bot's last reply in a conversation offered: what a button or a typed
+    yes/no after it answers. A conversation keeps it with the reply's message
+    (``as_data``) and reads it back (``from_data``)."""
+
+    action: str = ""  # the reply's action; "" before the bot has said anything
+    candidates: tuple = ()  # (article_id, score) pairs it was made from, best first
+    suggestions: tuple = ()  # the article ids it offered as suggestions
+    offered: tuple = ()  # every article offered since the question: none is offered twice
+    round: int = 0  # how many times a "no" has brought new suggestions
+    lang: str = ""  # the language it was in
+
+    @classmethod
+    def from_data(cls, data):
+        """Return the LastReply in a stored message's ``data`` (missing keys: empty)."""
+        data = data or {}
+        return cls(action=data.get("action") or "",
+                   candidates=tuple((aid, score) for aid, score in data.get("candidates", ())),
+                   suggestions=tuple(data.get("suggestions", ())),
+                   offered=tuple(data.get("offered", ())), round=data.get("round", 0),
+                   lang=data.get("lang") or "")
+
+    def after(self, reply, follows):
+        """Return what the conversation's last reply is once ``reply`` is sent: following
+        this one up (``follows``), or answering a new question."""
+        new = ((reply.article_id,) if reply.article_id else ()) + tuple(reply.suggestions)
+        offered = self.offered if follows else ()
+        return LastReply(action=reply.action, candidates=tuple(reply.candidates),
+                         suggestions=tuple(reply.suggestions),
+                         offered=tuple(dict.fromkeys(offered + new)),
+                         round=self.round + (reply.action == "suggest") if follows else 0,
+                         lang=reply.lang)
+
+    def as_data(self):
+        """Return the JSON-ready fields a conversation stores with the reply."""
+        return {"action": self.action,
+                "candidates": [[aid, score] for aid, score in self.candidates],
+                "suggestions": list(self.suggestions), "offered": list(self.offered),
+                "round": self.round, "lang": self.lang}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,11 +102,11 @@ def confidence(scores):
 
 
 def decide(hits, *, small_talk=None, wants_person=False, thresholds=Thresholds()):
-    """Return the Decision for a message whose search ``hits`` are [(article_id,
+    """Return the Decision for a new question whose search ``hits`` are [(article_id,
     score), ...] best first. ``small_talk`` is "greeting"/"thanks"/"goodbye" when the
     message is only that; ``wants_person`` when it asks for a human."""
     if wants_person:
-        return Decision("escalate", (), "asked for a person")
+        return Decision("escalate", (), ASKED_FOR_PERSON)
     if small_talk:
         return Decision("smalltalk", (), small_talk)
     if not hits:
@@ -65,3 +125,30 @@ def decide(hits, *, small_talk=None, wants_person=False, thresholds=Thresholds()
         return Decision("suggest", tuple(chosen), reason, sure)
     return Decision("escalate", (), "no match" if scores[0] < thresholds.suggest_at / 2
                     else "low confidence", sure)
+
+
+def follow_up(last, choice, *, thresholds=Thresholds()):
+    """Return the Decision that answers ``choice`` ("helpful", "not_helpful", "person",
+    "article:<id>") after ``last``, the LastReply of the conversation, or None when the
+    choice does not follow it (the text is then a new question).
+
+    After an answer, "yes" is small talk (ANSWER_HELPED); a first "no" offers the next
+    suggestions not offered yet, a second one hands the conversation to a person."""
+    if choice == "person":
+        return Decision("escalate", (), ASKED_FOR_PERSON)
+    if choice == "helpful" and last.action == "answer":
+        return Decision("smalltalk", (), ANSWER_HELPED)
+    if choice == "not_helpful" and last.action == "answer":
+        rest = [aid for aid, score in last.candidates
+                if aid not in last.offered and score >= thresholds.next_suggestion_floor]
+        if last.round == 0 and rest:
+            return Decision("suggest", tuple(rest[: thresholds.max_next_suggestions]),
+                            ANSWER_DID_NOT_HELP)
+        return Decision("escalate", (), ANSWER_DID_NOT_HELP)
+    if choice == "not_helpful" and last.action == "suggest":
+        return Decision("escalate", (), SUGGESTIONS_DID_NOT_HELP)
+    if choice and choice.startswith("article:") and last.action == "suggest":
+        article_id = choice.split(":", 1)[1]
+        if article_id in last.suggestions:
+            return Decision("answer", (article_id,), CHOSEN_FROM_SUGGESTIONS)
+    return None

@@ -1,11 +1,11 @@
 """Recognize the messages that are not questions for the knowledge base: small talk
-(greetings, thanks, goodbyes) and requests to talk to a person, in Arabic (MSA and
-dialects) and English. Pure functions over text."""
+(greetings, thanks, goodbyes), requests to talk to a person, and a typed yes or no to
+the bot's last answer, in Arabic (MSA and dialects) and English. Pure functions over text."""
 import re
 
 from kb.text import PERSON_CLITICS, normalize, stem, tokens, without_clitic, without_tanween
 
-__all__ = ["small_talk", "asks_for_person"]
+__all__ = ["small_talk", "asks_for_person", "feedback_in"]
 
 
 def _phrases(*texts):
@@ -124,3 +124,21 @@ def asks_for_person(text):
 def _contains(words, phrase):
     size = len(phrase)
     return any(tuple(words[i:i + size]) == phrase for i in range(len(words) - size + 1))
+
+
+# A customer's verdict on the bot's last answer or suggestions, typed instead of pressing
+# the button: only these whole messages count, so "لا يوجد رابط" stays a question.
+_NO = _phrases(
+    "لا", "لأ", "لا شكرا", "مو هذا", "مش هو", "مش هذا", "ما نفع", "ما فادني", "لم تجب",
+    "ليس هذا", "لا ما جاوب", "no", "nope", "not really", "no it didnt", "no it did not",
+    "that didnt help", "not helpful", "none of these")
+_YES = _phrases(
+    "نعم", "ايوه", "أيوه", "ايوا", "اي", "إي", "أجل", "بلى", "نعم شكرا", "ايوه شكرا",
+    "yes", "yeah", "yep", "yes thanks", "yes thank you", "it did", "that helped")
+
+
+def feedback_in(text):
+    """Return "helpful" or "not_helpful" when ``text`` is only a yes or a no ("لا",
+    "ايوه", "nope"), else None."""
+    words = tuple(tokens(text))
+    return "not_helpful" if words in _NO else "helpful" if words in _YES else None

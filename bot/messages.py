@@ -31,7 +31,7 @@ MESSAGES = {
         "ar": "هذه المقالة متوفرة بالإنجليزية فقط:",
         "en": "This article is only available in Arabic:",
     },
-    # The chat (bot/chat.py): after an answer, on "no", when a handoff opens.
+    # The chat (bot/desk/conversations.py): after an answer, on "no", when a handoff opens.
     "glad_to_help": {
         "ar": "يسعدني أني ساعدتك! هل عندك سؤال آخر؟",
         "en": "Glad I could help! Do you have another question?",

@@ -9,6 +9,7 @@ to MSA (keeping both), and light-stem everything that is not protected.
 """
 import functools
 import re
+import threading
 import unicodedata
 
 import Stemmer
@@ -263,7 +264,16 @@ _DIALECT_VERB = re.compile(r"^ب(?=[يتن]..)")
 _PROTECTED = set(DIALECT) | {w for v in DIALECT.values() for w in v.split()} | \
     QUESTION_WORDS | NEGATIONS
 
-_english = Stemmer.Stemmer("english")
+# A PyStemmer object must not be shared between threads (its documentation says so):
+# each thread (gunicorn's threaded workers, the live-reload thread) gets its own.
+_stemmers = threading.local()
+
+
+def _english_stem(word):
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = Stemmer.Stemmer("english")
+    return stemmer.stemWord(word)
 
 
 def _arabic_stem(word):
@@ -301,7 +311,7 @@ def stem(token):
     if ARABIC_LETTER.match(token):
         return token if len(token) <= 3 else _arabic_stem(token)
     if token.isascii() and token.isalpha():
-        return _english.stemWord(token)
+        return _english_stem(token)
     return token
 
 

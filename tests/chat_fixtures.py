@@ -5,7 +5,8 @@ Import what a module needs: ``from chat_fixtures import chat_app, customer, ...`
 """
 import pytest
 
-from bot import agents, store
+from bot import store
+from bot.desk import agents
 from conftest import app_over, write_articles
 
 PASSWORD = "correct horse battery"

@@ -1,10 +1,9 @@
 """Shared fixtures: a small real help center written to disk, bots over it and over the
-shipped articles/ folder, the web app and its client, and click's runner."""
+shipped articles/ folder, the web app and its client, and the runner of the `dalil` command."""
 import pathlib
 import textwrap
 
 import pytest
-from click.testing import CliRunner
 
 from bot import Bot
 from web import create_app
@@ -164,8 +163,10 @@ def shipped_bot():
 
 
 @pytest.fixture
-def runner():
-    return CliRunner()
+def runner(articles_dir, tmp_path):
+    """The `dalil` command run by ``app.test_cli_runner()``, with the settings of an app
+    over ``articles_dir`` and its own SQLite file. ``runner.invoke(cli, [...])``."""
+    return app_over(articles_dir, tmp_path / "cli.sqlite3").test_cli_runner()
 
 
 @pytest.fixture

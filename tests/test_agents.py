@@ -1,13 +1,14 @@
-"""Agent accounts: bot/agents.py on a real SQLite file, `dalil agents`, and signing in
+"""Agent accounts: bot/desk/agents.py on a real SQLite file, `dalil agents`, and signing in
 to the console (session, CSRF-protected form, the JSON login)."""
 import json
 import re
 
 import pytest
 
-from bot import agents, store
+from bot import store
+from bot.desk import agents, handoffs
 from chat_fixtures import PASSWORD, XHR, add_agent, chat_app, database, shared_app  # noqa: F401
-from dalil_cli import cli
+from web.cli import cli
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def test_removing_an_agent_puts_their_handoffs_back_in_the_queue(db):
     agents.add_agent(db, "mona", PASSWORD)
     conversation = store.create_conversation(db, "ar")
     handoff, _ = store.open_handoff(db, conversation["id"], reason="no match", lang="ar")
-    agents.claim(db, handoff["id"], "mona")
+    handoffs.claim(db, handoff["id"], "mona")
     agents.remove_agent(db, "mona")
     assert store.get_handoff(db, handoff["id"])["status"] == "open"
     with pytest.raises(agents.AgentError):

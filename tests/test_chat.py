@@ -1,12 +1,12 @@
-"""The customer chat: the conversation API through the real Flask client, the pure
-follow-up rules, and the /chat page and /widget.js."""
+"""The customer chat: the conversation API through the real Flask client, the handoff
+notice, and the /chat page and /widget.js (the pure follow-up rules: test_decide.py)."""
 import datetime
 import zoneinfo
 
 import pytest
 
-from bot.chat import follow_up, handoff_notice
-from bot.hours import BusinessHours
+from bot.desk.conversations import handoff_notice
+from bot.desk.hours import BusinessHours
 from chat_fixtures import (Customer, agent_client, chat_app, customer, database,  # noqa: F401
                            make_app, mona, shared_app, XHR)
 
@@ -56,25 +56,6 @@ def test_a_typed_no_counts_like_the_button(customer):
     customer.say("وين طلبي الحين")
     new = customer.say("لا")["messages"]
     assert new[1]["action"] in ("suggest", "escalate") and new[1]["reason"] == "answer did not help"
-
-
-@pytest.mark.parametrize("last, choice, expected", [
-    ({"action": "answer", "candidates": [["a", .9], ["b", .4], ["c", .01]], "offered": ["a"]},
-     "not_helpful", ("suggest", ("b",))),
-    ({"action": "answer", "candidates": [["a", .9]], "offered": ["a"]}, "not_helpful",
-     ("escalate", ())),
-    ({"action": "answer", "candidates": [["a", .9], ["b", .4]], "offered": ["a"], "round": 1},
-     "not_helpful", ("escalate", ())),
-    ({"action": "suggest", "suggestions": ["a", "b"]}, "article:b", ("answer", ("b",))),
-    ({"action": "suggest", "suggestions": ["a", "b"]}, "article:zzz", None),
-    ({"action": "suggest", "suggestions": ["a", "b"]}, "not_helpful", ("escalate", ())),
-    ({"action": "answer"}, "helpful", ("thanks", ())),
-    ({}, "person", ("escalate", ())),
-    ({}, "not_helpful", None),
-])
-def test_follow_up_rules(last, choice, expected):
-    step = follow_up(last, choice)
-    assert (step and (step.action, step.article_ids)) == expected
 
 
 def test_the_handoff_notice_says_when_the_team_is_back_outside_business_hours():
@@ -166,6 +147,38 @@ def test_bad_messages_get_clear_errors(customer, body, status):
     response = customer.client.post(f"/api/conversations/{customer.id}/messages", json=body,
                                     headers=customer.headers)
     assert response.status_code == status and response.json["error"]
+
+
+@pytest.mark.parametrize("after", ["99999999999999999999", "9223372036854775808", "²", "-1",
+                                   "1e3"])
+def test_an_after_that_is_no_message_id_is_a_clear_error(customer, after):
+    response = customer.client.get(f"/api/conversations/{customer.id}/messages?after={after}",
+                                   headers=customer.headers)
+    assert response.status_code == 400 and "after" in response.json["error"]
+
+
+@pytest.mark.parametrize("handoff_id", [10 ** 20, 2 ** 63, -1, True, "1"])
+def test_a_handoff_id_that_is_no_id_is_a_clear_error(customer, handoff_id):
+    response = customer.handoff(handoff_id=handoff_id)
+    assert response.status_code == 400 and "handoff_id" in response.json["error"]
+
+
+def test_a_suggestion_removed_meanwhile_is_asked_as_a_question(chat_app, customer):
+    """Live reload took an article away between the suggestions and the click: the
+    button's text is then a new question, never a crash."""
+    from bot import Bot
+    from kb.index import Index
+    customer.say("how do i send something back and is shipping free")
+    first = customer.say("No", choice="not_helpful")["messages"][1]
+    gone = first["suggestions"][0]
+    serving = chat_app.extensions["dalil"]
+    kept = [a for a in serving.index.articles if a.id != gone["article_id"]]
+    chat_app.extensions["dalil"] = Bot(Index(kept))
+    try:
+        new = customer.say(gone["title"], choice="article:" + gone["article_id"])["messages"]
+        assert new[1]["role"] == "bot" and new[1]["article_id"] != gone["article_id"]
+    finally:
+        chat_app.extensions["dalil"] = serving
 
 
 def test_non_json_is_refused(customer):

@@ -1,9 +1,11 @@
-"""The `dalil` command through click's runner, on real files."""
+"""The `dalil` command on real files: through app.test_cli_runner(), and once as a person
+runs it, with its settings in the environment."""
 import json
 
 import pytest
 
-from dalil_cli import cli
+from bot import store
+from web.cli import cli
 from conftest import write_article
 
 EVAL_KEYS = {"top1", "hit3", "precision_targets", "answerable_outcomes",
@@ -251,3 +253,55 @@ def test_every_command_has_help_with_an_example(runner):
         result = runner.invoke(cli, [command, "--help"])
         assert result.exit_code == 0
         assert "dalil " in result.output
+
+
+# --- settings ----------------------------------------------------------------------------
+
+def test_commands_read_the_same_dalil_settings_as_the_site(tmp_path, articles_dir):
+    """Run as a person does (no test app): DALIL_DATABASE and DALIL_ARTICLES reach
+    `dalil agents` and `dalil report` through the app factory."""
+    from click.testing import CliRunner
+
+    database = tmp_path / "from-the-environment.sqlite3"
+    env = {"DALIL_DATABASE": str(database), "DALIL_ARTICLES": str(articles_dir),
+           "DALIL_SECRET_KEY": "a key for this test only"}
+    added = CliRunner().invoke(cli, ["agents", "add", "mona"], input="a long password\n",
+                               env=env)
+    assert added.exit_code == 0, added.output
+    listed = CliRunner().invoke(cli, ["agents", "list", "--json"], env=env)
+    assert [a["name"] for a in json.loads(listed.output)] == ["mona"]
+    db = store.connect(str(database))
+    store.add_learned_question(db, "order-tracking", "where's my parcel", "en", agent="mona")
+    db.close()
+    learned = CliRunner().invoke(cli, ["learned", "list"], env=env)
+    assert "order-tracking:" in learned.output and "where's my parcel" in learned.output
+    report = CliRunner().invoke(cli, ["report", "--since", "1d", "--json"], env=env)
+    assert report.exit_code == 0, report.output
+    assert json.loads(report.output)["volume"]["total"] == 0
+    asked = CliRunner().invoke(cli, ["ask", "where is my order", "--json"],
+                               env={**env, "DALIL_ANSWER_AT": "1.5"})
+    assert json.loads(asked.output)["action"] != "answer"  # no answer can reach 1.5
+
+
+def test_a_database_setting_in_a_missing_folder_is_a_clean_error(tmp_path):
+    from click.testing import CliRunner
+
+    typo = tmp_path / "typo" / "dalil.sqlite3"
+    for command in (["agents", "list"], ["learned", "list"], ["report"]):
+        result = CliRunner().invoke(cli, command, env={"DALIL_DATABASE": str(typo)})
+        assert_clean_error(result, "no folder")
+    assert not typo.parent.exists()
+
+
+def test_ask_and_eval_make_no_file(tmp_path, articles_dir, questions_csv):
+    """Asking and measuring read the articles and the settings: no database, no
+    instance folder, no secret key is made for them."""
+    from click.testing import CliRunner
+
+    database = tmp_path / "never.sqlite3"
+    env = {"DALIL_DATABASE": str(database), "DALIL_ARTICLES": str(articles_dir)}
+    before = set(tmp_path.rglob("*"))
+    assert CliRunner().invoke(cli, ["ask", "where is my order"], env=env).exit_code == 0
+    assert CliRunner().invoke(cli, ["eval", "--questions", str(questions_csv)],
+                              env=env).exit_code == 0
+    assert set(tmp_path.rglob("*")) == before and not database.exists()

@@ -3,7 +3,7 @@ import dataclasses
 
 import pytest
 
-from bot.decide import Decision, Thresholds, confidence, decide
+from bot.decide import Decision, LastReply, Thresholds, confidence, decide, follow_up
 
 # Explicit thresholds, so these tables do not move when the defaults are tuned.
 T = Thresholds(answer_at=0.5, suggest_at=0.2, max_suggestions=3, suggestion_share=0.25)
@@ -104,3 +104,22 @@ def test_confidence_falls_as_the_runner_up_closes_in():
     values = [confidence([0.8, second]) for second in (0.0, 0.2, 0.4, 0.6, 0.8)]
     assert values == sorted(values, reverse=True)
     assert len(set(values)) == len(values)
+
+
+@pytest.mark.parametrize("last, choice, expected", [
+    ({"action": "answer", "candidates": [["a", .9], ["b", .4], ["c", .01]], "offered": ["a"]},
+     "not_helpful", ("suggest", ("b",))),
+    ({"action": "answer", "candidates": [["a", .9]], "offered": ["a"]}, "not_helpful",
+     ("escalate", ())),
+    ({"action": "answer", "candidates": [["a", .9], ["b", .4]], "offered": ["a"], "round": 1},
+     "not_helpful", ("escalate", ())),
+    ({"action": "suggest", "suggestions": ["a", "b"]}, "article:b", ("answer", ("b",))),
+    ({"action": "suggest", "suggestions": ["a", "b"]}, "article:zzz", None),
+    ({"action": "suggest", "suggestions": ["a", "b"]}, "not_helpful", ("escalate", ())),
+    ({"action": "answer"}, "helpful", ("smalltalk", ())),
+    ({}, "person", ("escalate", ())),
+    ({}, "not_helpful", None),
+])
+def test_follow_up_answers_a_button_or_a_typed_yes_or_no(last, choice, expected):
+    decision = follow_up(LastReply.from_data(last), choice)
+    assert (decision and (decision.action, decision.article_ids)) == expected

@@ -19,7 +19,15 @@ def test_extra_query_arguments_never_break_a_page(site_client, query):
     response = site_client.get("/ar/search" + query, headers={"Host": "evil.example"})
     assert response.status_code == 200
     assert "evil" not in response.text
-    assert 'href="/en/search?q=x"' in response.text  # the language switch keeps the query
+    assert 'href="/en/search?q=x' in response.text  # the language switch keeps the query
+
+
+@pytest.mark.parametrize("path", ["/ar/?endpoint=x", "/ar/search?q=x&endpoint=y", "/chat?endpoint=1",
+                                  "/ar/articles/order-tracking?values=1&lang=xx"])
+def test_a_query_argument_named_like_flask_s_own_never_breaks_a_page(site_client, path):
+    response = site_client.get(path)
+    assert response.status_code == 200
+    assert 'class="lang-switch" href="' in response.text
 
 
 def test_svg_is_never_served(site_client, site_articles):

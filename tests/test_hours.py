@@ -4,7 +4,7 @@ import zoneinfo
 
 import pytest
 
-from bot.hours import BusinessHours, HoursError
+from bot.desk.hours import BusinessHours, HoursError
 
 RIYADH = zoneinfo.ZoneInfo("Asia/Riyadh")
 HOURS = BusinessHours.parse("Sun-Thu 09:00-18:00", "Asia/Riyadh")

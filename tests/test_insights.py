@@ -1,4 +1,4 @@
-"""bot/insights.py: every figure of a seeded week matches the value worked out by hand
+"""bot.desk.insights: every figure of a seeded week matches the value worked out by hand
 (tests/insights_fixtures.py lists the events), the period's edges are exact, and the
 percentile method is the documented nearest-rank one."""
 import datetime
@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from bot import store
-from bot.insights import (build_report, content_gaps, gap_draft, parse_moment, percentile,
+from bot.desk.insights import (build_report, content_gaps, gap_draft, parse_moment, percentile,
                           period_for_days, tables, TABLES)
 from insights_fixtures import NOW, SINCE, UNTIL, at, seed
 from kb.articles import parse_article

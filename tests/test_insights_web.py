@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bot import store
-from bot.insights import TABLES, build_report, period_for_days
+from bot.desk.insights import TABLES, build_report, period_for_days
 from chat_fixtures import (Customer, agent_client, chat_app, database, shared_app)  # noqa: F401
 from insights_fixtures import at, seed
 from kb.articles import parse_article
@@ -80,6 +80,14 @@ def test_the_console_links_to_insights_and_the_switch_keeps_the_period(lead):
     html = lead.get(f"/agent/insights?{WEEK}&lang=ar").get_data(as_text=True)
     switch = re.search(r'class="lang-switch" href="([^"]+)"', html).group(1)
     assert "from=2026-11-01" in switch and "lang=en" in switch
+
+
+@pytest.mark.parametrize("query", ["_method=DELETE", "_external=1", "endpoint=x", "removed=1"])
+def test_the_switch_survives_any_query_argument(lead, query):
+    response = lead.get(f"/agent/insights?{WEEK}&{query}")
+    assert response.status_code == 200
+    switch = re.search(r'class="lang-switch" href="([^"]+)"', response.get_data(as_text=True))
+    assert "from=2026-11-01" in switch.group(1) and "_method" not in switch.group(1)
 
 
 def test_presets_choose_the_last_days(lead):

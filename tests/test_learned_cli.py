@@ -3,7 +3,7 @@ questions end up in the articles' front matter, and nothing else in a file chang
 import json
 
 from bot import store
-from dalil_cli import cli
+from web.cli import cli
 from conftest import write_articles
 from kb.lint import check
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot import store
 from conftest import SHIPPED_ARTICLES
-from dalil_cli import cli
+from web.cli import cli
 from insights_fixtures import seed
 
 WEEK = ["--since", "2026-11-01", "--until", "2026-11-08"]

@@ -122,7 +122,8 @@ _SHIPPED = {}
 
 def sign_in(app, client, name="status-agent", password="a long agent password"):
     """Create agent ``name`` in the app's database and sign ``client`` in as it."""
-    from bot import agents, store
+    from bot import store
+    from bot.desk import agents
     db = store.connect(app.config["DATABASE"])
     try:
         if store.get_agent(db, name) is None:

@@ -1,123 +1,62 @@
-"""The web application: help center pages and the JSON API, over the bot."""
-import functools
+"""The web application: the help center, the chat, the agents' console and the JSON API
+over the bot, wired by one factory.
+
+    app = create_app({"ARTICLES": "articles", "DATABASE": "dalil.sqlite3"})
+
+    __init__.py   create_app: the bot, blueprints, hooks, errors, the CLI
+    settings.py   the settings: defaults, DALIL_* variables, the caller's mapping
+    context.py    the request's bot, database and business hours
+    errors.py     every error answered in one place (JSON under /api/, HTML elsewhere)
+    auth.py       agents' sign-in and the guards of the console and its API
+    hooks.py      the request's language, security headers, the templates' context and
+                  the one language switch
+    i18n.py       every UI string in Arabic and English; the request's language; durations
+    inputs.py     JSON bodies, ids in the path, text fields
+    payloads.py   the JSON shapes of articles, replies, messages and handoffs
+    rendering.py  an article's HTML and last-updated date, cached
+    help_center.py, site.py, api.py, chat.py, agent.py, learned.py, insights.py
+                  one blueprint each
+    live.py       the serving bot: built at start-up, rebuilt live, learned questions
+    cli.py, commands.py, cli_text.py   the `dalil` command
+"""
 import os
 import secrets
 
-from flask import Flask
+from bot import store
+from bot.desk.hours import BusinessHours
 
-from bot import Bot, Thresholds, store
+from . import agent, api, chat, commands, errors, help_center, hooks, insights, learned, site
+from .context import close_db
+from .live import serve_bot
+from .settings import flask_app
 
-from .live import LearnedQuestions, Watcher
-
-__all__ = ["create_app", "build_bot"]
+__all__ = ["create_app"]
 
 
 def create_app(test_config=None):
-    """Return the Flask app. Settings: defaults here, then DALIL_* environment
-    variables, then ``test_config``."""
-    app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(
-        ARTICLES=os.path.abspath("articles"),
-        DATABASE=os.path.join(app.instance_path, "dalil.sqlite3"),
-        # Signs the session cookie (which holds the CSRF token). None: a random key
-        # kept in the instance folder, so restarts and workers agree.
-        SECRET_KEY=None,
-        MAX_QUESTION_LENGTH=1000,
-        # A search is a few words; a longer one is a pasted text, refused with 400.
-        MAX_QUERY_LENGTH=200,
-        # Results of /api/search when the caller gives no limit, and the most it may ask.
-        SEARCH_LIMIT=10,
-        MAX_SEARCH_LIMIT=50,
-        # The bot's thresholds (see bot.decide.Thresholds for why these values).
-        ANSWER_AT=Thresholds.answer_at,
-        SUGGEST_AT=Thresholds.suggest_at,
-        # Bodies beyond this are refused before Flask reads them: a question is short.
-        MAX_CONTENT_LENGTH=64 * 1024,
-        # Watch ARTICLES and serve edits without a restart; poll every this many seconds.
-        LIVE_RELOAD=True,
-        LIVE_RELOAD_INTERVAL=1.0,
-        # The language choice is remembered this long (seconds): a year.
-        LANG_COOKIE_MAX_AGE=365 * 24 * 3600,
-        # --- the chat and the agents' console (web/chat.py, web/agent.py) ---
-        # When the support team answers, in its time zone (bot.hours.BusinessHours):
-        # outside these hours a customer handed to a person is told when the team is back.
-        BUSINESS_HOURS="Sun-Thu 09:00-18:00",
-        BUSINESS_TIMEZONE="Asia/Riyadh",
-        # Abuse limits of the customer chat API (429 with Retry-After beyond them).
-        # False (DALIL_RATELIMIT_ENABLED=false) turns them off, e.g. for load tests.
-        RATELIMIT_ENABLED=True,
-        # A chat message is a question or a reply, not a pasted document.
-        MAX_MESSAGE_LENGTH=1000,
-        # A person types a message every few seconds at most; a script types faster.
-        MESSAGES_PER_MINUTE=20,
-        # Several people behind one office or mobile-carrier address share this.
-        MESSAGES_PER_MINUTE_PER_ADDRESS=60,
-        CONVERSATIONS_PER_HOUR_PER_ADDRESS=30,
-        # Agent sign-in: after this many failures for one name or address within the
-        # window (seconds), wait (429 with Retry-After) — password guessing slows to a crawl.
-        LOGIN_ATTEMPTS=5,
-        LOGIN_WINDOW=900,
-        # How often an open chat asks for agent replies, in seconds.
-        CHAT_POLL_SECONDS=2.5,
-        # The agent session cookie is not sent by other sites' forms or frames.
-        SESSION_COOKIE_SAMESITE="Lax",
-    )
-    app.config.from_prefixed_env("DALIL")
-    if test_config:
-        app.config.from_mapping(test_config)
+    """Return the Flask app over the settings (web/settings.py: the defaults, then
+    DALIL_* environment variables, then ``test_config``): its instance folder, secret
+    key and database made ready (WAL, migrations), the bot built and watched, every
+    blueprint, hook and error handler registered."""
+    app = flask_app(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
     app.json.ensure_ascii = False  # Arabic stays readable in API responses
 
     store.open_db(app.config["DATABASE"]).close()  # WAL mode and migrations, once
-    build = functools.partial(build_bot, app.config["ARTICLES"],
-                              max_length=int(app.config["MAX_QUESTION_LENGTH"]),
-                              answer_at=float(app.config["ANSWER_AT"]),
-                              suggest_at=float(app.config["SUGGEST_AT"]),
-                              database=app.config["DATABASE"])
-    learned = LearnedQuestions(app.config["DATABASE"])
-    version = learned.version()  # before building: a question added meanwhile is seen later
-    app.extensions["dalil"] = build()
-    watcher = Watcher(app, build, app.config["ARTICLES"],
-                      interval=float(app.config["LIVE_RELOAD_INTERVAL"]),
-                      learned=learned, learned_version=version)
-    app.extensions["dalil_watcher"] = watcher
-    if app.config["LIVE_RELOAD"]:
-        watcher.ensure_running()
-
-        @app.before_request
-        def _watch_in_this_process():
-            # gunicorn forks workers after create_app: threads stay behind in the parent.
-            watcher.ensure_running()
-
-    from . import api, db, help_center
-
-    app.teardown_appcontext(db.close_db)
-    app.register_blueprint(help_center.bp)
-    app.register_blueprint(api.bp)
-    help_center.register_pages(app)
-
-    from . import agent, chat
-
-    app.register_blueprint(chat.bp)
-    app.register_blueprint(agent.bp)
-    from . import learned as learned_pages
-    app.register_blueprint(learned_pages.bp)
-    from . import insights
-    app.register_blueprint(insights.bp)
+    # Fails at start-up, with the setting's value, when the hours cannot be read.
+    app.extensions["dalil_hours"] = BusinessHours.parse(app.config["BUSINESS_HOURS"],
+                                                        app.config["BUSINESS_TIMEZONE"])
+    serve_bot(app)
+    for blueprint in (site, help_center, api, chat, agent, learned, insights):
+        app.register_blueprint(blueprint.bp)
+    hooks.register(app)
+    errors.register(app)
+    app.teardown_appcontext(close_db)
+    for command in commands.COMMANDS:
+        app.cli.add_command(command)
     return app
-
-
-def build_bot(folder, *, max_length, answer_at, suggest_at, database=None):
-    """Return a Bot over ``folder`` and the learned questions in ``database``, with its
-    help-center search built (raises ArticleError naming the file and line of a broken
-    article)."""
-    learned = LearnedQuestions(database).all() if database else None
-    bot = Bot.from_articles(folder, learned=learned, max_length=max_length,
-                            thresholds=Thresholds(answer_at=answer_at, suggest_at=suggest_at))
-    bot.help_center  # build the search now, not during a customer's first search
-    return bot
 
 
 def _instance_secret(instance_path):

@@ -6,20 +6,22 @@ A conversation is reached with its id and the token it was created with, sent as
 conversation. These routes carry no cookies, so any site may embed the widget: they
 answer CORS requests from every origin (the agents' API does not).
 """
-import datetime
 import re
 
-from flask import (Blueprint, current_app, g, jsonify, render_template, request, url_for)
+from flask import Blueprint, current_app, g, jsonify, render_template, request
 
-from bot import InvalidQuestion, chat, store
-from bot.hours import BusinessHours
+from bot import InvalidQuestion, store
+from bot.desk import conversations
 
 from . import ratelimit
-from .db import get_db
-from .routing import numeric_id, switch_keeps_the_page
+from .context import get_bot, get_db, get_hours, now
+from .errors import ApiError
 from .i18n import LANGS, MESSAGES
+from .inputs import json_body, numeric_id, row_id, text_field
+from .payloads import conversation_state, customer_handoff_json, message_json
 
 bp = Blueprint("chat", __name__)
+bp.url_value_preprocessor(numeric_id("conversation_id"))
 
 TOKEN_HEADER = "X-Conversation-Token"
 # One @, something before it, a dot in the domain, no spaces or angle brackets: the
@@ -27,29 +29,6 @@ TOKEN_HEADER = "X-Conversation-Token"
 EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]+\.[^@\s<>\".]{2,}$")
 MAX_NAME_LENGTH = 100
 MAX_EMAIL_LENGTH = 254  # RFC 5321's longest path
-
-
-class ChatApiError(Exception):
-    def __init__(self, message, status=400, retry_after=None):
-        super().__init__(message)
-        self.message, self.status, self.retry_after = message, status, retry_after
-
-
-@bp.errorhandler(ChatApiError)
-def _error(error):
-    response = jsonify({"error": error.message})
-    response.status_code = error.status
-    if error.retry_after:
-        response.headers["Retry-After"] = str(error.retry_after)
-    return response
-
-
-@bp.record_once
-def _setup(state):
-    # Fails at start-up, with the setting's value, when the hours cannot be read.
-    config = state.app.config
-    state.app.extensions["dalil_hours"] = BusinessHours.parse(
-        config["BUSINESS_HOURS"], config["BUSINESS_TIMEZONE"])
 
 
 @bp.after_request
@@ -63,93 +42,21 @@ def _cors(response):
     return response
 
 
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
-bp.url_value_preprocessor(numeric_id("conversation_id"))
-bp.context_processor(switch_keeps_the_page)
-
-
-def _bot():
-    return current_app.extensions["dalil"]
-
-
-def _body():
-    """Return the request's JSON object ({} for an empty body); raise ChatApiError."""
-    if not request.content_length and not request.get_data(cache=True):
-        return {}
-    if not request.is_json:
-        raise ChatApiError("send JSON with the header Content-Type: application/json", 415)
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ChatApiError("the body is not a JSON object")
-    return data
-
 
 def _conversation(conversation_id):
     """Return the conversation the token opens, or raise 404."""
     conversation = store.get_conversation(get_db(), conversation_id,
                                           request.headers.get(TOKEN_HEADER) or "")
     if conversation is None:
-        raise ChatApiError("no such conversation (or a wrong X-Conversation-Token)", 404)
+        raise ApiError("no such conversation (or a wrong X-Conversation-Token)", 404)
     return conversation
 
 
 def _limited(check, *args):
     try:
-        check(get_db(), *args, _now())
+        check(get_db(), *args, now())
     except ratelimit.Limited as limited:
-        raise ChatApiError(str(limited), 429, retry_after=limited.seconds) from None
-
-
-def _article(article_id, lang):
-    article = _bot().article(article_id, lang) if article_id else None
-    if article is None:
-        return None
-    return {"article_id": article.id, "title": article.title,
-            "url": url_for("help_center.article", lang=lang, article_id=article.id)}
-
-
-def message_json(message):
-    """The API form of a stored message: bot messages carry /api/ask's reply fields."""
-    data = message["data"]
-    out = {"id": message["id"], "role": message["role"], "text": message["text"],
-           "created": message["created"]}
-    if message["role"] == "bot":
-        lang = data.get("lang", "ar")
-        answer = _article(data.get("article_id"), lang)
-        out.update({
-            "action": data.get("action"), "article_id": data.get("article_id"),
-            "title": data.get("title", ""), "url": answer["url"] if answer else None,
-            "lang": lang, "reason": data.get("reason"), "confidence": data.get("confidence"),
-            "candidates": [{**(_article(aid, lang) or {"article_id": aid}), "score": score}
-                           for aid, score in data.get("candidates", ())],
-            "suggestions": [a for a in (_article(aid, lang)
-                                        for aid in data.get("suggestions", ())) if a],
-            "ask_feedback": bool(data.get("ask_feedback")),
-        })
-    elif message["role"] == "agent":
-        out["agent"] = data.get("agent")
-    elif message["role"] == "system":
-        out["kind"] = data.get("kind")
-        out["rating"] = bool(data.get("rating"))
-    return out
-
-
-def handoff_json(db, handoff):
-    """What the customer may know of a handoff: no contact details, no agent notes."""
-    if handoff is None:
-        return None
-    return {"id": handoff["id"], "status": handoff["status"],
-            "position": store.queue_position(db, handoff["id"])}
-
-
-def _state(db, conversation_id):
-    handoff = store.latest_handoff(db, conversation_id)
-    rated = (handoff is not None and handoff["status"] == "resolved"
-             and store.is_rated(db, handoff["id"]))
-    return {"handoff": handoff_json(db, handoff), "rated": rated}
+        raise ApiError(str(limited), 429, retry_after=limited.seconds) from None
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -178,10 +85,10 @@ def widget():
 @bp.post("/api/conversations")
 def create_conversation():
     """Start a conversation: {"lang": optional} -> {"id", "token"}."""
-    data = _body()
+    data = json_body(allow_empty=True)
     lang = data.get("lang") or g.get("lang") or "ar"
     if lang not in LANGS:
-        raise ChatApiError("unknown lang: use ar or en")
+        raise ApiError("unknown lang: use ar or en")
     client = ratelimit.client_key()
     _limited(ratelimit.check_new_conversation, client)
     conversation = store.create_conversation(get_db(), lang, client)
@@ -193,48 +100,39 @@ def create_conversation():
 def post_message(conversation_id):
     """{"text": "...", "choice": optional} -> {"messages": [the new messages], "handoff"}."""
     conversation = _conversation(conversation_id)
-    data = _body()
+    data = json_body(allow_empty=True)
     text = data.get("text")
     if not isinstance(text, str):
-        raise ChatApiError("text is required: the customer's message")
+        raise ApiError("text is required: the customer's message")
     limit = int(current_app.config["MAX_MESSAGE_LENGTH"])
     if len(text) > limit:
-        raise ChatApiError(f"the message is too long ({len(text)} characters; the limit "
-                           f"is {limit})", 413)
+        raise ApiError(f"the message is too long ({len(text)} characters; the limit "
+                       f"is {limit})", 413)
     choice = data.get("choice")
     if choice is not None and not isinstance(choice, str):
-        raise ChatApiError("choice must be text")
+        raise ApiError("choice must be text")
     _limited(ratelimit.check_message, conversation_id, ratelimit.client_key())
     db = get_db()
     try:
-        new, _ = chat.post_message(db, _bot(), conversation, text, choice=choice,
-                                   hours=current_app.extensions["dalil_hours"], now=_now())
-    except (InvalidQuestion, chat.ChatError) as error:
-        raise ChatApiError(str(error)) from None
-    return jsonify({"messages": [message_json(m) for m in new], **_state(db, conversation_id)})
+        new, _ = conversations.post_message(db, get_bot(), conversation, text, choice=choice,
+                                            hours=get_hours(), now=now())
+    except (InvalidQuestion, conversations.ChatError) as error:
+        raise ApiError(str(error)) from None
+    return jsonify({"messages": [message_json(m) for m in new],
+                    **conversation_state(db, conversation_id)})
 
 
 @bp.get("/api/conversations/<conversation_id>/messages")
 def get_messages(conversation_id):
     """?after=<message id> -> {"messages": [later messages], "handoff", "rated"}."""
     _conversation(conversation_id)
-    after = request.args.get("after", "0")
-    if not after.isascii() or not after.isdigit():
-        raise ChatApiError("after must be a message id (a whole number)")
+    after = row_id(request.args.get("after", "0"))
+    if after is None:
+        raise ApiError("after must be a message id (a whole number)")
     db = get_db()
     return jsonify({"messages": [message_json(m) for m in
-                                 store.messages(db, conversation_id, int(after))],
-                    **_state(db, conversation_id)})
-
-
-def _text_field(data, key, limit):
-    value = data.get(key) or ""
-    if not isinstance(value, str):
-        raise ChatApiError(f"{key} must be text")
-    value = value.strip()
-    if len(value) > limit:
-        raise ChatApiError(f"{key} is too long (the limit is {limit} characters)")
-    return value
+                                 store.messages(db, conversation_id, after)],
+                    **conversation_state(db, conversation_id)})
 
 
 @bp.post("/api/conversations/<conversation_id>/handoff")
@@ -243,35 +141,37 @@ def handoff(conversation_id):
     conversation to a person (or adds contact details to the handoff it has). With
     "handoff_id" it only adds details to that handoff: 409 once it is resolved."""
     conversation = _conversation(conversation_id)
-    data = _body()
-    name = _text_field(data, "name", MAX_NAME_LENGTH)
-    email = _text_field(data, "email", MAX_EMAIL_LENGTH)
+    data = json_body(allow_empty=True)
+    name = text_field(data, "name", MAX_NAME_LENGTH)
+    email = text_field(data, "email", MAX_EMAIL_LENGTH)
     if email and not EMAIL.match(email):
-        raise ChatApiError("email is not a valid e-mail address")
+        raise ApiError("email is not a valid e-mail address")
     if any(ch in name for ch in "\x00\r\n"):
-        raise ChatApiError("name must be one line of text")
+        raise ApiError("name must be one line of text")
     handoff_id = data.get("handoff_id")
-    if handoff_id is not None and (isinstance(handoff_id, bool) or not isinstance(handoff_id, int)):
-        raise ChatApiError("handoff_id must be a handoff's id (a whole number)")
+    if handoff_id is not None and (not isinstance(handoff_id, int) or row_id(handoff_id) is None):
+        raise ApiError("handoff_id must be a handoff's id (a whole number)")
     db = get_db()
     try:
-        found, new = chat.request_handoff(db, _bot(), conversation, name=name, email=email,
-                                          hours=current_app.extensions["dalil_hours"],
-                                          now=_now(), handoff_id=handoff_id)
-    except chat.HandoffClosed as error:
-        raise ChatApiError(str(error), 409) from None
-    return jsonify({**handoff_json(db, found), "messages": [message_json(m) for m in new]})
+        found, new = conversations.request_handoff(
+            db, get_bot(), conversation, name=name, email=email, hours=get_hours(),
+            now=now(), handoff_id=handoff_id)
+    except conversations.HandoffClosed as error:
+        raise ApiError(str(error), 409) from None
+    return jsonify({**customer_handoff_json(db, found),
+                    "messages": [message_json(m) for m in new]})
 
 
 @bp.post("/api/conversations/<conversation_id>/rating")
 def rating(conversation_id):
     """{"score": 1..5, "comment": optional} after a resolved handoff."""
     conversation = _conversation(conversation_id)
-    data = _body()
+    data = json_body(allow_empty=True)
     try:
-        row = chat.rate(get_db(), conversation, data.get("score"), data.get("comment") or "")
-    except chat.RatingConflict as error:
-        raise ChatApiError(str(error), 409) from None
-    except chat.RatingError as error:
-        raise ChatApiError(str(error)) from None
+        row = conversations.rate(get_db(), conversation, data.get("score"),
+                                 data.get("comment") or "")
+    except conversations.RatingConflict as error:
+        raise ApiError(str(error), 409) from None
+    except conversations.RatingError as error:
+        raise ApiError(str(error)) from None
     return jsonify({"ok": True, "id": row}), 201

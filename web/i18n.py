@@ -1,12 +1,14 @@
-"""Every string of the help center's pages, in Arabic and English. One catalogue, so
-no page shows a string in one language only (tests/test_i18n.py checks every key) —
-and the query arguments a link to the same page in the other language may keep."""
+"""The pages' languages: every UI string in Arabic and English (one catalogue, so no
+page shows a string in one language only: tests/test_i18n.py checks every key), which
+language a request is in, and durations as people read them."""
 from flask import request
 
+from kb.articles import LANGS
 
-LANGS = ("ar", "en")
 DEFAULT_LANG = "ar"
 DIRECTIONS = {"ar": "rtl", "en": "ltr"}
+# The last language a reader chose, so / takes them back to it.
+LANG_COOKIE = "lang"
 
 MESSAGES = {
     "site_name": {"ar": "مركز المساعدة", "en": "Help Center"},
@@ -208,7 +210,7 @@ MESSAGES = {
     "console_times_in": {"ar": "الأوقات بتوقيت {zone}", "en": "Times in {zone}"},
     "agent_new_handoffs": {"ar": "محادثات جديدة في القائمة: {count}",
                            "en": "New handoffs in the queue: {count}"},
-    # The bot's reasons (bot/decide.py, bot/chat.py): stored in English, the stable key.
+    # The bot's reasons (bot/decide.py): stored in English, the stable key.
     "reason_asked_for_a_person": {"ar": "طلب التحدث مع موظف", "en": "asked for a person"},
     "reason_no_match": {"ar": "لم يجد مقالة مطابقة", "en": "no match"},
     "reason_low_confidence": {"ar": "ثقة منخفضة في الإجابة", "en": "low confidence"},
@@ -217,6 +219,7 @@ MESSAGES = {
     "reason_suggestions_did_not_help": {"ar": "الاقتراحات لم تُفِد العميل",
                                         "en": "suggestions did not help"},
     "reason_confident_match": {"ar": "مطابقة مؤكدة", "en": "confident match"},
+    "reason_answer_helped": {"ar": "الإجابة أفادت العميل", "en": "answer helped"},
     "reason_chosen_from_suggestions": {"ar": "اختارها العميل من الاقتراحات",
                                        "en": "chosen from suggestions"},
     "handoff_state_open": {"ar": "بانتظار موظف", "en": "waiting"},
@@ -379,9 +382,33 @@ def t(key, lang, **values):
     return text.format(**values) if values else text
 
 
-def query_args():
-    """The request's query arguments that may carry over to a link to the same page in
-    the other language: never url_for's own (_external, _anchor, _method, _scheme) nor
-    one that names a part of the path."""
-    return {k: v for k, v in request.args.items()
-            if not k.startswith("_") and k not in (request.view_args or {}) and k != "lang"}
+def other_lang(lang):
+    """Return the other of the two languages."""
+    return "en" if lang == "ar" else "ar"
+
+
+def chosen_lang():
+    """Return the language of a page outside the /<lang>/ pages (the console, an error,
+    /status): the path's first segment (/en/no-such-page), ?lang=, else the remembered
+    one, else Arabic."""
+    segment = request.path.strip("/").split("/", 1)[0]
+    for candidate in (segment, request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if candidate in LANGS:
+            return candidate
+    return DEFAULT_LANG
+
+
+def duration(seconds, lang):
+    """Return ``seconds`` as a short text a person reads ("45 s", "3 min", "2 h 5 min",
+    "4 d 3 h"); "—" when there is none."""
+    if seconds is None:
+        return "—"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return t("ins_seconds", lang, n=seconds)
+    minutes = seconds // 60
+    if minutes < 60:
+        return t("agent_minutes", lang, minutes=minutes)
+    if minutes < 24 * 60:
+        return t("agent_hours", lang, hours=minutes // 60, minutes=minutes % 60)
+    return t("ins_days_hours", lang, days=minutes // 1440, hours=minutes % 1440 // 60)

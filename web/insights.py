@@ -1,24 +1,23 @@
-"""Insights for support leads (/agent/insights): the figures of bot/insights.py for a
+"""Insights for support leads (/agent/insights): the figures of bot.desk.insights for a
 period, with server-drawn SVG charts, every table as CSV, and a draft article for each
 content gap. Agents only (the console's sign-in).
 
     /agent/insights?days=30                     the last 30 days, today included
     /agent/insights?from=2026-11-01&to=2026-11-07   whole UTC days, both included
-    /agent/insights/gaps.csv?days=7             any table of bot.insights.TABLES
+    /agent/insights/gaps.csv?days=7             any table of bot.desk.insights.TABLES
     /agent/insights/gaps/1.ar.md?days=7          the biggest gap as a draft article
 """
 import csv
 import datetime
 import io
 
-from flask import (Blueprint, Response, abort, current_app, g, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, g, render_template, request
 
-from bot import insights
+from bot.desk import insights
 
-from .agent import page_login_required
-from .db import get_db
-from .i18n import t
+from .auth import login_required
+from .context import get_bot, get_db, now
+from .i18n import duration, t
 from .svg_charts import bar_chart, line_chart
 
 bp = Blueprint("insights", __name__)
@@ -31,23 +30,6 @@ MAX_DAYS = 366
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-@bp.context_processor
-def _switch_keeps_the_page():
-    # The language switch keeps the page and its period (like the rest of the console).
-    other = "en" if g.get("lang", "ar") == "ar" else "ar"
-    if request.method != "GET" or not request.endpoint:
-        return {}
-    args = {**(request.view_args or {}), **request.args.to_dict(), "lang": other}
-    return {"switch_url": url_for(request.endpoint, **args)}
-
-
-def _bot():
-    return current_app.extensions["dalil"]
-
-
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc)
-
 
 def _period():
     """Return (since, until, args): the request's period and the query arguments that
@@ -57,7 +39,7 @@ def _period():
     if start or end:
         try:
             first = datetime.date.fromisoformat(start) if start else None
-            last = datetime.date.fromisoformat(end) if end else _now().date()
+            last = datetime.date.fromisoformat(end) if end else now().date()
         except ValueError:
             abort(400)
         first = first or last - datetime.timedelta(days=DEFAULT_DAYS - 1)
@@ -69,32 +51,17 @@ def _period():
     days = request.args.get("days", str(DEFAULT_DAYS))
     if not (days.isascii() and days.isdigit() and 1 <= int(days) <= MAX_DAYS):
         abort(400)
-    since, until = insights.period_for_days(int(days), _now())
+    since, until = insights.period_for_days(int(days), now())
     return since, until, {"days": int(days)}
 
 
 def _report(gaps=True):
     since, until, args = _period()
-    return insights.build_report(get_db(), since, until, bot=_bot(), now=_now(),
+    return insights.build_report(get_db(), since, until, bot=get_bot(), now=now(),
                                  gaps=gaps), args
 
 
 # --- formatting for the page ------------------------------------------------------------------
-
-def duration(seconds, lang):
-    """Return ``seconds`` as a short text a person reads ("3 min", "2 h 5 min", "4 d 3 h")."""
-    if seconds is None:
-        return "—"
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return t("ins_seconds", lang, n=seconds)
-    minutes = seconds // 60
-    if minutes < 60:
-        return t("agent_minutes", lang, minutes=minutes)
-    if minutes < 24 * 60:
-        return t("agent_hours", lang, hours=minutes // 60, minutes=minutes % 60)
-    return t("ins_days_hours", lang, days=minutes // 1440, hours=minutes % 1440 // 60)
-
 
 def cell(column, value, lang):
     """Return a table cell's text for the page (the CSV keeps the raw value)."""
@@ -149,7 +116,7 @@ def _charts(report, lang):
 # --- views ------------------------------------------------------------------------------------------
 
 @bp.get("/agent/insights")
-@page_login_required
+@login_required
 def page():
     report, args = _report()
     return render_template(
@@ -174,7 +141,7 @@ def csv_safe(value):
 
 
 @bp.get("/agent/insights/<name>.csv")
-@page_login_required
+@login_required
 def table_csv(name):
     if name not in insights.TABLES:
         abort(404)
@@ -192,10 +159,10 @@ def table_csv(name):
 
 
 @bp.get("/agent/insights/gaps/<int:number>.<any(ar, en):article_lang>.md")
-@page_login_required
+@login_required
 def gap_draft(number, article_lang):
     since, until, _ = _period()
-    text = insights.gap_draft(get_db(), since, until, number, article_lang, bot=_bot())
+    text = insights.gap_draft(get_db(), since, until, number, article_lang, bot=get_bot())
     if text is None:
         abort(404)
     return Response(text, mimetype="text/markdown", headers={

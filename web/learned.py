@@ -1,24 +1,22 @@
 """Learned questions, for agents to review: what the bot learned from resolutions and
 from customers' "yes", the ones customers later said "no" to first, and a way to
 remove a wrong one (the serving bot is rebuilt without it within a poll)."""
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from bot import store
 
 from . import csrf
-from .agent import AgentApiError, api_login_required, page_login_required
-from .db import get_db
+from .auth import api_login_required, login_required
+from .context import get_bot, get_db
+from .errors import ApiError
+from .inputs import numeric_id
 
 bp = Blueprint("learned", __name__)
-
-
-@bp.errorhandler(AgentApiError)
-def _error(error):
-    return jsonify({"error": error.message, **error.extra}), error.status
+bp.url_value_preprocessor(numeric_id("learned_id"))
 
 
 def _rows():
-    bot = current_app.extensions["dalil"]
+    bot = get_bot()
     rows = []
     for row in store.list_learned(get_db()):
         article = bot.article(row["article_id"], row["lang"] or "ar")
@@ -27,14 +25,14 @@ def _rows():
 
 
 @bp.get("/agent/learned")
-@page_login_required
+@login_required
 def page():
     return render_template("agent/learned.html", rows=_rows(),
                            removed=request.args.get("removed") == "1")
 
 
 @bp.post("/agent/learned/<int:learned_id>/remove")
-@page_login_required
+@login_required
 def remove(learned_id):
     csrf.protect()
     if not store.remove_learned_question(get_db(), learned_id):
@@ -55,6 +53,6 @@ def api_list():
 @bp.post("/api/agent/learned/<learned_id>/remove")
 @api_login_required
 def api_remove(learned_id):
-    if not learned_id.isdigit() or not store.remove_learned_question(get_db(), int(learned_id)):
-        return jsonify({"error": "no such learned question"}), 404
-    return jsonify({"removed": int(learned_id)})
+    if not store.remove_learned_question(get_db(), learned_id):
+        raise ApiError("no such learned question", 404)
+    return jsonify({"removed": learned_id})

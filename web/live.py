@@ -1,4 +1,5 @@
-"""Live reload: a change to the articles folder is served within seconds, no restart.
+"""The serving bot: built from the settings at start-up (``serve_bot``, ``build_bot``)
+and kept live — a change to the articles folder is served within seconds, no restart.
 
 A daemon thread polls the folder's file times and sizes every LIVE_RELOAD_INTERVAL
 seconds. On a change it builds a new Bot beside the one serving and swaps the single
@@ -14,17 +15,18 @@ milliseconds (Index.learn), a removed one means a full rebuild.
 Tests call ``reload_now()``, which rebuilds at once and returns whether it succeeded.
 """
 import datetime
+import functools
 import logging
 import os
 import threading
 import weakref
 
-from bot import store
+from bot import Bot, Thresholds, store
 from kb.articles import ArticleError
 
 log = logging.getLogger("dalil.live")
 
-__all__ = ["Watcher", "LearnedQuestions", "fingerprint"]
+__all__ = ["serve_bot", "build_bot", "Watcher", "LearnedQuestions", "fingerprint"]
 
 
 def fingerprint(folder):
@@ -72,6 +74,46 @@ class LearnedQuestions:
 
 def _now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def serve_bot(app):
+    """Build the bot into ``app.extensions["dalil"]`` and the watcher that keeps it up to
+    date (``app.extensions["dalil_watcher"]``), started when LIVE_RELOAD is on."""
+    build = functools.partial(_serving_bot, app.config)
+    learned = LearnedQuestions(app.config["DATABASE"])
+    version = learned.version()  # before building: a question added meanwhile is seen later
+    app.extensions["dalil"] = build()
+    watcher = Watcher(app, build, app.config["ARTICLES"],
+                      interval=float(app.config["LIVE_RELOAD_INTERVAL"]),
+                      learned=learned, learned_version=version)
+    app.extensions["dalil_watcher"] = watcher
+    if app.config["LIVE_RELOAD"]:
+        watcher.ensure_running()
+
+        @app.before_request
+        def _watch_in_this_process():
+            # gunicorn forks workers after create_app: threads stay behind in the parent.
+            watcher.ensure_running()
+
+
+def build_bot(config, folder=None, include_learned=True):
+    """Return a Bot over the articles in ``folder`` (default: the ARTICLES setting) and,
+    with ``include_learned``, the learned questions in the DATABASE, with the thresholds
+    and limits of ``config``; raise ArticleError naming the file and line of a broken
+    article."""
+    learned = LearnedQuestions(config["DATABASE"]).all() if include_learned else None
+    thresholds = Thresholds(answer_at=float(config["ANSWER_AT"]),
+                            suggest_at=float(config["SUGGEST_AT"]))
+    bot = Bot.from_articles(folder or config["ARTICLES"], learned=learned,
+                            max_length=int(config["MAX_QUESTION_LENGTH"]),
+                            thresholds=thresholds)
+    return bot
+
+
+def _serving_bot(config):
+    bot = build_bot(config)
+    bot.help_center  # build the search now, not during a customer's first search
+    return bot
 
 
 class Watcher:

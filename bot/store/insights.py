@@ -1,4 +1,4 @@
-"""The read-only queries behind the support leads' figures (bot/insights.py computes them).
+"""The read-only queries behind the support leads' figures (bot.desk.insights computes them).
 
 Each query takes a period [since, until) of ISO-8601 UTC strings and compares it with the
 ``created`` columns as text: db.now() writes every one in the same

@@ -9,7 +9,8 @@ import threading
 
 import pytest
 
-from bot import agents, store
+from bot import store
+from bot.desk import agents
 
 PASSWORD = "correct horse battery"
 

@@ -5,7 +5,8 @@ import pathlib
 
 import pytest
 
-from bot import agents, store
+from bot import store
+from bot.desk import agents
 from web import create_app
 
 from insights_fixtures import seed

@@ -63,10 +63,13 @@
     var known = {};
     Array.prototype.forEach.call(body.rows, function (tr) { known[tr.getAttribute("data-id")] = true; });
     var unseen = 0;
+    // The same rules as web/i18n.py's duration(), so a redrawn row reads like the page.
     var waited = function (seconds) {
       var minutes = Math.floor(seconds / 60);
-      return minutes < 60 ? fill(S.agent_minutes, {minutes: minutes})
-        : fill(S.agent_hours, {hours: Math.floor(minutes / 60), minutes: minutes % 60});
+      if (seconds < 60) return fill(S.ins_seconds, {n: seconds});
+      if (minutes < 60) return fill(S.agent_minutes, {minutes: minutes});
+      if (minutes < 1440) return fill(S.agent_hours, {hours: Math.floor(minutes / 60), minutes: minutes % 60});
+      return fill(S.ins_days_hours, {days: Math.floor(minutes / 1440), hours: Math.floor(minutes % 1440 / 60)});
     };
     var cell = function (tr, text, attrs) {
       var td = document.createElement("td");

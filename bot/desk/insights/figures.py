@@ -1,10 +1,10 @@
 """The support leads' figures for a period — volume, the bot, content gaps, the help
-center, people — computed from bot/store.py's rows and returned as plain, JSON-ready
-dicts (seconds for durations, shares from 0 to 1, None where there is nothing to count).
+center, people — computed from bot.store's read-only queries and returned as plain,
+JSON-ready dicts (seconds for durations, shares from 0 to 1, None where there is
+nothing to count).
 
     since, until = period_for_days(7, now)
     report = build_report(db, since, until, bot=bot, now=now)
-    tables(report) -> {"volume": (columns, rows), ...}   # what the page and the CSVs show
 
 Definitions (the README's "Insights" section repeats them for the team):
 
@@ -28,20 +28,18 @@ Definitions (the README's "Insights" section repeats them for the team):
 import dataclasses
 import datetime
 import math
-import re
 from collections import Counter, defaultdict
 
+from bot import store
+from bot.intents import feedback_in
 from kb.gaps import cluster_questions, draft_article
 from kb.text import detect_language
 
-from . import store
-from .chat import feedback_in
+from .periods import UTC, days, iso, seconds_between
 
-__all__ = ["percentile", "parse_moment", "period_for_days", "iso", "build_report",
-           "content_gaps", "gap_draft", "tables", "as_text", "TABLES", "CHANNELS",
-           "SATISFIED_FROM"]
+__all__ = ["percentile", "build_report", "content_gaps", "gap_draft", "CHANNELS",
+           "BOT_ACTIONS", "SATISFIED_FROM"]
 
-UTC = datetime.timezone.utc
 CHANNELS = ("chat", "search", "api")
 BOT_ACTIONS = ("answer", "suggest", "escalate")
 # CSAT's usual "top two boxes": a 4 or a 5 of 5 is a satisfied customer.
@@ -77,61 +75,6 @@ def _share(part, whole):
 def _mean(values):
     values = list(values)
     return sum(values) / len(values) if values else None
-
-
-def iso(moment):
-    """Return the aware datetime ``moment`` as the ISO text the store writes (UTC, seconds)."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _when(text):
-    return datetime.datetime.fromisoformat(text)
-
-
-def _seconds(start, end):
-    # Whole seconds: the store writes times to the second.
-    return max(0, round((_when(end) - _when(start)).total_seconds()))
-
-
-_RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([dh])\s*$", re.IGNORECASE)
-
-
-def parse_moment(text, now):
-    """Return the aware UTC datetime ``text`` means: "7d" or "12h" (that long before
-    ``now``), an ISO date ("2026-11-01", its midnight UTC) or an ISO date and time (UTC
-    unless it names an offset). Raises ValueError saying what is accepted."""
-    text = (text or "").strip()
-    match = _RELATIVE.match(text)
-    if match:
-        amount, unit = int(match.group(1)), match.group(2).lower()
-        return now - datetime.timedelta(days=amount if unit == "d" else 0,
-                                         hours=amount if unit == "h" else 0)
-    try:
-        moment = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a time: use 7d or 24h (before now), a date such as "
-                         f"2026-11-01, or a date and time such as 2026-11-01T09:00") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def period_for_days(days, now):
-    """Return (since, until): the last ``days`` whole UTC days, today included."""
-    tomorrow = datetime.datetime.combine(now.astimezone(UTC).date(), datetime.time(),
-                                         tzinfo=UTC) + datetime.timedelta(days=1)
-    return tomorrow - datetime.timedelta(days=days), tomorrow
-
-
-def _days(since, until):
-    """The UTC dates (ISO text) the period touches, at most 366 of them."""
-    day, last = since.astimezone(UTC).date(), (until.astimezone(UTC) -
-                                                 datetime.timedelta(seconds=1)).date()
-    days = []
-    while day <= last and len(days) < 366:
-        days.append(day.isoformat())
-        day += datetime.timedelta(days=1)
-    return days
 
 
 # --- the conversation, read back -----------------------------------------------------------
@@ -199,8 +142,8 @@ def build_report(db, since, until, *, bot=None, now=None, gaps=True):
     searches = store.searches_in(db, start, end)
     title = _titles(bot)
     return {
-        "period": {"since": start, "until": end, "days": _days(since, until)},
-        "volume": _volume(chat, searches, asks, _days(since, until)),
+        "period": {"since": start, "until": end, "days": days(since, until)},
+        "volume": _volume(chat, searches, asks, days(since, until)),
         "bot": _bot_figures(db, start, end, chat, asks, title),
         "gaps": [_gap_row(number, cluster, sources, title) for number, (cluster, sources)
                  in enumerate(content_gaps(db, since, until, bot=bot) if gaps else (), 1)],
@@ -405,13 +348,13 @@ def _csat(scores):
 
 def _people(db, start, end, moment):
     handoffs = store.handoffs_in(db, start, end)
-    first = {h["id"]: _seconds(h["created"], h["first_response"])
+    first = {h["id"]: seconds_between(h["created"], h["first_response"])
              for h in handoffs if h["first_response"]}
-    resolution = {h["id"]: _seconds(h["created"], h["resolved"])
+    resolution = {h["id"]: seconds_between(h["created"], h["resolved"])
                   for h in handoffs if h["resolved"]}
     at = iso(moment)
     backlog = store.backlog_at(db, at)
-    ages = [_seconds(h["created"], at) for h in backlog]
+    ages = [seconds_between(h["created"], at) for h in backlog]
     ratings = store.ratings_in(db, start, end)
     agents = defaultdict(list)
     for h in handoffs:
@@ -444,157 +387,3 @@ def _people(db, start, end, moment):
     }
 
 
-# --- tables: what the page lists and the CSV files hold ------------------------------------------
-
-def _summary(report):
-    bot, people, volume = report["bot"], report["people"], report["volume"]
-    replies, help_center = bot["replies"]["all"], report["help_center"]
-    return [
-        ("questions", volume["total"]),
-        *((f"questions_{channel}", volume["by_channel"][channel]) for channel in CHANNELS),
-        ("conversations", bot["conversations"]), ("deflected", bot["deflected"]),
-        ("deflection", bot["deflection"]), ("bot_replies", replies["replies"]),
-        ("answer_rate", replies["answer_rate"]), ("suggest_rate", replies["suggest_rate"]),
-        ("escalation_rate", replies["escalation_rate"]),
-        ("answered_yes", bot["answered"]["yes"]), ("answered_no", bot["answered"]["no"]),
-        ("searches", help_center["searches"]), ("searches_no_result", help_center["no_result"]),
-        ("handoffs", people["handoffs"]),
-        ("first_response_median_s", people["first_response"]["median"]),
-        ("first_response_p90_s", people["first_response"]["p90"]),
-        ("resolution_median_s", people["resolution"]["median"]),
-        ("resolution_p90_s", people["resolution"]["p90"]),
-        ("backlog_open", people["backlog"]["open"]),
-        ("backlog_waiting", people["backlog"]["waiting"]),
-        ("backlog_median_age_s", people["backlog"]["median_age"]),
-        ("backlog_oldest_age_s", people["backlog"]["oldest_age"]),
-        ("ratings", people["csat"]["ratings"]), ("csat", people["csat"]["csat"]),
-        ("mean_rating", people["csat"]["mean"]),
-    ]
-
-
-def _pick(rows, columns):
-    return [[row[column] for column in columns] for row in rows]
-
-
-# name -> the columns of that table (its rows come from ``tables``).
-TABLES = {
-    "summary": ("figure", "value"),
-    "volume": ("day", "channel", "lang", "questions"),
-    "bot_replies": ("channel", "replies", "answer", "suggest", "escalate", "answer_rate",
-                    "suggest_rate", "escalation_rate"),
-    "answers": ("article_id", "title", "answers", "yes", "no", "yes_share"),
-    "gaps": ("number", "size", "langs", "escalated", "no_result", "answered_no",
-             "closest_article", "closest_title", "closest_score", "examples"),
-    "top_searches": ("query", "searches", "no_result"),
-    "no_result_searches": ("query", "searches"),
-    "most_viewed": ("article_id", "title", "views"),
-    "article_feedback": ("article_id", "title", "views", "helpful", "not_helpful",
-                         "helpful_share", "comments"),
-    "comments": ("created", "article_id", "lang", "helpful", "comment"),
-    "agents": ("agent", "handoffs", "resolved", "first_response_median_s",
-               "first_response_p90_s", "resolution_median_s", "resolution_p90_s", "ratings",
-               "csat", "mean_rating"),
-}
-
-
-def tables(report):
-    """Return {name: (columns, rows)} of every table of ``report``, in TABLES' order."""
-    help_center, bot = report["help_center"], report["bot"]
-    rows = {
-        "summary": [list(pair) for pair in _summary(report)],
-        "volume": _pick(report["volume"]["rows"], TABLES["volume"]),
-        "bot_replies": [[channel, *(bot["replies"][channel][c] for c in TABLES["bot_replies"][1:])]
-                        for channel in ("chat", "api", "all")],
-        "answers": _pick(bot["answered"]["articles"], TABLES["answers"]),
-        "gaps": [[*(gap[c] for c in TABLES["gaps"][:2]), " ".join(gap["langs"]),
-                  *(gap[c] for c in TABLES["gaps"][3:9]), " | ".join(gap["examples"])]
-                 for gap in report["gaps"]],
-        "top_searches": _pick(help_center["top_searches"], TABLES["top_searches"]),
-        "no_result_searches": _pick(help_center["no_result_searches"],
-                                    TABLES["no_result_searches"]),
-        "most_viewed": _pick(help_center["most_viewed"], TABLES["most_viewed"]),
-        "article_feedback": _pick(help_center["feedback"], TABLES["article_feedback"]),
-        "comments": _pick(help_center["comments"], TABLES["comments"]),
-        "agents": [[a["agent"], a["handoffs"], a["resolved"], a["first_response"]["median"],
-                    a["first_response"]["p90"], a["resolution"]["median"],
-                    a["resolution"]["p90"], a["ratings"], a["csat"], a["mean"]]
-                   for a in report["people"]["agents"]],
-    }
-    return {name: (columns, rows[name]) for name, columns in TABLES.items()}
-
-
-# --- the report as text (dalil report) ---------------------------------------------------------
-
-def _duration(seconds):
-    if seconds is None:
-        return "—"
-    seconds = int(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 1440:
-        return f"{minutes // 60} h {minutes % 60} min"
-    return f"{minutes // 1440} d {minutes % 1440 // 60} h"
-
-
-def _pct(share):
-    return "—" if share is None else f"{share:.1%}"
-
-
-def as_text(report):
-    """Return ``report`` as the lines a person reads in a terminal (English)."""
-    period, volume, bot = report["period"], report["volume"], report["bot"]
-    help_center, people = report["help_center"], report["people"]
-    langs = ", ".join(f"{lang} {n}" for lang, n in volume["by_lang"].items()) or "none"
-    out = [f"Insights from {period['since']} to {period['until']} (UTC, end excluded)", "",
-           f"Volume: {volume['total']} questions — "
-           + ", ".join(f"{c} {volume['by_channel'][c]}" for c in CHANNELS) + f"; {langs}"]
-    out += [f"  {row['day']}  " + "  ".join(f"{c} {row[c]:>3}" for c in CHANNELS)
-            for row in volume["per_day"] if row["total"]]
-    out += ["", "The bot",
-            f"  deflection: {_pct(bot['deflection'])} ({bot['deflected']} of "
-            f"{bot['conversations']} conversations with a question had no handoff)"]
-    for channel in ("all", "chat", "api"):
-        r = bot["replies"][channel]
-        out.append(f"  replies ({channel}): {r['replies']} — answer {_pct(r['answer_rate'])}, "
-                   f"suggest {_pct(r['suggest_rate'])}, escalate {_pct(r['escalation_rate'])}")
-    answered = bot["answered"]
-    out.append(f"  did this answer: yes {answered['yes']}, no {answered['no']} "
-               f"(of {answered['answers']} answers)")
-    out += [f"    {a['article_id']}: {a['answers']} answers, yes {a['yes']}, no {a['no']}"
-            for a in answered["articles"]]
-    out += ["", f"Content gaps: {len(report['gaps'])}"]
-    for gap in report["gaps"]:
-        closest = (f"closest {gap['closest_article']} ({gap['closest_score']:.2f})"
-                   if gap["closest_article"] else "no close article")
-        out.append(f"  {gap['number']}. {gap['size']} questions ({', '.join(gap['langs'])}) — "
-                   f"escalated {gap['escalated']}, no result {gap['no_result']}, answered "
-                   f"then no {gap['answered_no']}; {closest}")
-        out += [f"     - {example}" for example in gap["examples"]]
-    out += ["", "Help center",
-            f"  searches: {help_center['searches']}, with no result: {help_center['no_result']}"]
-    out += [f"  top: {row['query']} ×{row['searches']}" for row in help_center["top_searches"]]
-    out += [f"  no result: {row['query']} ×{row['searches']}"
-            for row in help_center["no_result_searches"]]
-    out += [f"  read: {row['article_id']} ×{row['views']}" for row in help_center["most_viewed"]]
-    out += [f"  votes: {row['article_id']}: helpful {row['helpful']}, not helpful "
-            f"{row['not_helpful']}, comments {row['comments']}" for row in help_center["feedback"]]
-    first, resolution, backlog, csat = (people["first_response"], people["resolution"],
-                                        people["backlog"], people["csat"])
-    out += ["", "People",
-            f"  handoffs: {people['handoffs']} ({people['unassigned']} unassigned)",
-            f"  first response: median {_duration(first['median'])}, 90th percentile "
-            f"{_duration(first['p90'])} ({first['count']} handoffs)",
-            f"  resolution: median {_duration(resolution['median'])}, 90th percentile "
-            f"{_duration(resolution['p90'])} ({resolution['count']} handoffs)",
-            f"  backlog at {backlog['at']}: {backlog['open']} open ({backlog['waiting']} "
-            f"waiting for an agent), median age {_duration(backlog['median_age'])}, oldest "
-            f"{_duration(backlog['oldest_age'])}",
-            f"  CSAT: {_pct(csat['csat'])} of {csat['ratings']} ratings rated 4–5"
-            + (f" (mean {csat['mean']:.2f})" if csat["mean"] is not None else "")]
-    out += [f"  {a['agent']}: {a['handoffs']} handoffs, {a['resolved']} resolved, first "
-            f"response median {_duration(a['first_response']['median'])}, CSAT "
-            f"{_pct(a['csat'])} of {a['ratings']}" for a in people["agents"]]
-    return "\n".join(out)

@@ -1,15 +1,6 @@
-"""The OpenAPI 3 description of the JSON API, served at /api/openapi.json."""
-
-
-def _error(description):
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-
-
-def _json(schema_ref, description="OK"):
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": schema_ref}}}}
-
+"""The OpenAPI 3 paths and schemas of the help center's API (web/api.py): search,
+articles, feedback and the bot."""
+from .parts import error as _error, json_response as _json
 
 _LANG = {"name": "lang", "in": "query", "required": False,
          "schema": {"type": "string", "enum": ["ar", "en"]}}
@@ -129,9 +120,3 @@ SPEC = {
                 "score": {"type": "number"}, "url": {"type": "string"}}}}}},
     }},
 }
-
-# The chat and the agents' console describe their own routes (web/openapi_chat.py).
-from .openapi_chat import PATHS as _CHAT_PATHS, SCHEMAS as _CHAT_SCHEMAS  # noqa: E402
-
-SPEC["paths"].update(_CHAT_PATHS)
-SPEC["components"]["schemas"].update(_CHAT_SCHEMAS)

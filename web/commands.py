@@ -1,54 +1,125 @@
-"""The `dalil` command: check articles, ask the bot, measure it, serve the help center."""
+"""The `dalil` command's subcommands: check, ask, eval, serve, agents, learned, report.
+
+Each parses its options, runs library code with the settings the site runs with (the
+defaults, then ``DALIL_*`` variables — web/settings.py — then ``--articles``/``--db``),
+prints (text, or ``--json`` for machines) and turns expected failures into a
+ClickException. Only `serve` makes the app (with the factory the ``dalil`` group passes
+down, web/cli.py); the others read the settings and open what they need, so `dalil ask`
+touches no database. Run with ``app.test_cli_runner()`` (or ``flask --app web``), a
+command uses that app's settings instead.
+"""
+import contextlib
+import datetime
+import difflib
 import json
 import os
 import sys
 
 import click
+from flask.cli import ScriptInfo
 
-from bot import Bot, InvalidQuestion, Thresholds
+from bot import InvalidQuestion, store
+from bot.desk import agents as agent_accounts
+from bot.desk import insights
+from bot.desk.hours import HoursError
 from bot.evaluate import QuestionsFileError, evaluate, read_questions
 from kb.articles import ArticleError
+from kb.frontmatter import plan_export
 from kb.lint import check as lint
 
-DEFAULT_ARTICLES = os.environ.get("DALIL_ARTICLES", "articles")
+from . import cli_text
+from .live import build_bot
+from .server import serve_with_gunicorn
+from .settings import default_database, settings
+
+__all__ = ["COMMANDS"]
 
 articles_option = click.option(
-    "--articles", "articles", default=DEFAULT_ARTICLES, show_default=True,
-    type=click.Path(file_okay=False), help="Folder of Markdown articles.")
+    "--articles", "articles", type=click.Path(file_okay=False),
+    help="Folder of Markdown articles (default: $DALIL_ARTICLES, else ./articles).")
+db_option = click.option(
+    "--db", type=click.Path(dir_okay=False),
+    help="SQLite file (default: $DALIL_DATABASE, else the instance folder's).")
 
 
-@click.group()
-@click.version_option(package_name="dalil")
-def cli():
-    """Dalil: an Arabic-first FAQ bot and help center."""
+def _shown(path):
+    """Return ``path`` as a person typed it: relative to the working folder when inside it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
-def _load_bot(folder, **options):
+def _settings(articles=None, db=None):
+    """Return the settings this run of a command works with: the caller's app's (a
+    test's), else web.settings() — the defaults, then DALIL_* — with ``articles`` and
+    ``db`` (--articles, --db) over ARTICLES and DATABASE. Nothing is made on disk."""
+    given = click.get_current_context().find_object(ScriptInfo)
+    config = dict(given.load_app().config if given is not None else settings())
+    if articles:
+        config["ARTICLES"] = os.path.abspath(articles)
+    if db:
+        config["DATABASE"] = os.path.abspath(db)
+    return config
+
+
+def _bot(config, **overrides):
+    """Return a Bot over the ARTICLES of ``config`` (``overrides``, e.g. ANSWER_AT, over
+    its settings) that knows the articles alone — what `ask`, `eval` and `report`
+    read; ClickException for a missing folder or a broken article."""
+    folder = config["ARTICLES"]
     if not os.path.isdir(folder):
-        raise click.ClickException(f"{folder}: no such folder of articles")
+        raise click.ClickException(f"{_shown(folder)}: no such folder of articles")
     try:
-        return Bot.from_articles(folder, **options)
+        return build_bot({**config, **overrides}, include_learned=False)
     except ArticleError as error:
-        raise click.ClickException(f"{error} (run `dalil check {folder}` for every problem)")
+        raise click.ClickException(f"{error} (run `dalil check {_shown(folder)}` for "
+                                   f"every problem)")
 
 
-@cli.command()
-@click.argument("folder", default=DEFAULT_ARTICLES, type=click.Path(file_okay=False))
+@contextlib.contextmanager
+def _database(config, must_exist=False):
+    """Yield the DATABASE of ``config`` (migrated) for a command's own unit of work,
+    closed afterwards. ClickException, before anything is made, when its folder does
+    not exist (a typo must not leave a folder and an empty database behind) or, with
+    ``must_exist``, when the file does not."""
+    path = config["DATABASE"]
+    folder = os.path.dirname(os.path.abspath(path))
+    if path == default_database():
+        os.makedirs(folder, exist_ok=True)  # the instance folder, as the site makes it
+    if not os.path.isdir(folder):
+        raise click.ClickException(f"{_shown(path)}: there is no folder {folder}")
+    if must_exist and not os.path.isfile(path):
+        raise click.ClickException(f"{_shown(path)}: no such database file")
+    database = store.open_db(path)
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def _echo_json(value):
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# --- articles and the bot -----------------------------------------------------------------
+
+@click.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 def check(folder, as_json):
     """Check the articles in FOLDER: schema, ids, questions, links, translations.
 
-    Exits 1 when there are errors (warnings alone exit 0).
+    Exits 1 when there are errors (warnings alone exit 0). FOLDER defaults to the
+    ARTICLES setting ($DALIL_ARTICLES, else ./articles).
 
         dalil check articles/
     """
+    folder = folder or _shown(_settings()["ARTICLES"])
     problems = lint(folder)
     errors = sum(p.level == "error" for p in problems)
     warnings = len(problems) - errors
     if as_json:
-        click.echo(json.dumps({"errors": errors, "warnings": warnings,
-                               "problems": [p.__dict__ for p in problems]},
-                              ensure_ascii=False, indent=2))
+        _echo_json({"errors": errors, "warnings": warnings,
+                    "problems": [p.__dict__ for p in problems]})
     else:
         for problem in problems:
             click.echo(str(problem), err=problem.level == "error")
@@ -57,7 +128,7 @@ def check(folder, as_json):
         sys.exit(1)
 
 
-@cli.command()
+@click.command()
 @click.argument("question")
 @articles_option
 @click.option("--lang", type=click.Choice(["ar", "en"]), help="Reply in this language.")
@@ -67,29 +138,17 @@ def ask(question, articles, lang, as_json):
 
         dalil ask "متى يصل طلبي؟"
     """
-    bot = _load_bot(articles)
+    bot = _bot(_settings(articles=articles))
     try:
         reply = bot.ask(question, lang=lang)
     except InvalidQuestion as error:
         raise click.ClickException(str(error))
     if as_json:
-        click.echo(json.dumps({
-            "action": reply.action, "article_id": reply.article_id, "title": reply.title,
-            "text": reply.text, "lang": reply.lang, "reason": reply.reason,
-            "confidence": reply.confidence, "suggestions": list(reply.suggestions),
-            "candidates": [{"article_id": a, "score": s} for a, s in reply.candidates],
-        }, ensure_ascii=False, indent=2))
-        return
-    click.echo(f"{reply.action} ({reply.reason}; confidence {reply.confidence:.2f})")
-    if reply.article_id:
-        click.echo(f"article: {reply.article_id}")
-    click.echo(reply.text)
-    click.echo("candidates:")
-    for article_id, score in reply.candidates:
-        click.echo(f"  {score:.3f}  {article_id}")
+        return _echo_json(cli_text.reply_dict(reply))
+    click.echo(cli_text.reply_text(reply))
 
 
-@cli.command(name="eval")
+@click.command(name="eval")
 @articles_option
 @click.option("--questions", required=True, type=click.Path(dir_okay=False),
               help="CSV with the columns question,expected (empty: should go to a person).")
@@ -106,10 +165,9 @@ def eval_command(articles, questions, answer_at, suggest_at, as_json):
         rows = read_questions(questions)
     except QuestionsFileError as error:
         raise click.ClickException(str(error))
-    defaults = Thresholds()
-    thresholds = Thresholds(answer_at=defaults.answer_at if answer_at is None else answer_at,
-                            suggest_at=defaults.suggest_at if suggest_at is None else suggest_at)
-    bot = _load_bot(articles, thresholds=thresholds)
+    thresholds = {key: value for key, value in (("ANSWER_AT", answer_at),
+                                                ("SUGGEST_AT", suggest_at)) if value is not None}
+    bot = _bot(_settings(articles=articles), **thresholds)
 
     def progress(items):
         # The bar goes to stderr, so --json output stays clean.
@@ -122,40 +180,13 @@ def eval_command(articles, questions, answer_at, suggest_at, as_json):
     except InvalidQuestion as error:
         raise click.ClickException(f"{questions}: {error}")
     if as_json:
-        click.echo(json.dumps(report, indent=2))
-        return
-    click.echo(_format_report(report))
+        return _echo_json(report)
+    click.echo(cli_text.eval_text(report))
 
 
-def _format_report(r):
-    pct = "{:.1%}".format
-    out = [f"questions: {r['questions']} ({r['answerable']} answerable, "
-           f"{r['unanswerable']} should go to a person)"]
-    if r["answerable"]:
-        out.append(f"top-1 accuracy: {r['top1']:.3f}    hit@3: {r['hit3']:.3f}")
-    for target, value in r["precision_targets"].items():
-        threshold = "unreachable" if value["answer_at"] is None else f"answer_at={value['answer_at']:.3f}"
-        out.append(f"coverage at {float(target):.0%} precision: {value['coverage']:.3f} ({threshold})")
-    t = r["thresholds"]
-    out.append(f"with answer_at={t['answer_at']}, suggest_at={t['suggest_at']}:")
-    a = r["answerable_outcomes"]
-    if r["answerable"]:
-        out.append(f"  answerable: answered right {pct(a['answered_right'])}, answered wrong "
-                   f"{pct(a['answered_wrong'])}, suggested {pct(a['suggested'])} (right one "
-                   f"among them {pct(a['suggested_with_right'])}), escalated {pct(a['escalated'])}")
-    u = r["unanswerable_outcomes"]
-    if r["unanswerable"]:
-        out.append(f"  unanswerable: escalated {pct(u['escalated'])}, suggested "
-                   f"{pct(u['suggested'])}, answered {pct(u['answered'])}")
-    out.append(f"  wrong answers: {pct(r['wrong_answers_of_all'])} of all questions")
-    lat = r["latency_ms"]
-    out.append(f"ask latency: p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms")
-    return "\n".join(out)
-
-
-@cli.command()
+@click.command()
 @articles_option
-@click.option("--db", type=click.Path(dir_okay=False), help="SQLite file (default: in the instance folder).")
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers.")
@@ -165,48 +196,31 @@ def serve(articles, db, host, port, workers, debug):
 
         dalil serve --articles articles/ --port 8000
     """
-    from web import create_app
-
-    config = {"ARTICLES": os.path.abspath(articles)}
-    if db:
-        config["DATABASE"] = os.path.abspath(db)
-    try:
-        app = create_app(config)
-    except ArticleError as error:
-        raise click.ClickException(f"{error} (run `dalil check {articles}`)")
+    context = click.get_current_context()
+    given = context.find_object(ScriptInfo)
+    if given is not None:
+        if articles or db:
+            raise click.UsageError("--articles and --db cannot change an app that is already "
+                                   "made: set its ARTICLES and DATABASE instead")
+        app = given.load_app()
+    else:
+        overrides = {key: os.path.abspath(value) for key, value in
+                     (("ARTICLES", articles), ("DATABASE", db)) if value}
+        try:
+            app = context.find_root().obj(overrides)  # the factory (web/cli.py)
+        except (ArticleError, HoursError) as error:
+            raise click.ClickException(f"{error} (run `dalil check` for every problem in "
+                                       f"the articles)" if isinstance(error, ArticleError)
+                                       else str(error))
     if debug:
         app.run(host=host, port=port, debug=True)
         return
-    from web.server import serve_with_gunicorn
-
     serve_with_gunicorn(app, host=host, port=port, workers=workers)
-
 
 
 # --- agents ---------------------------------------------------------------------------------
 
-db_option = click.option("--db", type=click.Path(dir_okay=False),
-                         help="SQLite file (default: $DALIL_DATABASE, else the instance folder's).")
-
-
-def _open_agents_db(path):
-    from bot import store
-
-    if not path:
-        path = os.environ.get("DALIL_DATABASE")
-    if not path:
-        from flask import Flask
-
-        path = os.path.join(Flask("web").instance_path, "dalil.sqlite3")
-        os.makedirs(os.path.dirname(path), exist_ok=True)  # the instance folder, as the app does
-    folder = os.path.dirname(os.path.abspath(path))
-    # A typo in --db must not leave a new folder and an empty database behind.
-    if not os.path.isdir(folder):
-        raise click.ClickException(f"{path}: there is no folder {folder}")
-    return store.open_db(path)
-
-
-@cli.group()
+@click.group()
 def agents():
     """Manage the support agents who sign in to /agent."""
 
@@ -221,19 +235,16 @@ def agents_add(name, db):
         dalil agents add mona
         echo "$PASSWORD" | dalil agents add mona --db instance/dalil.sqlite3
     """
-    from bot.agents import AgentError, add_agent
-
-    database = _open_agents_db(db)  # before the password: a wrong --db is said at once
-    try:
+    # The database first: a wrong --db is said before the password is asked for.
+    with _database(_settings(db=db)) as database:
         if sys.stdin.isatty():
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         else:
             password = sys.stdin.readline().rstrip("\r\n")
-        add_agent(database, name, password)
-    except AgentError as error:
-        raise click.ClickException(str(error))
-    finally:
-        database.close()
+        try:
+            agent_accounts.add_agent(database, name, password)
+        except agent_accounts.AgentError as error:
+            raise click.ClickException(str(error))
     click.echo(f"added agent {name}")
 
 
@@ -245,16 +256,10 @@ def agents_list(db, as_json):
 
         dalil agents list
     """
-    from bot.agents import list_agents
-
-    database = _open_agents_db(db)
-    try:
-        found = list_agents(database)
-    finally:
-        database.close()
+    with _database(_settings(db=db)) as database:
+        found = agent_accounts.list_agents(database)
     if as_json:
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
-        return
+        return _echo_json(found)
     for agent in found:
         click.echo(f"{agent['name']}\t{agent['created']}")
     if not found:
@@ -269,20 +274,17 @@ def agents_remove(name, db):
 
         dalil agents remove mona
     """
-    from bot.agents import AgentError, remove_agent
-
-    database = _open_agents_db(db)
-    try:
-        remove_agent(database, name)
-    except AgentError as error:
-        raise click.ClickException(str(error))
-    finally:
-        database.close()
+    with _database(_settings(db=db)) as database:
+        try:
+            agent_accounts.remove_agent(database, name)
+        except agent_accounts.AgentError as error:
+            raise click.ClickException(str(error))
     click.echo(f"removed agent {name}")
+
 
 # --- learned questions -----------------------------------------------------------------------
 
-@cli.group()
+@click.group()
 def learned():
     """Review what the bot learned, and write it into the articles for the writers."""
 
@@ -296,26 +298,13 @@ def learned_list(db, as_json):
 
         dalil learned list
     """
-    from bot import store
-
-    database = _open_agents_db(db)
-    try:
+    with _database(_settings(db=db)) as database:
         rows = store.list_learned(database)
-    finally:
-        database.close()
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
+        return _echo_json(rows)
     if not rows:
         click.echo("nothing learned yet", err=True)
-    by_article = {}
-    for row in rows:
-        by_article.setdefault(row["article_id"], []).append(row)
-    for article_id in sorted(by_article):
-        click.echo(f"{article_id}:")
-        for row in by_article[article_id]:
-            flag = f"  [no x{row['disputed']}]" if row["disputed"] else ""
-            click.echo(f"  - {row['question']}  ({row['lang']}, {row['source']}){flag}")
+    click.echo(cli_text.learned_text(rows), nl=bool(rows))
 
 
 @learned.command(name="export")
@@ -330,22 +319,15 @@ def learned_export(articles, db, apply):
         dalil learned export            # a diff to review
         dalil learned export --apply    # write it; then: git diff articles/
     """
-    import difflib
-
-    from bot import store
-    from kb.articles import ArticleError
-    from kb.frontmatter import plan_export
-
-    database = _open_agents_db(db)
-    try:
+    config = _settings(articles=articles, db=db)
+    folder = articles or _shown(config["ARTICLES"])
+    with _database(config) as database:
         rows = [r for r in store.list_learned(database) if not r["disputed"]]
-    finally:
-        database.close()
     triples = [(r["article_id"], r["lang"], r["question"]) for r in reversed(rows)]
     try:
-        changes = plan_export(articles, triples)
+        changes = plan_export(folder, triples)
     except (ArticleError, OSError) as error:
-        raise click.ClickException(f"{error} (run `dalil check {articles}`)")
+        raise click.ClickException(f"{error} (run `dalil check {folder}`)")
     for change in changes:
         if apply:
             with open(change.path, "w", encoding="utf-8") as f:
@@ -362,7 +344,7 @@ def learned_export(articles, db, apply):
 
 # --- insights --------------------------------------------------------------------------------
 
-@cli.command()
+@click.command()
 @click.option("--since", default="7d", show_default=True,
               help="Start: 7d or 24h before now, a date (2026-11-01) or a date and time (UTC).")
 @click.option("--until", help="End, excluded (default: now); the same forms as --since.")
@@ -376,10 +358,6 @@ def report(since, until, db, articles, as_json):
         dalil report --since 7d
         dalil report --since 2026-11-01 --until 2026-11-08 --db instance/dalil.sqlite3 --json
     """
-    import datetime
-
-    from bot import insights
-
     now = datetime.datetime.now(datetime.timezone.utc)
     try:
         start = insights.parse_moment(since, now)
@@ -389,21 +367,16 @@ def report(since, until, db, articles, as_json):
     if start >= end:
         raise click.ClickException(f"--since ({insights.iso(start)}) must be before --until "
                                    f"({insights.iso(end)})")
-    path = db or os.environ.get("DALIL_DATABASE")
-    if path and not os.path.isfile(path):
-        raise click.ClickException(f"{path}: no such database file")
+    config = _settings(articles=articles, db=db)
     # The articles name each content gap's closest article; without them, ids only.
-    bot = _load_bot(articles) if os.path.isdir(articles) else None
-    database = _open_agents_db(path)
-    try:
+    bot = _bot(config) if os.path.isdir(config["ARTICLES"]) else None
+    # A database named by --db or the settings must be there: a report of nothing helps
+    # nobody (the instance folder's default is made, as the site makes it).
+    with _database(config, must_exist=config["DATABASE"] != default_database()) as database:
         figures = insights.build_report(database, start, end, bot=bot, now=now)
-    finally:
-        database.close()
     if as_json:
-        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
-    else:
-        click.echo(insights.as_text(figures))
+        return _echo_json(figures)
+    click.echo(cli_text.report_text(figures))
 
 
-if __name__ == "__main__":
-    cli()
+COMMANDS = (check, ask, eval_command, serve, agents, learned, report)

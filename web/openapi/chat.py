@@ -1,20 +1,6 @@
 """The OpenAPI 3 paths and schemas of the chat and agent APIs (web/chat.py,
-web/agent.py), merged into /api/openapi.json by web/openapi.py."""
-
-
-def _error(description):
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-
-
-def _json(ref, description="OK"):
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": ref}}}}
-
-
-def _body(schema):
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
-
+web/agent.py, web/learned.py)."""
+from .parts import body as _body, error as _error, json_response as _json
 
 _TOKEN = {"name": "X-Conversation-Token", "in": "header", "required": True,
           "description": "the token POST /api/conversations returned",

@@ -1,0 +1,10 @@
+"""The help desk: people's work around the bot, as services over a store (a sqlite-utils
+Database from bot.store) and plain settings — no Flask, no SQL of its own.
+
+    conversations.py  a customer's message gets the bot's reply, or joins the handoff
+    handoffs.py       claim, reply, release and resolve a handoff, checked against its holder
+    agents.py         agent accounts: add, remove, list, authenticate (passwords hashed)
+    learning.py       what teaches the bot: resolutions with an article, customers' "yes"
+    hours.py          business hours in the team's time zone
+    insights/         the support leads' figures for a period, and their tables
+"""

@@ -1,0 +1,74 @@
+"""App-wide request hooks: the request's language (and the cookie that remembers a
+reader's choice), the security headers of every response, and what every template
+may use — among it the one language switch."""
+from urllib.parse import quote, urlencode
+
+from flask import current_app, g, request, url_for
+
+from . import csrf
+from .i18n import DEFAULT_LANG, DIRECTIONS, LANG_COOKIE, LANGS, chosen_lang, other_lang, t
+
+__all__ = ["register", "switch_url"]
+
+# Query arguments that announce what just happened (?feedback=thanks, ?removed=1): the
+# same page in the other language is not where it happened.
+NOTICES = ("feedback", "removed")
+
+
+def switch_url():
+    """Return the URL of this page in the other language: its path (the language is its
+    first segment on the help center's pages, ``?lang=`` elsewhere) and its query (a
+    search, a queue's filter, a period of the insights) — for a page one can GET; the
+    home page otherwise."""
+    other = other_lang(g.get("lang", DEFAULT_LANG))
+    if request.method != "GET" or request.endpoint in (None, "static"):
+        return url_for("help_center.home", lang=other)
+    # Nothing of ours starts with "_" (Flask's url_for keeps such names for itself).
+    query = [(key, value) for key, value in request.args.items(multi=True)
+             if key != "lang" and key not in NOTICES and not key.startswith("_")]
+    path = request.path
+    if request.blueprint == "help_center":
+        rest = path.split("/", 2)[2] if path.count("/") >= 2 else ""
+        path = f"/{other}/{rest}"
+    else:
+        query.append(("lang", other))
+    url = request.script_root + quote(path)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _lang_of_the_request():
+    # The help center's pages take theirs from the path (web/help_center.py).
+    if request.blueprint != "help_center":
+        g.lang = chosen_lang()
+
+
+def _remember_lang(response):
+    chosen = g.get("lang")
+    if chosen and request.cookies.get(LANG_COOKIE) != chosen and (
+            request.blueprint == "help_center" or request.args.get("lang") in LANGS):
+        response.set_cookie(LANG_COOKIE, chosen, samesite="Lax",
+                            max_age=current_app.config["LANG_COOKIE_MAX_AGE"])
+    return response
+
+
+def _security_headers(response):
+    # No sniffing a served file into HTML; no framing of the site's forms elsewhere.
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    return response
+
+
+def _page_context():
+    lang = g.get("lang", DEFAULT_LANG)
+    return {"lang": lang, "dir": DIRECTIONS[lang], "other_lang": other_lang(lang),
+            "t": lambda key, **values: t(key, lang, **values),
+            "switch_url": switch_url(), "csrf_token": csrf.token}
+
+
+def register(app):
+    """Install the hooks on ``app``."""
+    app.before_request(_lang_of_the_request)
+    app.after_request(_remember_lang)
+    app.after_request(_security_headers)
+    app.context_processor(_page_context)

@@ -1,0 +1,88 @@
+"""The settings: one dict, three sources — the defaults here (each with why it has its
+value), then ``DALIL_*`` environment variables, then the caller's (a test's) mapping.
+The README's settings table lists every key.
+
+    config = settings()                    # what `dalil ask` or `dalil agents` run with
+    app = flask_app({"TESTING": True})     # what create_app builds the site on
+"""
+import os
+
+from flask import Flask
+
+from bot import Thresholds
+
+__all__ = ["settings", "flask_app", "default_database"]
+
+
+def settings(test_config=None):
+    """Return the settings an app made by ``create_app(test_config)`` runs with — the
+    defaults, then DALIL_* environment variables, then ``test_config`` — without making
+    any file or folder (the `dalil` commands that need no server read them so)."""
+    return flask_app(test_config).config
+
+
+def flask_app(test_config=None):
+    """Return a bare Flask app holding the settings: the defaults below, then DALIL_*
+    environment variables, then ``test_config`` (create_app builds on it)."""
+    # Named after the package: templates, static files and the instance folder are web's.
+    app = Flask(__package__, instance_relative_config=True)
+    app.config.from_mapping(
+        ARTICLES=os.path.abspath("articles"),
+        DATABASE=os.path.join(app.instance_path, "dalil.sqlite3"),
+        # Signs the session cookie (which holds the CSRF token). None: a random key
+        # kept in the instance folder, so restarts and workers agree.
+        SECRET_KEY=None,
+        MAX_QUESTION_LENGTH=1000,
+        # A search is a few words; a longer one is a pasted text, refused with 400.
+        MAX_QUERY_LENGTH=200,
+        # Results of /api/search when the caller gives no limit, and the most it may ask.
+        SEARCH_LIMIT=10,
+        MAX_SEARCH_LIMIT=50,
+        # The bot's thresholds (see bot.decide.Thresholds for why these values).
+        ANSWER_AT=Thresholds.answer_at,
+        SUGGEST_AT=Thresholds.suggest_at,
+        # Bodies beyond this are refused before Flask reads them: a question is short.
+        MAX_CONTENT_LENGTH=64 * 1024,
+        # Watch ARTICLES and serve edits without a restart; poll every this many seconds.
+        LIVE_RELOAD=True,
+        LIVE_RELOAD_INTERVAL=1.0,
+        # The language choice is remembered this long (seconds): a year.
+        LANG_COOKIE_MAX_AGE=365 * 24 * 3600,
+        # --- the chat and the agents' console (web/chat.py, web/agent.py) ---
+        # When the support team answers, in its time zone (bot.desk.hours.BusinessHours):
+        # outside these hours a customer handed to a person is told when the team is back.
+        BUSINESS_HOURS="Sun-Thu 09:00-18:00",
+        BUSINESS_TIMEZONE="Asia/Riyadh",
+        # Abuse limits of the customer chat API (429 with Retry-After beyond them).
+        # False (DALIL_RATELIMIT_ENABLED=false) turns them off, e.g. for load tests.
+        RATELIMIT_ENABLED=True,
+        # A chat message is a question or a reply, not a pasted document.
+        MAX_MESSAGE_LENGTH=1000,
+        # A person types a message every few seconds at most; a script types faster.
+        MESSAGES_PER_MINUTE=20,
+        # Several people behind one office or mobile-carrier address share this.
+        MESSAGES_PER_MINUTE_PER_ADDRESS=60,
+        CONVERSATIONS_PER_HOUR_PER_ADDRESS=30,
+        # Agent sign-in: after this many failures for one name or address within the
+        # window (seconds), wait (429 with Retry-After) — password guessing slows to a crawl.
+        LOGIN_ATTEMPTS=5,
+        LOGIN_WINDOW=900,
+        # How often an open chat asks for agent replies, in seconds.
+        CHAT_POLL_SECONDS=2.5,
+        # The agent session cookie is not sent by other sites' forms or frames.
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.config.from_prefixed_env("DALIL")
+    if test_config:
+        app.config.from_mapping(test_config)
+    # A folder given relative to where Dalil started stays that folder (send_from_directory
+    # would read it relative to this package).
+    app.config["ARTICLES"] = os.path.abspath(app.config["ARTICLES"])
+    return app
+
+
+def default_database():
+    """Return where the database is when no setting names it: in the instance folder."""
+    return os.path.join(Flask(__package__, instance_relative_config=True).instance_path,
+                        "dalil.sqlite3")
+
