@@ -24,7 +24,7 @@ from kb.articles import load_articles  # noqa: E402
 from kb.index import Index  # noqa: E402
 
 MAKE_SUITE = os.path.join(os.path.dirname(HERE), "..", "shared", "devbench", "make_suite.py")
-SUITES = ("ar-dev", "ar-dev-open", "en-dev-open", "ar-dev-full")
+SUITES = ("ar-dev", "ar-dev-open", "ar-dev-3", "ar-dev-0", "en-dev-open", "en-dev-3", "ar-dev-full")
 
 
 def build_suite(name, out):

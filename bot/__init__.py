@@ -9,8 +9,10 @@ help desk's work with people is in bot/desk/, every SQL statement in bot/store/.
 """
 import dataclasses
 import functools
+import os
 
 from kb.articles import load_articles, load_categories, load_synonyms
+from kb.cache import folder_digest, source_digest
 from kb.index import Index
 from kb.search import Search
 from kb.text import detect_language
@@ -40,15 +42,33 @@ class Bot:
         self.categories = tuple(categories)  # kb.articles.Category, in display order
         self.synonyms = tuple(synonyms)  # groups of words search treats as one
         self._articles = {(a.id, a.lang): a for a in index.articles}
+        self._cached = None  # (kb.cache.Cache, what the index was built from), or None
 
     @classmethod
-    def from_articles(cls, folder, *, learned=None, index_settings=None, **options):
+    def from_articles(cls, folder, *, learned=None, index_settings=None, cache=None,
+                      **options):
         """Return a Bot over the published articles in ``folder``, its categories.yml
         and synonyms.yml (raises ArticleError naming the file and line of a broken
-        article)."""
-        index = Index(load_articles(folder), learned=learned, settings=index_settings)
-        return cls(index, categories=load_categories(folder),
-                   synonyms=load_synonyms(folder), **options)
+        article). With ``cache`` (a kb.cache.Cache), the index and the help-center
+        search are loaded from it when they were built from the same files, learned
+        questions, settings and code, and stored in it when they are built."""
+        def build():
+            return Index(load_articles(folder), learned=learned, settings=index_settings)
+
+        if cache is None:
+            index = build()
+        else:
+            # Everything the index and the search are made of. The folder's path too:
+            # each article remembers its file.
+            built_from = {"folder": os.path.abspath(folder), "files": folder_digest(folder),
+                          "learned": learned or {}, "settings": index_settings,
+                          "composed by": source_digest(__file__)}
+            index = cache.get("index", built_from, build)
+        bot = cls(index, categories=load_categories(folder), synonyms=load_synonyms(folder),
+                  **options)
+        if cache is not None:
+            bot._cached = (cache, built_from)
+        return bot
 
     def with_index(self, index):
         """Return a Bot like this one over ``index`` (e.g. ``self.index.learn(...)``)."""
@@ -60,9 +80,16 @@ class Bot:
 
     @functools.cached_property
     def help_center(self):
-        """The help-center Search over the articles (built on first use: asking does
-        not need it)."""
-        return Search(self.index.articles, index=self.index, synonyms=self.synonyms)
+        """The help-center Search over the articles (built, or loaded from the cache of
+        ``from_articles``, on first use: asking does not need it)."""
+        def build():
+            return Search(self.index.articles, index=self.index, synonyms=self.synonyms)
+
+        if self._cached is None:
+            return build()
+        cache, built_from = self._cached
+        # The entry holds the search alone; it refers to this very index.
+        return cache.get("search", built_from, build, shared={"index": self.index})
 
     def search(self, query, lang=None, limit=10, prefix=True):
         """Return up to ``limit`` kb.search.Results for ``query`` in ``lang`` (default:

@@ -31,10 +31,11 @@ import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 from sklearn.preprocessing import normalize as l2_normalize
 
 from .articles import load_articles
-from .text import normalize, readings
+from .text import arabizi, normalize, readings
 from .vectors import Views
 
 __all__ = ["Hit", "Index", "IndexSettings", "build_index"]
@@ -66,6 +67,19 @@ class IndexSettings:
     # ar-dev 12,000 of its 15,700 built in 2.8 s against 3.4 s for all, at the same top-1
     # (0.672 and 0.671); 8,000 cost a point (0.662). A help center reloads in seconds.
     classifier_features: int = 12000
+    # With many phrasings an article (more than classifier_questions on average), a
+    # linear SVM over every phrasing replaces the regression over a capped set: on the
+    # ar-dev-full tuning suite (benchmarks/tuning_suites.py) it ranked 0.920 top-1
+    # against 0.805 for the capped regression with nearest questions, in 13 s of CPU,
+    # where a regression over every phrasing took a minute for 0.902 (60 iterations).
+    # With ten phrasings the regression stays ahead (ar-dev tuning: 0.681 against 0.662).
+    many_phrasings_svm: bool = True
+    svm_c: float = 1.0
+    # The SVM's margins become probabilities through a softmax at this temperature.
+    svm_temperature: float = 3.0
+    # Coordinate descent stops when it improves less than this: the ranking is settled
+    # long before (the ar-dev-full tuning suite ranks the same at 1e-3 and 1e-4).
+    svm_tolerance: float = 1e-3
     # Share of the nearest-question similarity in the final score (the rest is the
     # classifier's probability), reached as articles gain many phrasings: the weight is
     # nearest_weight * n / (n + nearest_half), n the mean questions per article. With
@@ -95,6 +109,14 @@ class IndexSettings:
     # at least variant_floor (cosine): gibberish readings reach about 0.1-0.2.
     variant_advantage: float = 1.5
     variant_floor: float = 0.3
+    # A word the questions never use is read as its nearest word they do use when the
+    # two are at least this similar (rapidfuzz ratio): "cancle" and "cancel" score 83,
+    # "ارجاغ" and "ارجاع" 80; such a repaired reading is searched like the keyboard
+    # and Arabizi ones (it must match a known question clearly better).
+    repair_similarity: float = 80.0
+    # ... and only when the best article as typed scores under this: a sure match needs
+    # no repair, and the repaired reading costs a second search.
+    repair_below: float = 0.6
 
 
 # The index's vectorization (kb.vectors.Views): word stems beside character n-grams of
@@ -104,8 +126,23 @@ class IndexSettings:
 VIEWS = ("stems", "stem_ngrams", "text_ngrams")
 
 _QUESTION, _LEARNED, _BODY = 0, 1, 2
+# Shorter words are too easily another word with one letter changed (كود, كوب).
+_REPAIR_MIN_LENGTH = 4
 _KIND_ORDER = np.array([0, 1, 2])  # rows of an article: its questions, learned, bodies
 _MARKUP = re.compile(r"[#>*_`|\[\]()!-]+|article:\S+")
+
+
+def _as_indexed(question, lang):
+    """Return a writer's question as the index holds it: an Arabic article's question
+    written in Arabizi as its Arabic reading. A customer's Arabizi question is searched
+    as Arabic (Index.lookup) and must meet the writers' Arabizi questions there; kept in
+    Latin letters, they outscore every Arabic reading with their raw letters, and
+    Arabizi questions end up with a person (on 22 fresh ones: 6 answered right with the
+    readings, 3 with the Latin letters). English questions stay as written ("shipping
+    fee" is not Arabizi, though "fee" may be)."""
+    if lang == "ar":
+        return arabizi(question) or question
+    return question
 
 
 def _plain(markdown):
@@ -126,7 +163,8 @@ class Index:
             versions.setdefault(article.id, []).append(article)
         texts, owners, kinds = [], [], []
         for position, article_id in enumerate(self.article_ids):
-            own = [q for a in versions[article_id] for q in (a.title, *a.questions)]
+            own = [_as_indexed(q, a.lang) for a in versions[article_id]
+                   for q in (a.title, *a.questions)]
             own = list(dict.fromkeys(q for q in own if q.strip()))
             extra = [q for q in dict.fromkeys(learned.get(article_id, ())) if q not in own]
             # The body speaks in the writers' words, not the customers': it teaches the
@@ -158,6 +196,17 @@ class Index:
         self._owners, self._kinds, self._matrix = owners, kinds, matrix
         self._learned = kinds == _LEARNED
         self._normalized = [normalize(t) for t in texts]
+        # The customers' words the index knows (its questions', not the bodies'): a word
+        # typed with a slip is read as its nearest one of these (``_repaired``).
+        vocabulary = {word for row, text in enumerate(self._normalized)
+                      if kinds[row] != _BODY for word in text.split()
+                      if len(word) >= _REPAIR_MIN_LENGTH}
+        self._known_words = frozenset(vocabulary)
+        # By first letter: a slip rarely hits the first one, and comparing a word with
+        # its own letter's words alone is some twenty times less work.
+        self._vocabulary = {}
+        for word in sorted(vocabulary):
+            self._vocabulary.setdefault(word[0], []).append(word)
         nearest = matrix @ sp.diags(self._rare.astype(np.float32))
         nearest.eliminate_zeros()
         self._near_matrix = l2_normalize(nearest).astype(np.float32).tocsr()
@@ -217,9 +266,10 @@ class Index:
         rows, taken = list(np.flatnonzero(self._kinds == _BODY)), {}
         order = [r for r in range(len(self.questions)) if self._kinds[r] == _QUESTION]
         order += [r for r in reversed(range(len(self.questions))) if self._kinds[r] == _LEARNED]
+        budget = len(self.questions) if self._many_phrasings() else self.settings.classifier_questions
         for row in order:
             owner = int(self._owners[row])
-            if taken.get(owner, 0) < self.settings.classifier_questions:
+            if taken.get(owner, 0) < budget:
                 rows.append(row)
                 taken[owner] = taken.get(owner, 0) + 1
         rows.sort()
@@ -228,20 +278,39 @@ class Index:
         # at zero), so train on those columns alone: the same model, far fewer unknowns.
         frequency = np.asarray((training > 0).sum(axis=0)).ravel()
         used = np.flatnonzero(frequency)
-        if len(used) > self.settings.classifier_features:
+        # (The SVM keeps every feature: without the rarer ones its coordinate descent
+        # converges far more slowly — 107 s of CPU against 16 s on ar-dev-full.)
+        if len(used) > self.settings.classifier_features and not self._many_phrasings():
             used = np.sort(used[np.argsort(-frequency[used], kind="stable")]
                            [: self.settings.classifier_features])
-        classifier = LogisticRegression(C=self.settings.regularization_c, max_iter=1000)
+        scale = 1.0
+        if self._many_phrasings():
+            classifier = LinearSVC(C=self.settings.svm_c, tol=self.settings.svm_tolerance)
+            scale = self.settings.svm_temperature
+        else:
+            classifier = LogisticRegression(C=self.settings.regularization_c, max_iter=1000)
         with warnings.catch_warnings():
             # Near-separable data converges slowly at the end; the ranking is settled
             # long before the last digits of the loss.
             warnings.simplefilter("ignore", ConvergenceWarning)
             classifier.fit(training[:, used], self._owners[rows],
                            sample_weight=self._training_weight[rows])
+        weights = classifier.coef_
+        intercept = classifier.intercept_
+        if len(self.article_ids) == 2 and weights.shape[0] == 1:
+            # Two classes: scikit-learn keeps one row (the second class's margin).
+            weights, intercept = np.vstack([-weights, weights]) / 2, np.r_[-intercept, intercept] / 2
         # Feature-major weights, so a question's logits are a sum over its features.
         coef = np.zeros((self._matrix.shape[1], len(self.article_ids)), dtype=np.float32)
-        coef[used] = classifier.coef_.T
-        return coef, classifier.intercept_.astype(np.float32)
+        coef[used] = weights.T * scale
+        return coef, (intercept * scale).astype(np.float32)
+
+    def _many_phrasings(self):
+        """Whether the articles have more phrasings, on average, than the regression
+        trains on (then the SVM trains on every one of them)."""
+        questions = int(np.count_nonzero(self._kinds != _BODY))
+        return (self.settings.many_phrasings_svm
+                and questions > self.settings.classifier_questions * len(self.article_ids))
 
     def search(self, text, limit=5):
         """Return up to ``limit`` Hits for ``text``, best first."""
@@ -256,7 +325,14 @@ class Index:
         if self._views is None or not text.strip():
             return text, []
         similarity, hits = self._rank(text, limit)
-        for reading in readings(text) if other_readings is None else other_readings:
+        others = list(readings(text) if other_readings is None else other_readings)
+        # Repairing typos compares each unknown word with the whole vocabulary: only
+        # worth it when the words as typed leave the bot unsure.
+        if not hits or hits[0].score < self.settings.repair_below:
+            repaired = self._repaired(text)
+            if repaired:
+                others.append(repaired)
+        for reading in others:
             other_similarity, other_hits = self._rank(reading, limit)
             # A reading the customer did not type must match a known question clearly
             # better than their own words do ("شكرا" is also the keys of "a;vh").
@@ -264,6 +340,21 @@ class Index:
                                        self.settings.variant_floor):
                 return reading, other_hits
         return text, hits
+
+    def _repaired(self, text):
+        """Return ``text`` (normalized) with each unknown word of REPAIR_MIN_LENGTH
+        letters or more replaced by the most similar word the index's questions use
+        ("cancle" → "cancel"), or None when no word needs or finds a repair."""
+        words, changed = normalize(text).split(), False
+        for position, word in enumerate(words):
+            if len(word) < _REPAIR_MIN_LENGTH or word in self._known_words or not word.isalpha():
+                continue
+            match = process.extractOne(word, self._vocabulary.get(word[0], ()),
+                                       scorer=fuzz.ratio,
+                                       score_cutoff=self.settings.repair_similarity)
+            if match:
+                words[position], changed = match[0], True
+        return " ".join(words) if changed else None
 
     def _probabilities(self, indices, values):
         """Return the classifier's probability of each article for one question."""

@@ -269,7 +269,15 @@ _PROTECTED = set(DIALECT) | {w for v in DIALECT.values() for w in v.split()} | \
 _stemmers = threading.local()
 
 
+# Words Snowball's English stemmer folds into another word's stem: an instalment is not
+# an installation (both would be "instal").
+_ENGLISH_STEMS = {**dict.fromkeys(["instalment", "instalments", "installment",
+                                   "installments"], "instalment")}
+
+
 def _english_stem(word):
+    if word in _ENGLISH_STEMS:
+        return _ENGLISH_STEMS[word]
     stemmer = getattr(_stemmers, "english", None)
     if stemmer is None:
         stemmer = _stemmers.english = Stemmer.Stemmer("english")
@@ -421,6 +429,15 @@ _ARABIZI_WORDS = {
     **dict.fromkeys(["3la", "3ala", "3al"], "على"),
     **dict.fromkeys(["min", "mn", "men"], "من"),
     **dict.fromkeys(["7ada", "7ad", "7da"], "حدا"),
+    # Everyday words whose letters the rules below cannot tell (t is ت or ط, s is س or ص):
+    # order, my order, money, problem, account.
+    **dict.fromkeys(["talab", "tlab", "6alab"], "طلب"),
+    **dict.fromkeys(["talabi", "tlabi", "6alabi", "talbi"], "طلبي"),
+    **dict.fromkeys(["talabiye", "talabiya", "talabieh"], "طلبية"),
+    **dict.fromkeys(["flous", "flus", "fulus", "floos"], "فلوس"),
+    **dict.fromkeys(["mushkila", "mushkile", "moshkela", "mshkle"], "مشكلة"),
+    **dict.fromkeys(["7sab", "7esab", "hesab"], "حساب"),
+    **dict.fromkeys(["7sabi", "7esabi", "hesabi"], "حسابي"),
     **dict.fromkeys(["wa7ad", "wa7ed", "wa7d"], "واحد"),
     **dict.fromkeys(["ma", "maa"], "ما"),
     **dict.fromkeys(["la", "laa", "la2"], "لا"),

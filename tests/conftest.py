@@ -1,5 +1,6 @@
 """Shared fixtures: a small real help center written to disk, bots over it and over the
 shipped articles/ folder, the web app and its client, and the runner of the `dalil` command."""
+import os
 import pathlib
 import textwrap
 
@@ -141,6 +142,21 @@ def app_over(articles, database, **config):
     ``database``, live reload off unless ``config`` turns it on."""
     return create_app({"TESTING": True, "ARTICLES": str(articles), "DATABASE": str(database),
                        "LIVE_RELOAD": False, **config})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def index_cache(tmp_path_factory):
+    """Every app of the test run keeps its built indexes in one temporary folder (the
+    INDEX_CACHE setting, through the environment so `dalil` runs see it too): never the
+    developer's instance folder, and apps over the same articles share one build."""
+    folder = tmp_path_factory.mktemp("index-cache")
+    previous = os.environ.get("DALIL_INDEX_CACHE")
+    os.environ["DALIL_INDEX_CACHE"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("DALIL_INDEX_CACHE", None)
+    else:
+        os.environ["DALIL_INDEX_CACHE"] = previous
 
 
 @pytest.fixture

@@ -306,11 +306,11 @@ QUALITY = [
     ("كم سعر الشحن", "shipping-costs"),
     ("هل الشحن مجاني", "shipping-costs"),
     ("هل توصلون الى قطر", "international-shipping"),
-    ("ممكن اغير العنوان بعد الطلب", "change-order"),
+    ("ممكن اغير العنوان بعد الطلب", "change-delivery-address"),
     ("رقم خدمة العملاء", "contact-us"),
     ("الشاشة وصلت مكسورة", "damaged-items"),
     ("وصلني لون غير اللي طلبته", "wrong-or-missing-items"),
-    ("المندوب ما جا", "missed-delivery"),
+    ("المندوب ما اجا اليوم", "missed-delivery"),
     ("ليش بطاقتي مرفوضة", "payment-failed"),
     # typos
     ("نسيت كلمة المرو", "reset-password"),

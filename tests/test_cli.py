@@ -294,8 +294,8 @@ def test_a_database_setting_in_a_missing_folder_is_a_clean_error(tmp_path):
 
 
 def test_ask_and_eval_make_no_file(tmp_path, articles_dir, questions_csv):
-    """Asking and measuring read the articles and the settings: no database, no
-    instance folder, no secret key is made for them."""
+    """Asking and measuring read the articles and the settings: no database and no
+    secret key is made for them (only the index cache, elsewhere in this test run)."""
     from click.testing import CliRunner
 
     database = tmp_path / "never.sqlite3"

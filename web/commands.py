@@ -5,8 +5,9 @@ defaults, then ``DALIL_*`` variables — web/settings.py — then ``--articles``
 prints (text, or ``--json`` for machines) and turns expected failures into a
 ClickException. Only `serve` makes the app (with the factory the ``dalil`` group passes
 down, web/cli.py); the others read the settings and open what they need, so `dalil ask`
-touches no database. Run with ``app.test_cli_runner()`` (or ``flask --app web``), a
-command uses that app's settings instead.
+touches no database (it writes only the INDEX_CACHE folder, where a built index is kept
+for the next call: kb/cache.py). Run with ``app.test_cli_runner()`` (or ``flask --app
+web``), a command uses that app's settings instead.
 """
 import contextlib
 import datetime
@@ -64,7 +65,8 @@ def _settings(articles=None, db=None):
 def _bot(config, **overrides):
     """Return a Bot over the ARTICLES of ``config`` (``overrides``, e.g. ANSWER_AT, over
     its settings) that knows the articles alone — what `ask`, `eval` and `report`
-    read; ClickException for a missing folder or a broken article."""
+    read, its index loaded from INDEX_CACHE when the articles did not change;
+    ClickException for a missing folder or a broken article."""
     folder = config["ARTICLES"]
     if not os.path.isdir(folder):
         raise click.ClickException(f"{_shown(folder)}: no such folder of articles")

@@ -23,10 +23,12 @@ import weakref
 
 from bot import Bot, Thresholds, store
 from kb.articles import ArticleError
+from kb.cache import Cache
 
 log = logging.getLogger("dalil.live")
 
-__all__ = ["serve_bot", "build_bot", "Watcher", "LearnedQuestions", "fingerprint"]
+__all__ = ["serve_bot", "build_bot", "index_cache", "Watcher", "LearnedQuestions",
+           "fingerprint"]
 
 
 def fingerprint(folder):
@@ -105,9 +107,17 @@ def build_bot(config, folder=None, include_learned=True):
     thresholds = Thresholds(answer_at=float(config["ANSWER_AT"]),
                             suggest_at=float(config["SUGGEST_AT"]))
     bot = Bot.from_articles(folder or config["ARTICLES"], learned=learned,
+                            cache=index_cache(config),
                             max_length=int(config["MAX_QUESTION_LENGTH"]),
                             thresholds=thresholds)
     return bot
+
+
+def index_cache(config):
+    """Return the kb.cache.Cache in the INDEX_CACHE folder of ``config``, or None when the
+    setting turns it off (None, "", false)."""
+    folder = config.get("INDEX_CACHE")
+    return Cache(folder) if folder else None
 
 
 def _serving_bot(config):

@@ -46,6 +46,11 @@ def flask_app(test_config=None):
         # Watch ARTICLES and serve edits without a restart; poll every this many seconds.
         LIVE_RELOAD=True,
         LIVE_RELOAD_INTERVAL=1.0,
+        # Built indexes are kept in this folder (kb/cache.py), so a start or a `dalil
+        # ask` over unchanged articles loads in milliseconds what takes seconds to build.
+        # It holds pickles: keep it as private as the instance folder. None or "" (or
+        # DALIL_INDEX_CACHE=false) builds every time and writes nothing.
+        INDEX_CACHE=os.path.join(app.instance_path, "index-cache"),
         # The language choice is remembered this long (seconds): a year.
         LANG_COOKIE_MAX_AGE=365 * 24 * 3600,
         # --- the chat and the agents' console (web/chat.py, web/agent.py) ---

@@ -1,0 +1,105 @@
+"""Tuning suites: the dev suites' knowledge bases with questions drawn from a part of the
+data the dev suites never ask, so weights and thresholds are chosen on one part of the
+dev data and reported on another.
+
+    python benchmarks/tuning_suites.py --out build/tuning
+
+../shared/devbench/make_suite.py builds each dev suite's articles from the training
+split (a few phrasings an intent) and asks the validation split (Arabic) or a held-back
+fifth of the training split (English). A tuning suite keeps exactly those articles and
+asks training phrasings that no article holds instead: for Arabic, never the validation
+split; for English, never the held-back fifth. Figures for the README come from the dev
+suites (benchmarks/devbench.py); these are only for choosing settings.
+
+Writes OUT/<suite>-tune/articles/*.md and OUT/<suite>-tune/questions.csv for ar-dev,
+ar-dev-open, ar-dev-3, ar-dev-0, en-dev-open and en-dev-3; and for ar-dev-full, whose
+articles hold every training phrasing, the same articles less PER_INTENT phrasings an
+intent, which are asked.
+"""
+import argparse
+import importlib.util
+import os
+import random
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MAKE_SUITE = os.path.join(HERE, "..", "..", "shared", "devbench", "make_suite.py")
+# Tuning questions an intent: enough for stable figures, few enough to run in seconds.
+PER_INTENT = 12
+
+
+def _make_suite():
+    spec = importlib.util.spec_from_file_location("make_suite", MAKE_SUITE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _arabic_pool(ms):
+    """(label slug, text) of every Arabic training phrasing."""
+    intents = ms.read_csv(os.path.join(ms.DATA, "arbanking77", "intents.csv"))
+    ar2en = {ar: en for en, ar in intents}
+    return [(ms.slug(ar2en[label]), text)
+            for label, text in ms.read_csv(os.path.join(ms.DATA, "arbanking77", "train.csv"))]
+
+
+def _english_pool(ms):
+    """(label slug, text) of the English training phrasings the dev suite does not hold back."""
+    rows = [(label.replace("_", " "), text) for text, label in
+            ms.read_csv(os.path.join(ms.DATA, "banking77", "train.csv"))]
+    random.Random(3).shuffle(rows)  # the dev suite's own shuffle and cut (make_suite.english)
+    rest = rows[len(rows) // 5:]
+    return [(ms.slug(label), text) for label, text in rest]
+
+
+def _full_minus_held(ms):
+    """ar-dev-full's articles less PER_INTENT phrasings an intent, held for asking."""
+    articles, _ = ms.SUITES["ar-dev-full"]()
+    rnd = random.Random(31)
+    for article in articles:
+        texts = list(article["questions"])
+        rnd.shuffle(texts)
+        article["held"], article["questions"] = texts[:PER_INTENT], texts[PER_INTENT:]
+    return articles
+
+
+def build(name, out, ms):
+    """Write the tuning suite of dev suite ``name`` under ``out``; return its folder."""
+    if name == "ar-dev-full":
+        # Every training phrasing is on an article there: hold some back to ask.
+        articles = _full_minus_held(ms)
+        questions = [(text, a["id"]) for a in articles for text in a.pop("held")]
+        folder = os.path.join(out, f"{name}-tune")
+        ms.write(articles, questions, folder)
+        return folder
+    articles, _ = ms.SUITES[name]()
+    pool = _arabic_pool(ms) if name.startswith("ar") else _english_pool(ms)
+    held = {text for article in articles for text in article["questions"]}
+    known = {article["id"] for article in articles}
+    by_label = {}
+    for label, text in pool:
+        if text not in held:
+            by_label.setdefault(label, []).append(text)
+    rnd = random.Random(29)
+    questions = []
+    for label in sorted(by_label):
+        texts = list(dict.fromkeys(by_label[label]))
+        rnd.shuffle(texts)
+        questions += [(text, label if label in known else "") for text in texts[:PER_INTENT]]
+    folder = os.path.join(out, f"{name}-tune")
+    ms.write(articles, questions, folder)
+    return folder
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default="build/tuning")
+    parser.add_argument("--suites", default="ar-dev,ar-dev-open,ar-dev-3,ar-dev-0,en-dev-open,"
+                                              "en-dev-3,ar-dev-full")
+    args = parser.parse_args()
+    ms = _make_suite()
+    for name in args.suites.split(","):
+        build(name, args.out, ms)
+
+
+if __name__ == "__main__":
+    main()

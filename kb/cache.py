@@ -1,0 +1,278 @@
+"""A cache of built objects (the question index, the help-center search) in a folder,
+so a command or a server that starts over unchanged articles loads them in milliseconds
+instead of building them for seconds.
+
+    cache = Cache("instance/index-cache")
+    index = cache.get("index", {"articles": folder_digest("articles")}, build)
+
+An entry is found by its key: a SHA-256 of the caller's parts (what the object is built
+from: the articles' files, learned questions, settings) together with what builds it —
+the source of the kb package (an edit of the code is a new key, no version to bump),
+the versions of the libraries that shape it, Python's and pickle's. Any change is a
+miss: the object is built and stored afresh.
+
+An entry is never trusted blindly. Each file starts with a header holding its key and
+the SHA-256 of the pickle that follows; a file that is truncated, corrupted, unreadable,
+from another key or that fails to unpickle is a miss (logged), never an error for the
+caller. A write goes to a temporary file in the same folder, then ``os.replace``: two
+processes (gunicorn workers, two `dalil ask`) never read half a file, and the last
+complete one wins. After a write only the ``keep`` most recently used entries of that
+name stay.
+
+Safety: unpickling runs code named by the file, so the folder must be as private as the
+app's other secrets. The site keeps it in its instance folder, beside its SQLite file
+and its secret key, which anyone able to write there already controls; files are made
+readable by their owner only (0600 in a 0700 folder).
+"""
+import dataclasses
+import hashlib
+import importlib.metadata
+import io
+import json
+import logging
+import os
+import pickle
+import sys
+import tempfile
+import time
+
+__all__ = ["Cache", "MISSING", "folder_digest", "source_digest", "KEEP", "LIBRARIES"]
+
+log = logging.getLogger("dalil.cache")
+
+# Entries kept per name: the serving bot and `dalil ask` over the same articles share
+# one; a few more cover an edit being tried and undone, or two article folders.
+KEEP = 4
+# Distributions whose version can change what is built: the vectors and the classifier
+# (numpy, scipy, scikit-learn), matching (rapidfuzz), stems (PyStemmer), the articles'
+# front matter (PyYAML) and the plain text of their bodies (Markdown, nh3).
+# {distribution: its module}: a module already imported tells its __version__ at no
+# cost, where asking the installed distributions takes milliseconds each.
+LIBRARIES = {"numpy": "numpy", "scipy": "scipy", "scikit-learn": "sklearn",
+             "rapidfuzz": "rapidfuzz", "PyStemmer": "Stemmer", "PyYAML": "yaml",
+             "Markdown": "markdown", "nh3": "nh3"}
+PROTOCOL = 5
+# A temporary file older than this (seconds) is a writer that died mid-write.
+STALE_TEMPORARY = 3600
+_MAGIC = b"dalil-cache 1"
+_SUFFIX = ".pickle"
+_KB = os.path.dirname(os.path.abspath(__file__))
+
+
+def _files(folder, suffix=""):
+    """Yield (path relative to ``folder``, path) of every file under it ending with
+    ``suffix``, sorted, hidden files and folders and editors' ``~`` backups left out."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or name.endswith("~") or not name.endswith(suffix):
+                continue
+            path = os.path.join(root, name)
+            yield os.path.relpath(path, folder).replace(os.sep, "/"), path
+
+
+def folder_digest(folder, suffix=""):
+    """Return the SHA-256 (hex) of the names and contents of every file under ``folder``
+    (ending with ``suffix``), hidden ones left out: it changes with any edit, addition,
+    removal or rename, and not with a file's time alone."""
+    digest = hashlib.sha256()
+    for name, path in _files(folder, suffix):
+        with open(path, "rb") as f:
+            content = f.read()
+        for part in (name.encode("utf-8"), content):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+    return digest.hexdigest()
+
+
+def source_digest(*paths):
+    """Return the SHA-256 (hex) of the Python source of ``paths`` (files, or folders
+    whose ``.py`` files count)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        if os.path.isdir(path):
+            digest.update(folder_digest(path, ".py").encode("ascii"))
+        else:
+            with open(path, "rb") as f:
+                digest.update(hashlib.sha256(f.read()).digest())
+    return digest.hexdigest()
+
+
+def _version(distribution):
+    version = getattr(sys.modules.get(LIBRARIES.get(distribution)), "__version__", None)
+    if isinstance(version, str):
+        return version
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _plain(value):
+    """``value`` as JSON can write it: dataclasses as their class name and fields."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"class": type(value).__qualname__, **dataclasses.asdict(value)}
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return repr(value)
+
+
+class Cache:
+    """Built objects stored in ``folder`` (made on the first write), ``keep`` entries a
+    name; ``code`` (files or folders) is the source that builds them, the kb package by
+    default."""
+
+    def __init__(self, folder, *, keep=KEEP, code=(_KB,)):
+        self.folder = os.path.abspath(folder)
+        self.keep = keep
+        self.code = tuple(code)
+        self._built_with = None
+
+    def built_with(self):
+        """Return what builds every entry: the code's digest and the libraries', Python's
+        and pickle's versions (worked out once)."""
+        if self._built_with is None:
+            self._built_with = {
+                "code": source_digest(*self.code),
+                "libraries": {name: _version(name) for name in LIBRARIES},
+                "python": sys.version, "pickle": PROTOCOL}
+        return self._built_with
+
+    def key(self, name, parts):
+        """Return the key (hex) of the entry ``name`` built from ``parts``: a dict of
+        JSON-able values, dataclasses or sets (anything else counts by its repr)."""
+        text = json.dumps({"name": name, "parts": parts, "built with": self.built_with()},
+                          sort_keys=True, ensure_ascii=False, default=_plain)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def path(self, name, key):
+        return os.path.join(self.folder, f"{name}-{key}{_SUFFIX}")
+
+    def get(self, name, parts, build, *, shared=None):
+        """Return the object ``name`` built from ``parts``: the stored one when its key
+        matches, else ``build()`` — stored for next time. ``shared`` ({name: object})
+        are objects the entry refers to but does not hold, such as the search's index
+        (an entry of its own): they are written as their name alone, so ``parts`` must
+        say what they were built from. Never raises for the cache's sake: an unusable
+        entry is rebuilt, an unwritable folder only logged."""
+        key = self.key(name, parts)
+        found = self.load(name, key, shared)
+        if found is not MISSING:
+            return found
+        value = build()
+        self.store(name, key, value, shared)
+        return value
+
+    def load(self, name, key, shared=None):
+        """Return the entry ``name`` with ``key``, or MISSING when there is none or it
+        cannot be trusted."""
+        path = self.path(name, key)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except FileNotFoundError:
+            return MISSING
+        except OSError as error:
+            log.warning("index cache %s unreadable, rebuilding: %s", path, error)
+            return MISSING
+        start = data.find(b"\n") + 1
+        # A memoryview: the payload, tens of megabytes, is not copied.
+        if not start or data[:start] != _header(key, memoryview(data)[start:]):
+            log.warning("index cache %s is damaged or not this key's, rebuilding", path)
+            return MISSING
+        try:
+            file = io.BytesIO(data)
+            file.seek(start)
+            value = _Unpickler(file, shared or {}).load()
+        except Exception as error:  # a class renamed, a library changed: build afresh
+            log.warning("index cache %s cannot be loaded, rebuilding: %s: %s", path,
+                        type(error).__name__, error)
+            return MISSING
+        try:
+            os.utime(path)  # recently used: pruning keeps it
+        except OSError:
+            pass
+        return value
+
+    def store(self, name, key, value, shared=None):
+        """Write ``value`` as the entry ``name`` with ``key`` (atomically), then prune
+        the name's older entries; return whether it was written."""
+        temporary = None
+        try:
+            buffer = io.BytesIO()
+            # persistent_id costs a call per object: only when there is something to share.
+            pickler = _Pickler(buffer, shared) if shared else pickle.Pickler(buffer, PROTOCOL)
+            pickler.dump(value)
+            payload = buffer.getvalue()
+            os.makedirs(self.folder, mode=0o700, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(prefix=f".{name}-", suffix=".tmp",
+                                             dir=self.folder)
+            with os.fdopen(fd, "wb") as f:
+                f.write(_header(key, payload))
+                f.write(payload)
+            os.replace(temporary, self.path(name, key))
+        except Exception as error:  # a full disk or an unpicklable object: serve anyway
+            log.warning("index cache not written to %s: %s: %s", self.folder,
+                        type(error).__name__, error)
+            if temporary is not None:
+                _remove(temporary)
+            return False
+        self.prune(name)
+        return True
+
+    def prune(self, name):
+        """Remove all but the ``keep`` most recently used entries ``name``, and
+        temporary files left by writers that died."""
+        entries, now = [], time.time()
+        try:
+            listing = os.listdir(self.folder)
+        except OSError:
+            return
+        for file in listing:
+            path = os.path.join(self.folder, file)
+            try:
+                used = os.stat(path).st_mtime
+            except OSError:  # removed meanwhile by another process
+                continue
+            if file.startswith(f"{name}-") and file.endswith(_SUFFIX):
+                entries.append((used, path))
+            elif file.startswith(".") and file.endswith(".tmp") and now - used > STALE_TEMPORARY:
+                _remove(path)
+        for _, path in sorted(entries, reverse=True)[self.keep:]:
+            _remove(path)
+
+
+MISSING = object()  # what Cache.load returns for no usable entry
+
+
+def _header(key, payload):
+    """The first line of an entry: the format, its key and its payload's SHA-256."""
+    return b"%s %s %s\n" % (_MAGIC, key.encode("ascii"),
+                            hashlib.sha256(payload).hexdigest().encode("ascii"))
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+class _Pickler(pickle.Pickler):
+    """Writes ``shared`` objects ({id: object}) as their id, not their contents."""
+
+    def __init__(self, file, shared):
+        super().__init__(file, protocol=PROTOCOL)
+        self._ids = {id(value): name for name, value in shared.items()}
+
+    def persistent_id(self, obj):
+        return self._ids.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, shared):
+        super().__init__(file)
+        self._shared = shared
+
+    def persistent_load(self, pid):
+        return self._shared[pid]  # KeyError: the entry is not usable here, a miss
