@@ -5,10 +5,11 @@ InvalidQuestion that says why not in words a person understands.
     read_question(b"\\xff")                      # raises UndecodableQuestion
 """
 import dataclasses
-import unicodedata
 
 from kb.articles import LANGS
 from kb.text import readings
+
+from .clean import control_characters, remove_bidi_controls, undecodable
 
 __all__ = ["Question", "read_question", "check_lang", "InvalidQuestion", "EmptyQuestion",
            "QuestionTooLong", "ControlCharacters", "UndecodableQuestion", "UnknownLanguage",
@@ -54,8 +55,9 @@ class Question:
 
 
 def read_question(question, max_length=MAX_QUESTION_LENGTH):
-    """Return ``question`` (str, UTF-8 bytes or a Question) as a Question; raise an
-    InvalidQuestion subclass for empty, over-long, binary or mis-encoded input."""
+    """Return ``question`` (str, UTF-8 bytes or a Question) as a Question, bidi controls
+    removed; raise an InvalidQuestion subclass for empty, over-long, binary or
+    mis-encoded input (bot/clean.py says what is refused and what removed)."""
     if isinstance(question, Question):
         return question
     if isinstance(question, (bytes, bytearray)):
@@ -65,16 +67,17 @@ def read_question(question, max_length=MAX_QUESTION_LENGTH):
             raise UndecodableQuestion("The question is not readable text (it is not UTF-8).") from None
     if not isinstance(question, str):
         raise InvalidQuestion("The question must be text.")
-    if "\ufffd" in question or any(unicodedata.category(ch) == "Cs" for ch in question):
+    # What is clean is bot/clean.py's rule, told here in the customer's words.
+    if undecodable(question):
         raise UndecodableQuestion("The question contains characters that could not be "
                                   "decoded: send it as UTF-8 text.")
-    question = question.strip()
+    question = remove_bidi_controls(question).strip()
     if not question:
         raise EmptyQuestion("The question is empty: type a question.")
     if len(question) > max_length:
         raise QuestionTooLong(f"The question is too long ({len(question)} characters; "
                               f"the limit is {max_length}).")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in question):
+    if control_characters(question):
         raise ControlCharacters("The question contains control characters; send plain text.")
     return Question(question, tuple(readings(question)))
 

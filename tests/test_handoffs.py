@@ -264,3 +264,27 @@ def test_the_queue_page_carries_what_its_refresh_needs(chat_app, customer, mona)
     assert strings["reason_no_match"] == "no match" and "{count}" in strings["agent_new_handoffs"]
     listed = mona.get("/api/agent/handoffs?status=open&lang=en").json["handoffs"]
     assert listed and all(c["title"] for c in listed[0]["candidates"])
+
+
+def test_a_resolution_says_what_it_taught(chat_app, customer, mona):
+    customer.say("متى تفتحون الفرع")
+    handoff_id = customer.say("بدي احكي مع حدا")["handoff"]["id"]
+    _claim(mona, handoff_id)
+    resolved = mona.post(f"/api/agent/handoffs/{handoff_id}/resolve", headers=XHR,
+                         json={"outcome": "article", "article_id": "return-policy"})
+    learned = resolved.json["learned"]
+    assert (learned["question"], learned["status"], learned["handoff_id"], learned["agent"]) == (
+        "متى تفتحون الفرع", "live", handoff_id, "mona")
+    page = mona.get(f"/agent/handoffs/{handoff_id}").text
+    assert "ما تعلّمه البوت من هذه المحادثة" in page and "متى تفتحون الفرع" in page
+
+
+@pytest.mark.parametrize("outcome", ["no_article", "not_support"])
+def test_only_an_article_outcome_teaches_whatever_question_is_sent(chat_app, customer, mona,
+                                                                    outcome):
+    handoff_id = customer.say("متى تفتحون الفرع")["handoff"]["id"]
+    _claim(mona, handoff_id)
+    resolved = mona.post(f"/api/agent/handoffs/{handoff_id}/resolve", headers=XHR,
+                         json={"outcome": outcome, "question": "متى تفتحون الفرع"})
+    assert resolved.status_code == 200 and resolved.json["learned"] is None
+    assert database(chat_app)["learned_questions"].count == 0

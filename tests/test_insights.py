@@ -242,3 +242,23 @@ def test_api_asks_are_logged(tmp_path):
     store.record_ask(db, "do you accept bitcoin", "en", "escalate", None, "no match")
     rows = store.asks_in(db, at("01-01 00:00").replace("2026", "2000"), "9999")
     assert [(r["question"], r["action"]) for r in rows] == [("do you accept bitcoin", "escalate")]
+
+
+def test_requests_for_a_person_and_small_talk_are_no_content_gaps(tmp_path, bot):
+    db = store.open_db(str(tmp_path / "gaps.sqlite3"))
+    asked = ["ابي اكلم موظف", "talk to a real person", "مرحبا", "is anyone there?",
+             "هل تبيعون بطاقات شحن"]
+    for text in asked:
+        conversation = store.create_conversation(db, "ar")
+        store.open_handoff(db, conversation["id"], reason="no match", lang="ar",
+                           first_question=text)
+    store.record_ask(db, "بدي احكي مع حدا", "ar", "escalate", reason="asked for a person")
+    store.record_ask(db, "do you sell gift cards", "en", "escalate", reason="no match")
+    store.record_search(db, "شكرا", "ar", 0)
+    store.record_search(db, "gift cards", "en", 0)
+    moment = datetime.datetime.now(UTC)
+    gaps = content_gaps(db, moment - datetime.timedelta(hours=1),
+                        moment + datetime.timedelta(hours=1), bot=bot)
+    found = {question for cluster, _ in gaps for question in cluster.questions}
+    assert found == {"هل تبيعون بطاقات شحن", "do you sell gift cards", "gift cards"}
+    db.close()

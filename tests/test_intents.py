@@ -103,6 +103,22 @@ def test_questions_are_not_small_talk(text):
     "agent",
     "human please",
     "representative",
+    # with the person after small words, or before the verb
+    "ممكن تحولني على موظف",
+    "ابي اكلم احد الموظفين",
+    "بدي احكي مع حدا بخصوص طلبي المتأخر",
+    "ابي احد يساعدني",
+    "is there someone I can talk to",
+    "talk to a human being",
+    "I need customer service",
+    # looking for anyone at all
+    "في حدا؟",
+    "is anyone there?",
+    # a negation elsewhere in the message takes nothing back
+    "ابي اكلم انسان مو روبوت",
+    "I want a human, not a bot",
+    "ابي اكلم موظف لأن البوت ما فهمني",
+    "ما ابي اكلم البوت، ابي موظف",
 ])
 def test_requests_for_a_person_are_recognized(text):
     assert asks_for_person(text)
@@ -116,6 +132,9 @@ def test_requests_for_a_person_are_recognized(text):
     "لا ابي اكلم موظف",
     "مش عايز اكلم حد",
     "ما بدي احكي مع حدا",
+    "مابدي احكي مع حدا",
+    "مب عايز اكلم حد",
+    "I do not need to speak to an agent",
     # Wanting something else is not wanting a person.
     "I want a refund",
     "i need help with my order",
@@ -143,3 +162,46 @@ def test_other_messages_are_not_requests_for_a_person(text):
 ])
 def test_requests_for_a_person_ignore_diacritics_hamza_and_case(text):
     assert asks_for_person(text)
+
+
+@pytest.mark.parametrize("text", [
+    # شخصي / الشخصية is "personal", not a person (its stem is شخص)
+    "ابي بيانات حسابي الشخصية",
+    "ابي اعدل معلوماتي الشخصية",
+    "بدي غير صورتي الشخصية",
+    "عندي حسابين شخصي وتجاري ابي ادمجهم",
+    "ابي استلم الطلب شخصيا",
+    # وحدة is "a unit" or "one" (its stem is حد, "someone" in Egypt)
+    "ابي وحدة ثانية من نفس المنتج",
+    "بدي اطلب وحدة كمان",
+    "ابغى اشتري وحدة زيها",
+    # أحد before a definite noun is "one of"; a person in another phrase is no request
+    "ابي احد المنتجات اللي بالعرض",
+    "ابغى اضيف شخص ثاني على حسابي",
+    "عايز اغير الشخص اللي هيستلم الطلب",
+    "ابي احجز موعد لشخصين",
+    "ابي اعرف اسم الموظف اللي وصل الطلب",
+    "هل موظفينكم سعوديين",
+    "ابي وكيل معتمد في جدة",
+    # the way to reach support is in an article
+    "ابي رقم خدمة العملاء",
+    "ابغى ايميل الدعم الفني",
+    "عايز اعرف مواعيد خدمة العملاء",
+    "بدي احكي عن مشكلة بالدفع",
+    # English
+    "I want to update my personal details",
+    "I want a personal shopper",
+    "I want to add another person to my account",
+    "I need to change the person receiving my order",
+    "I want to order for someone else",
+    "I need to send a gift to another person",
+    "I want to become a delivery agent",
+    "my browser user agent is blocked and I need to log in",
+    "I want an employee discount",
+    "I need the customer service hours",
+    "can someone tell me where my order is",
+    "I want to speak english",
+    "do your staff work on weekends",
+])
+def test_ordinary_questions_do_not_ask_for_a_person(text):
+    assert not asks_for_person(text)

@@ -3,13 +3,16 @@
 the CSRF token (web/csrf.py).
 """
 import datetime
+import functools
+import re
 import zoneinfo
 
 from flask import (Blueprint, abort, g, jsonify, make_response, redirect, render_template,
                    request, url_for)
 
 from bot import store
-from bot.desk import handoffs
+from bot.clean import undecodable
+from bot.desk import agents, handoffs, learning
 
 from . import csrf, ratelimit
 from .auth import api_login_required, end_session, login_required, sign_in, start_session
@@ -17,12 +20,17 @@ from .context import get_bot, get_db, get_hours, now
 from .errors import ApiError
 from .i18n import LANGS, MESSAGES, duration, t
 from .inputs import json_body, numeric_id
+from .learned import learned_json
 from .payloads import handoff_json, message_json
 
 bp = Blueprint("agent", __name__)
 bp.url_value_preprocessor(numeric_id("handoff_id"))
 
 QUEUES = ("open", "mine", "resolved")
+# Where the sign-in form may send an agent afterwards: a console path and its query in
+# printable ASCII (what login_required puts in ?next=) — no other host ("//", "\\"),
+# no CR or LF to split the Location header.
+NEXT = re.compile(r"/agent(?:[/?#][!-\[\]-~]*)?")
 
 
 def _no_such_handoff(handoff_id, error=None):
@@ -80,20 +88,33 @@ def _act(action, *args):
         raise ApiError(str(error)) from None
 
 
+def _sign_in(name, password):
+    """Return whether ``name`` and ``password`` are an agent's (web.auth.sign_in: throttled,
+    failures counted); a name no agent can have is wrong without a look-up, so nothing
+    unclean reaches the store."""
+    return agents.is_agent_name(name) and sign_in(name, password)
+
+
 # --- the JSON API -----------------------------------------------------------------------------
 
 @bp.post("/api/agent/login")
 def api_login():
     """{"name", "password"} -> {"agent": name} and a session cookie."""
     data = json_body()
+    name, password = data.get("name"), data.get("password")
+    if not isinstance(name, str) or not isinstance(password, str):
+        raise ApiError("name and password are required, as text")
+    if undecodable(name) or undecodable(password):
+        raise ApiError("the name or password contains characters that could not be "
+                       "decoded: send UTF-8 text")
     try:
-        signed_in = sign_in(data.get("name"), data.get("password"))
+        signed_in = _sign_in(name, password)
     except ratelimit.Limited as limited:
         raise ApiError(str(limited), 429, retry_after=limited.seconds) from None
     if not signed_in:
         raise ApiError("wrong name or password", 401)
-    start_session(data["name"])
-    return jsonify({"agent": data["name"]})
+    start_session(name)
+    return jsonify({"agent": name})
 
 
 @bp.post("/api/agent/logout")
@@ -148,11 +169,17 @@ def api_reply(handoff_id):
 @bp.post("/api/agent/handoffs/<handoff_id>/resolve")
 @api_login_required
 def api_resolve(handoff_id):
-    """{"outcome": "article"|"no_article"|"not_support", "article_id"} -> the handoff."""
+    """{"outcome": "article"|"no_article"|"not_support", "article_id", "question"} -> the
+    handoff and what it taught the bot ("learned": the learned question, or null).
+    "question" (an article outcome only): left out, the handoff's default question
+    (bot.desk.learning.default_question); text, that question (the agent's choice or
+    wording); null, teach nothing."""
     data = json_body()
-    handoff = _act(handoffs.resolve, get_bot(), handoff_id, g.agent, data.get("outcome"),
+    question, teach = data.get("question"), "question" not in data or data["question"] is not None
+    resolve = functools.partial(handoffs.resolve, question=question, teach=teach)
+    handoff = _act(resolve, get_bot(), handoff_id, g.agent, data.get("outcome"),
                    data.get("article_id"))
-    return jsonify(handoff_json(handoff, now()))
+    return jsonify({**handoff_json(handoff, now()), "learned": learned_json(handoff["learned"])})
 
 
 # --- the console pages ---------------------------------------------------------------------------
@@ -164,7 +191,7 @@ def login():
         csrf.protect()
         name, password = request.form.get("name", ""), request.form.get("password", "")
         try:
-            signed_in = sign_in(name, password)
+            signed_in = _sign_in(name, password)
         except ratelimit.Limited as limited:
             response = make_response(render_template(
                 "agent/login.html", failed=False,
@@ -174,8 +201,8 @@ def login():
         if signed_in:
             start_session(name)
             target = request.args.get("next", "")
-            # Only a path on this site: never an open redirect to another one.
-            if not target.startswith("/agent") or target.startswith("//"):
+            # Only a console path: never an open redirect, never a split header.
+            if not NEXT.fullmatch(target):
                 target = url_for("agent.queue")
             return redirect(target, 303)
         failed = True
@@ -224,11 +251,27 @@ def _speakers(handoff):
 @login_required
 def handoff_page(handoff_id, problem=None, status=200):
     handoff = _handoff_or_404(handoff_id, api=False)
+    db = get_db()
+    teaching = learning.teaching_questions(db, handoff)
     return render_template("agent/handoff.html",
                            handoff=handoff_json(handoff, now(), lang=g.lang),
                            messages=_transcript(handoff), problem=problem,
-                           rating=store.handoff_rating(get_db(), handoff_id),
-                           speakers=_speakers(handoff)), status
+                           rating=store.handoff_rating(db, handoff_id),
+                           speakers=_speakers(handoff), teaching=teaching,
+                           teach_default=learning.default_question(teaching),
+                           taught=[learned_json(row) for row in
+                                   learning.taught_by(db, handoff_id)]), status
+
+
+def _form_question(form):
+    """Return (question, teach) from the resolve form: the "question_edit" field when
+    the agent typed there (it replaces the choice); else the "question" radio — a
+    customer's message, or "" for "teach nothing"; no radio at all: the default."""
+    edited = form.get("question_edit", "").strip()
+    if edited:
+        return edited, True
+    picked = form.get("question")
+    return (picked or None), picked != ""
 
 
 @bp.post("/agent/handoffs/<handoff_id>/<any(claim, release, reply, resolve):action>")
@@ -245,8 +288,10 @@ def handoff_form(handoff_id, action):
         elif action == "reply":
             handoffs.reply(db, handoff_id, g.agent, form.get("text", ""))
         else:
+            question, teach = _form_question(form)
             handoffs.resolve(db, get_bot(), handoff_id, g.agent, form.get("outcome"),
-                             form.get("article_id", "").strip() or None)
+                             form.get("article_id", "").strip() or None, question=question,
+                             teach=teach)
     except handoffs.HandoffConflict as error:
         problem = (t("agent_held_by", g.lang, holder=error.holder)
                    if action == "claim" and error.holder else

@@ -8,7 +8,7 @@ from . import openapi
 from .context import get_bot, get_db
 from .errors import ApiError
 from .i18n import LANGS
-from .inputs import json_body
+from .inputs import json_body, row_id, text_field
 from .payloads import article_json, reply_json, search_results_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -32,16 +32,18 @@ def search():
         raise ApiError(f"q is too long ({len(query)} characters; the limit is "
                        f"{config['MAX_QUERY_LENGTH']})")
     lang = _lang(request.args.get("lang"))
-    limit = request.args.get("limit", str(config["SEARCH_LIMIT"]))
-    if not limit.isascii() or not limit.isdigit() or not 1 <= int(limit) <= config["MAX_SEARCH_LIMIT"]:
+    limit = row_id(request.args.get("limit", str(config["SEARCH_LIMIT"])))
+    if limit is None or not 1 <= limit <= config["MAX_SEARCH_LIMIT"]:
         raise ApiError(f"limit must be a whole number from 1 to {config['MAX_SEARCH_LIMIT']}")
+    bot = get_bot()
     try:
-        results = get_bot().search(query, lang=lang, limit=int(limit))
+        question = bot.read(query)  # the text as stored: checked, bidi controls removed
+        results = bot.search(question, lang=lang, limit=limit)
     except InvalidQuestion as error:
         raise ApiError(str(error)) from None
     lang = lang or (results[0].lang if results else "ar")
     source = "suggest" if request.args.get("source") == "suggest" else "api"
-    store.record_search(get_db(), query.strip(), lang, len(results), source=source)
+    store.record_search(get_db(), question.text, lang, len(results), source=source)
     return jsonify(search_results_json(results, lang))
 
 
@@ -66,11 +68,7 @@ def feedback(article_id):
     helpful = data.get("helpful")
     if not isinstance(helpful, bool):
         raise ApiError("helpful must be true or false")
-    comment = data.get("comment") or ""
-    if not isinstance(comment, str):
-        raise ApiError("comment must be text")
-    if len(comment) > store.MAX_COMMENT_LENGTH:
-        raise ApiError(f"comment is too long (the limit is {store.MAX_COMMENT_LENGTH} characters)")
+    comment = text_field(data, "comment", store.MAX_COMMENT_LENGTH, lines=True)
     row = store.record_feedback(get_db(), article_id, lang or shown.lang, helpful, comment)
     return jsonify({"ok": True, "id": row}), 201
 

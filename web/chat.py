@@ -29,6 +29,8 @@ TOKEN_HEADER = "X-Conversation-Token"
 EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]+\.[^@\s<>\".]{2,}$")
 MAX_NAME_LENGTH = 100
 MAX_EMAIL_LENGTH = 254  # RFC 5321's longest path
+# "article:" and an article id (a file name): the longest choice a chat button sends.
+MAX_CHOICE_LENGTH = 200
 
 
 @bp.after_request
@@ -111,6 +113,8 @@ def post_message(conversation_id):
     choice = data.get("choice")
     if choice is not None and not isinstance(choice, str):
         raise ApiError("choice must be text")
+    if choice is not None:  # stored with the message: clean it like any stored text
+        choice = text_field(data, "choice", MAX_CHOICE_LENGTH)
     _limited(ratelimit.check_message, conversation_id, ratelimit.client_key())
     db = get_db()
     try:
@@ -146,8 +150,6 @@ def handoff(conversation_id):
     email = text_field(data, "email", MAX_EMAIL_LENGTH)
     if email and not EMAIL.match(email):
         raise ApiError("email is not a valid e-mail address")
-    if any(ch in name for ch in "\x00\r\n"):
-        raise ApiError("name must be one line of text")
     handoff_id = data.get("handoff_id")
     if handoff_id is not None and (not isinstance(handoff_id, int) or row_id(handoff_id) is None):
         raise ApiError("handoff_id must be a handoff's id (a whole number)")
@@ -167,9 +169,9 @@ def rating(conversation_id):
     """{"score": 1..5, "comment": optional} after a resolved handoff."""
     conversation = _conversation(conversation_id)
     data = json_body(allow_empty=True)
+    comment = text_field(data, "comment", store.MAX_COMMENT_LENGTH, lines=True)
     try:
-        row = conversations.rate(get_db(), conversation, data.get("score"),
-                                 data.get("comment") or "")
+        row = conversations.rate(get_db(), conversation, data.get("score"), comment)
     except conversations.RatingConflict as error:
         raise ApiError(str(error), 409) from None
     except conversations.RatingError as error:

@@ -7,6 +7,7 @@ remembered in a cookie (web/hooks.py), so / takes them back to it.
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from bot import InvalidQuestion, store
+from bot.clean import UncleanText, clean_text
 
 from . import csrf
 from .context import get_bot, get_db
@@ -85,6 +86,10 @@ def feedback(article_id):
     if len(comment) > store.MAX_COMMENT_LENGTH:
         problem = t("comment_too_long", g.lang, limit=store.MAX_COMMENT_LENGTH)
         return _article_page(shown, comment=comment, problem=problem), 400
+    try:
+        comment = clean_text(comment, "comment")
+    except UncleanText:
+        return _article_page(shown, comment=comment, problem=t("comment_invalid", g.lang)), 400
     store.record_feedback(get_db(), article_id, shown.lang, helpful == "1", comment)
     return redirect(url_for(".article", article_id=article_id, feedback="thanks",
                             _anchor="feedback"), 303)
@@ -98,9 +103,10 @@ def search():
         if len(query) > current_app.config["MAX_QUERY_LENGTH"]:
             query = query[: current_app.config["MAX_QUERY_LENGTH"]]
         try:
-            results = get_bot().search(query, lang=g.lang, limit=20, prefix=False)
+            checked = get_bot().read(query).text  # what is logged: the question as read
+            results = get_bot().search(checked, lang=g.lang, limit=20, prefix=False)
         except InvalidQuestion as error:
             problem = str(error)
         else:
-            store.record_search(get_db(), query, g.lang, len(results), source="page")
+            store.record_search(get_db(), checked, g.lang, len(results), source="page")
     return render_template("search.html", query=query, results=results, problem=problem)

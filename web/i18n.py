@@ -56,10 +56,13 @@ MESSAGES = {
                          "en": "Too many failed sign-ins. Try again in {seconds} seconds."},
     "learned_heading": {"ar": "الأسئلة التي تعلّمها البوت", "en": "Questions the bot learned"},
     "learned_intro": {"ar": "تعلّمها البوت من حلول الموظفين المرتبطة بمقالة ومن ردود العملاء «نعم، أجاب عن سؤالي». "
-                            "الأسئلة التي قال عنها العملاء «لا» تظهر أولًا: احذف الخاطئ منها.",
+                            "تظهر أولًا الأسئلة المنتظرة للمراجعة (تكاد تطابق سؤالًا كتبه الكتّاب لمقالة أخرى، "
+                            "فلا يعمل بها البوت حتى تعتمدها)، ثم التي قال عنها العملاء «لا»: احذف الخاطئ منها.",
                       "en": "Learned from agents' article-linked resolutions and from customers' “yes, "
-                            "this answered my question”. Those customers later said “no” to come "
-                            "first: remove the wrong ones."},
+                            "this answered my question”. First come those held for review (nearly "
+                            "a writer's question of another article: the bot does not use them "
+                            "until you approve them), then those customers later said “no” to: "
+                            "remove the wrong ones."},
     "learned_question": {"ar": "السؤال", "en": "Question"},
     "learned_article": {"ar": "المقالة", "en": "Article"},
     "learned_source": {"ar": "المصدر", "en": "Source"},
@@ -69,13 +72,25 @@ MESSAGES = {
                         "en": "Removed. The bot works without it within seconds."},
     "learned_none": {"ar": "لم يتعلّم البوت أي سؤال بعد.", "en": "The bot has not learned any question yet."},
     "learned_from_agent": {"ar": "موظف", "en": "Agent"},
-    "learned_from_customer": {"ar": "عميل", "en": "Customer"},
+    "learned_from_customer": {"ar": "أكّده العميل", "en": "Customer confirmed"},
     "learned_nav": {"ar": "ما تعلّمه البوت", "en": "Learned questions"},
+    "learned_status": {"ar": "الحالة", "en": "Status"},
+    "learned_live": {"ar": "يعمل به البوت", "en": "Live"},
+    "learned_held": {"ar": "بانتظار المراجعة", "en": "Held for review"},
+    "learned_held_why": {"ar": "يكاد يطابق سؤال الكاتب «{question}» في مقالة «{title}»: "
+                               "اعتمده فقط إن كان مكانه هنا.",
+                         "en": "Nearly the same as the writer's question “{question}” of "
+                               "“{title}”: approve it only if it belongs here."},
+    "learned_approve": {"ar": "اعتماد", "en": "Approve"},
+    "learned_approved": {"ar": "اعتُمد السؤال، وسيعمل به البوت خلال ثوانٍ.",
+                         "en": "Approved. The bot uses it within seconds."},
     "csrf_failed": {"ar": "انتهت صلاحية النموذج. حدّث الصفحة وحاول مرة أخرى.",
                     "en": "The form has expired. Reload the page and try again."},
     "form_expired": {"ar": "انتهت صلاحية النموذج، وحفظنا تعليقك: اختر «نعم» أو «لا» مرة أخرى.",
                      "en": "The form had expired; your comment is kept. Choose “Yes” or "
                            "“No” again."},
+    "comment_invalid": {"ar": "لا يمكن حفظ التعليق لأن فيه رموزًا خاصة: احذفها وأعد المحاولة.",
+                        "en": "The comment can't be saved: it holds special characters. Remove them and try again."},
     "comment_too_long": {"ar": "التعليق أطول من {limit} حرف. اختصره ثم أرسله.",
                          "en": "The comment is longer than {limit} characters. Shorten it "
                                "and send it again."},
@@ -204,6 +219,22 @@ MESSAGES = {
     "agent_outcome_not_support": {"ar": "ليس سؤال دعم", "en": "Not a support question"},
     "agent_article_search": {"ar": "ابحث عن المقالة", "en": "Search for the article"},
     "agent_article_id": {"ar": "معرّف المقالة", "en": "Article id"},
+    "agent_teach": {"ar": "ما يتعلّمه البوت", "en": "What teaches the bot"},
+    "agent_teach_help": {"ar": "عند الإجابة بمقالة يتعلّم البوت هذه الرسالة طريقةً أخرى للسؤال "
+                               "عنها. لا يتعلّم طلب التحدث مع موظف ولا التحية ولا «نعم» و«لا».",
+                         "en": "When you answer with an article, the bot learns this message as "
+                               "another way to ask for it. It never learns a request for a "
+                               "person, small talk, or a yes or no."},
+    "agent_teach_nothing": {"ar": "لا تعلّمه شيئًا", "en": "Teach nothing"},
+    "agent_teach_edit": {"ar": "أو بصياغتك (اختياري، تحل محل الاختيار أعلاه)",
+                         "en": "Or in your words (optional, replaces the choice above)"},
+    "agent_teach_none": {"ar": "لا توجد رسالة من العميل تصلح لتعليم البوت: اكتب السؤال بنفسك، "
+                               "أو لا تعلّمه شيئًا.",
+                         "en": "No message of the customer's can teach the bot: write the "
+                               "question yourself, or teach nothing."},
+    "agent_taught": {"ar": "ما تعلّمه البوت من هذه المحادثة", "en": "What this handoff taught the bot"},
+    "agent_taught_nothing": {"ar": "لم يتعلّم البوت شيئًا من هذه المحادثة.",
+                             "en": "The bot learned nothing from this handoff."},
     "agent_held_by": {"ar": "استلمها {holder} قبلك.", "en": "{holder} has already claimed it."},
     "agent_not_yours": {"ar": "لا يمكنك ذلك: {reason}", "en": "You cannot do that: {reason}"},
     "agent_rating": {"ar": "تقييم العميل: {score} من 5", "en": "Customer's rating: {score} of 5"},

@@ -18,6 +18,7 @@ from bot.desk import insights
 from .auth import login_required
 from .context import get_bot, get_db, now
 from .i18n import duration, t
+from .inputs import row_id
 from .svg_charts import bar_chart, line_chart
 
 bp = Blueprint("insights", __name__)
@@ -48,11 +49,11 @@ def _period():
         since = datetime.datetime.combine(first, datetime.time(), tzinfo=datetime.timezone.utc)
         until = since + datetime.timedelta(days=(last - first).days + 1)
         return since, until, {"from": first.isoformat(), "to": last.isoformat()}
-    days = request.args.get("days", str(DEFAULT_DAYS))
-    if not (days.isascii() and days.isdigit() and 1 <= int(days) <= MAX_DAYS):
+    days = row_id(request.args.get("days", str(DEFAULT_DAYS)))
+    if days is None or not 1 <= days <= MAX_DAYS:
         abort(400)
-    since, until = insights.period_for_days(int(days), now())
-    return since, until, {"days": int(days)}
+    since, until = insights.period_for_days(days, now())
+    return since, until, {"days": days}
 
 
 def _report(gaps=True):

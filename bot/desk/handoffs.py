@@ -7,6 +7,7 @@ of several agents claiming at once exactly one wins.
     resolve(db, bot, handoff_id, "mona", "article", "order-tracking")
 """
 from bot import store
+from bot.clean import UncleanText, clean_text
 from bot.messages import message
 
 from . import learning
@@ -65,12 +66,15 @@ def claim(db, handoff_id, agent):
 
 def reply(db, handoff_id, agent, text):
     """Send ``text`` to the customer from ``agent``, who holds the handoff; return the
-    stored message."""
-    text = (text or "").strip() if isinstance(text, str) else ""
+    stored message. Raise HandoffError for an empty, over-long or unclean text (what
+    bot.clean.clean_text refuses; the bidi controls it removes are gone)."""
+    try:  # bot/clean.py's rule, as for every stored text
+        text = clean_text(text if isinstance(text, str) else None, "the reply",
+                          limit=MAX_REPLY_LENGTH)
+    except UncleanText as error:
+        raise HandoffError(str(error)) from None
     if not text:
         raise HandoffError("the reply is empty")
-    if len(text) > MAX_REPLY_LENGTH:
-        raise HandoffError(f"the reply is too long (the limit is {MAX_REPLY_LENGTH} characters)")
     with store.transaction(db):
         handoff = _held(db, handoff_id, agent, "reply to")
         return store.add_message(db, handoff["conversation_id"], "agent", text,
@@ -85,23 +89,33 @@ def release(db, handoff_id, agent):
         return store.get_handoff(db, handoff_id)
 
 
-def resolve(db, bot, handoff_id, agent, outcome, article_id=None):
+def resolve(db, bot, handoff_id, agent, outcome, article_id=None, *, question=None,
+            teach=True):
     """Close ``agent``'s handoff with ``outcome`` ("article" with an ``article_id`` the
     bot knows, "no_article" — a content gap — or "not_support"); an article outcome
-    teaches the bot the customer's question (bot.desk.learning). The customer is asked
-    to rate the help. Return the handoff."""
+    teaches the bot a question of the customer's (bot.desk.learning): ``question``, the
+    text the agent chose or reworded, else the handoff's default one; with
+    ``teach=False`` nothing. The customer is asked to rate the help. Return the
+    handoff, its ``learned`` the learned question's row (live, or held for review) or
+    None."""
     if outcome not in store.OUTCOMES:
         raise HandoffError("outcome must be article, no_article or not_support")
     if outcome == "article" and (not isinstance(article_id, str)
                                  or bot.article(article_id, "ar") is None):
         raise HandoffError(f"unknown article {article_id!r}: choose one from the search")
+    teach = teach and outcome == "article"
+    if teach and question is not None:
+        try:
+            question = learning.checked_question(bot, question)
+        except learning.LearningError as error:
+            raise HandoffError(str(error)) from None
     with store.transaction(db):
         handoff = _held(db, handoff_id, agent, "resolve")
         store.resolve_handoff(db, handoff_id, agent, outcome, article_id)
-        if outcome == "article":
-            learning.learn_from_resolution(db, handoff, article_id, agent)
+        learned = (learning.learn_from_resolution(db, bot, handoff, article_id, agent,
+                                                  question) if teach else None)
         store.add_message(db, handoff["conversation_id"], "system",
                           message("handoff_resolved", handoff["lang"] or "ar"),
                           {"kind": "resolved", "handoff_id": handoff_id, "rating": True},
                           handoff_id=handoff_id)
-        return store.get_handoff(db, handoff_id)
+        return {**store.get_handoff(db, handoff_id), "learned": learned}

@@ -35,9 +35,10 @@ from .help_center import (MAX_COMMENT_LENGTH, feedback_summary, most_viewed, rec
 from .insights import (article_feedback_in, asks_in, backlog_at, chat_messages,
                        conversation_messages, conversations_with_handoffs, handoffs_in,
                        ratings_in, searches_in, views_per_article)
-from .learned import (add_learned_question, dispute_learned_question, learned_questions,
-                      learned_questions_after, learned_version, list_learned,
-                      remove_learned_question)
+from .learned import (LEARNED_STATUSES, add_learned_question, approve_learned_question,
+                      dispute_learned_question, get_learned_question, learned_for_handoff,
+                      learned_questions, learned_questions_after, learned_version,
+                      list_learned, remove_learned_question)
 from .schema import migrations
 
 __all__ = [
@@ -58,8 +59,10 @@ __all__ = [
     "add_agent", "get_agent", "list_agents", "remove_agent", "record_login_failure",
     "login_failure_times", "clear_login_failures",
     # learned
-    "add_learned_question", "learned_questions", "learned_version", "learned_questions_after",
-    "list_learned", "remove_learned_question", "dispute_learned_question",
+    "LEARNED_STATUSES", "add_learned_question", "learned_questions", "learned_version",
+    "learned_questions_after", "list_learned", "remove_learned_question",
+    "dispute_learned_question", "get_learned_question", "learned_for_handoff",
+    "approve_learned_question",
     # insights
     "chat_messages", "conversation_messages", "conversations_with_handoffs", "asks_in",
     "searches_in", "views_per_article", "article_feedback_in", "handoffs_in", "backlog_at",

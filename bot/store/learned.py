@@ -1,12 +1,24 @@
-"""Questions the bot has learned from agents and customers: the learned_questions table."""
-from .connection import first_row, now
+"""Questions the bot has learned from agents and customers: the learned_questions table.
+
+A learned question is "live" (the bot answers with it) or held for "review": nearly the
+same as a writer's question of another article, it waits for an agent to approve it
+(bot.desk.learning decides which). Only live ones reach the bot: ``learned_questions``,
+``learned_questions_after`` and ``learned_version`` count nothing else, so a server's
+watcher (web/live.py) never sees a held one until it is approved.
+"""
+from .connection import first_row, now, transaction
+
+LEARNED_STATUSES = ("live", "review")
 
 
 def add_learned_question(db, article_id, question, lang, handoff_id=None, agent=None,
-                         source="agent"):
+                         source="agent", status="live", conflict=None):
     """Record that ``question`` is answered by ``article_id``; return the row id (an
     identical question already recorded for the article is not stored twice).
-    ``source``: "agent" (a resolution) or "customer" (a confirmed answer)."""
+    ``source``: "agent" (a resolution) or "customer" (a confirmed answer); ``status``:
+    "live" or "review", with ``conflict`` (article id, writer question) saying why."""
+    if status not in LEARNED_STATUSES:
+        raise ValueError(f"unknown status {status!r}: live or review")
     existing = first_row(db.query("SELECT id FROM learned_questions WHERE article_id = ? AND "
                                   "question = ?", [article_id, question]))
     if existing:
@@ -16,46 +28,79 @@ def add_learned_question(db, article_id, question, lang, handoff_id=None, agent=
         # link was wrong, whoever made it.
         db.execute("DELETE FROM learned_questions WHERE question = ? AND article_id != ?",
                    [question, article_id])
+    conflict_article_id, conflict_question = conflict or (None, None)
     return db["learned_questions"].insert({
         "article_id": article_id, "question": question, "lang": lang,
-        "handoff_id": handoff_id, "agent": agent, "source": source,
-        "created": now()}).last_pk
+        "handoff_id": handoff_id, "agent": agent, "source": source, "created": now(),
+        "status": status, "conflict_article_id": conflict_article_id,
+        "conflict_question": conflict_question}).last_pk
 
 
 def learned_questions(db):
-    """Return {article_id: [question, ...]} of every learned question, oldest first."""
+    """Return {article_id: [question, ...]} of every live learned question, oldest first."""
     learned = {}
-    for row in db.query("SELECT article_id, question FROM learned_questions ORDER BY id"):
+    for row in db.query("SELECT article_id, question FROM learned_questions "
+                        "WHERE status = 'live' ORDER BY id"):
         learned.setdefault(row["article_id"], []).append(row["question"])
     return learned
 
 
 def learned_version(db):
-    """Return (count, highest id) of the learned questions: it changes whenever one is
-    added or removed, so a server can tell cheaply whether its bot is up to date."""
+    """Return (count, highest id) of the live learned questions: it changes whenever one
+    is added, approved or removed, so a server can tell cheaply whether its bot is up to
+    date (an approved question gets the highest id: ``approve_learned_question``)."""
     row = first_row(db.query("SELECT count(*) AS n, coalesce(max(id), 0) AS top "
-                             "FROM learned_questions"))
+                             "FROM learned_questions WHERE status = 'live'"))
     return row["n"], row["top"]
 
 
 def learned_questions_after(db, after_id):
-    """Return {article_id: [question, ...]} of the learned questions with an id above
-    ``after_id``, oldest first."""
+    """Return {article_id: [question, ...]} of the live learned questions with an id
+    above ``after_id``, oldest first."""
     learned = {}
     for row in db.query("SELECT article_id, question FROM learned_questions WHERE id > ? "
-                        "ORDER BY id", [after_id]):
+                        "AND status = 'live' ORDER BY id", [after_id]):
         learned.setdefault(row["article_id"], []).append(row["question"])
     return learned
 
 
-def list_learned(db):
-    """Return every learned question as a row dict, the most disputed first, then the
-    newest (what a reviewer should look at first)."""
-    return list(db.query("SELECT * FROM learned_questions ORDER BY disputed DESC, id DESC"))
+def list_learned(db, *, held=False):
+    """Return the live learned questions as row dicts, the most disputed first, then the
+    newest (what a reviewer should look at first); with ``held``, the ones held for
+    review too, before all others."""
+    where = "" if held else "WHERE status = 'live' "
+    return list(db.query(f"SELECT * FROM learned_questions {where}"
+                         "ORDER BY status = 'review' DESC, disputed DESC, id DESC"))
+
+
+def get_learned_question(db, learned_id):
+    """Return the learned question's row, or None."""
+    return first_row(db.query("SELECT * FROM learned_questions WHERE id = ?", [learned_id]))
+
+
+def learned_for_handoff(db, handoff_id):
+    """Return the learned questions (live or held) a handoff's resolution taught, oldest
+    first."""
+    return list(db.query("SELECT * FROM learned_questions WHERE handoff_id = ? ORDER BY id",
+                         [handoff_id]))
+
+
+def approve_learned_question(db, learned_id):
+    """Make a held learned question live; return its new id (the highest of the table),
+    or None when there is no such held question. The new id is what lets every server
+    see the approval: ``learned_version`` grows, and ``learned_questions_after`` the
+    watcher's last id returns it, as for a question learned just now."""
+    with transaction(db):
+        top = first_row(db.query("SELECT coalesce(max(id), 0) + 1 AS id "
+                                 "FROM learned_questions"))["id"]
+        cursor = db.execute("UPDATE learned_questions SET id = ?, status = 'live', "
+                            "conflict_article_id = NULL, conflict_question = NULL "
+                            "WHERE id = ? AND status = 'review'", [top, learned_id])
+        return top if cursor.rowcount == 1 else None
 
 
 def remove_learned_question(db, learned_id):
-    """Delete one learned question; return whether it existed."""
+    """Delete one learned question (live or held); return whether it existed."""
     return db.execute("DELETE FROM learned_questions WHERE id = ?", [learned_id]).rowcount > 0
 
 

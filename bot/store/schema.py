@@ -120,3 +120,14 @@ def adopt_old_migrations(db):
         db.execute(f"DELETE FROM [{table}] WHERE migration_set = ? AND name = ?",
                    [old_set, old_name])
     return renamed
+
+
+@migrations()
+def m006_learned_review(db):
+    """A learned question's ``status``: "live" (the bot uses it) or "review" (held until
+    an agent approves it, because it is nearly the same as a writer's question of
+    another article: ``conflict_article_id`` and ``conflict_question`` say which)."""
+    db["learned_questions"].add_column("status", str, not_null_default="live")
+    db["learned_questions"].add_column("conflict_article_id", str)
+    db["learned_questions"].add_column("conflict_question", str)
+    db["learned_questions"].create_index(["status", "id"])

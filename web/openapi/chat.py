@@ -116,12 +116,31 @@ PATHS = {
         "Resolve your handoff", {"type": "object", "required": ["outcome"], "properties": {
             "outcome": {"type": "string", "enum": ["article", "no_article", "not_support"]},
             "article_id": {"type": "string", "description": "required with outcome article; "
-                           "the customer's question becomes a learned question for it"}}}),
+                           "a question of the customer's becomes a learned question for it"},
+            "question": {"type": "string", "nullable": True, "maxLength": 1000,
+                         "description": "with outcome article, what teaches the bot. Left "
+                         "out: the handoff's last customer message that can teach (not a "
+                         "request for a person, small talk, a yes or no, a number or e-mail "
+                         "address, or a single word; nothing when there is none). Text: "
+                         "that question, as the agent chose or reworded it (400 when it is "
+                         "empty, a request for a person, small talk or a yes or no). null: "
+                         "teach nothing. Ignored with the other outcomes."}}},
+        ok="#/components/schemas/Resolved"),
     "/api/agent/learned": {"get": {
-        "summary": "Learned questions, the most disputed first (web/learned.py)",
-        "responses": {"200": {"description": "{\"learned\": [{id, article_id, title, question, "
-                                             "lang, source, agent, created, disputed}]}"},
+        "summary": "Learned questions: held for review first, then the most disputed "
+                   "(web/learned.py)",
+        "responses": {"200": {"description": "{\"learned\": [LearnedQuestion]}"},
                       "401": _error("not signed in as an agent")},
+    }},
+    "/api/agent/learned/{learned_id}/approve": {"post": {
+        "summary": "Make a learned question held for review live (it gets a new id, the "
+                   "highest, so every server takes it in)",
+        "parameters": [{"name": "learned_id", "in": "path", "required": True,
+                        "schema": {"type": "integer"}}, _XHR],
+        "responses": {"200": {"description": "{\"approved\": the id asked for, \"learned\": "
+                                             "LearnedQuestion (its new id)}"},
+                      **_AGENT_ERRORS,
+                      "404": _error("no learned question held for review with this id")},
     }},
     "/api/agent/learned/{learned_id}/remove": {"post": {
         "summary": "Remove a wrong learned question (the bot is rebuilt without it)",
@@ -162,4 +181,28 @@ SCHEMAS = {
         "outcome": {"type": "string", "nullable": True},
         "article_id": {"type": "string", "nullable": True},
         "messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}}}},
+    "LearnedQuestion": {"type": "object", "required": ["id", "article_id", "question",
+                                                       "status"], "properties": {
+        "id": {"type": "integer"}, "article_id": {"type": "string"},
+        "title": {"type": "string"}, "question": {"type": "string"},
+        "lang": {"type": "string"},
+        "source": {"type": "string", "enum": ["agent", "customer"],
+                   "description": "agent: a resolution (handoff_id names it); customer: "
+                   "a customer's \"yes\" to the bot's answer"},
+        "agent": {"type": "string", "nullable": True},
+        "handoff_id": {"type": "integer", "nullable": True},
+        "created": {"type": "string"},
+        "disputed": {"type": "integer", "description": "customers' \"no\" to answers it "
+                     "produced"},
+        "status": {"type": "string", "enum": ["live", "review"], "description": "review: "
+                   "held, the bot does not use it until an agent approves it"},
+        "conflict_article_id": {"type": "string", "nullable": True,
+                                "description": "held: the other article whose writer "
+                                "question it nearly is"},
+        "conflict_title": {"type": "string", "nullable": True},
+        "conflict_question": {"type": "string", "nullable": True}}},
+    "Resolved": {"allOf": [{"$ref": "#/components/schemas/Handoff"}, {
+        "type": "object", "properties": {"learned": {
+            "allOf": [{"$ref": "#/components/schemas/LearnedQuestion"}], "nullable": True,
+            "description": "what the resolution taught the bot (live or held), or null"}}}]},
 }

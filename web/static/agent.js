@@ -1,6 +1,7 @@
 // The agents' console: new messages appear in the transcript without a reload, the
 // queue redraws its rows from /api/agent/handoffs (announcing new handoffs in the tab's
-// title and to screen readers), and the resolve form finds articles with /api/search.
+// title and to screen readers), and the resolve form finds articles with /api/search
+// and puts the customer's message the agent picks to teach the bot in an editable field.
 // Everything a customer typed is inserted with textContent, never as HTML.
 (function () {
   "use strict";
@@ -167,6 +168,19 @@
             });
           }).catch(function () {});
       }, 250);
+    });
+  }
+
+  // The resolve form's "what teaches the bot": picking a customer's message puts it in
+  // the text field, where the agent may reword it (the field, when filled, is what the
+  // server learns); "teach nothing" empties it.
+  var teach = document.getElementById("teach");
+  if (teach) {
+    var edit = document.getElementById("question-edit");
+    var picked = teach.querySelector('input[name="question"]:checked');
+    if (picked && !edit.value) edit.value = picked.value;
+    Array.prototype.forEach.call(teach.querySelectorAll('input[name="question"]'), function (radio) {
+      radio.addEventListener("change", function () { edit.value = radio.value; });
     });
   }
 })();

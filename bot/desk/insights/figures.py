@@ -31,6 +31,7 @@ import math
 from collections import Counter, defaultdict
 
 from bot import store
+from bot.desk.learning import not_a_question
 from bot.intents import feedback_in
 from kb.gaps import cluster_questions, draft_article
 from kb.text import detect_language
@@ -234,12 +235,14 @@ def content_gaps(db, since, until, *, bot=None):
     """Return [(Cluster, {source: count}), ...], biggest first, of the period's
     questions no article settled: escalated (in a handoff not closed as "not a support
     question", or by the API), searched with no result, or answered and then marked "no"
-    — each customer's question once."""
+    — each customer's question once. A request for a person, small talk or a yes or no
+    is no question (bot.desk.learning.not_a_question): "ابي اكلم موظف" asks for no
+    article."""
     start, end = iso(since), iso(until)
     seen, items = set(), []
 
     def add(text, source, created, key):
-        if text and text.strip() and key not in seen:
+        if text and text.strip() and key not in seen and not_a_question(text) is None:
             seen.add(key)
             items.append((created, text.strip(), source))
 
