@@ -94,9 +94,10 @@ class Bot:
     def search(self, query, lang=None, limit=10, prefix=True):
         """Return up to ``limit`` kb.search.Results for ``query`` in ``lang`` (default:
         the query's language); raise InvalidQuestion for input ``ask`` would refuse."""
-        text = self.read(query).text
-        lang = check_lang(lang) or detect_language(text, default=self.default_lang)
-        return self.help_center.search(text, lang=lang, limit=limit, prefix=prefix)
+        question = self.read(query)
+        lang = check_lang(lang) or detect_language(question.text, default=self.default_lang)
+        return self.help_center.search(question.text, lang=lang, limit=limit, prefix=prefix,
+                                       other_readings=question.readings)
 
     def versions(self, article_id):
         """Return {lang: Article} of every published version of ``article_id``."""

@@ -266,7 +266,8 @@ class Index:
         rows, taken = list(np.flatnonzero(self._kinds == _BODY)), {}
         order = [r for r in range(len(self.questions)) if self._kinds[r] == _QUESTION]
         order += [r for r in reversed(range(len(self.questions))) if self._kinds[r] == _LEARNED]
-        budget = len(self.questions) if self._many_phrasings() else self.settings.classifier_questions
+        many = self._many_phrasings()
+        budget = len(self.questions) if many else self.settings.classifier_questions
         for row in order:
             owner = int(self._owners[row])
             if taken.get(owner, 0) < budget:
@@ -280,11 +281,11 @@ class Index:
         used = np.flatnonzero(frequency)
         # (The SVM keeps every feature: without the rarer ones its coordinate descent
         # converges far more slowly — 107 s of CPU against 16 s on ar-dev-full.)
-        if len(used) > self.settings.classifier_features and not self._many_phrasings():
+        if len(used) > self.settings.classifier_features and not many:
             used = np.sort(used[np.argsort(-frequency[used], kind="stable")]
                            [: self.settings.classifier_features])
         scale = 1.0
-        if self._many_phrasings():
+        if many:
             classifier = LinearSVC(C=self.settings.svm_c, tol=self.settings.svm_tolerance)
             scale = self.settings.svm_temperature
         else:

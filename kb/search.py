@@ -222,15 +222,18 @@ class Search:
             potential += max(best.values(), default=0.0)
         return {doc: value / potential for doc, value in scores.items()}, keys
 
-    def search(self, query, lang="ar", limit=10, prefix=True):
+    def search(self, query, lang="ar", limit=10, prefix=True, other_readings=None):
         """Return up to ``limit`` Results for ``query``, best first, in ``lang`` where
-        the article has that version. With ``prefix`` the last word may be half typed."""
+        the article has that version. With ``prefix`` the last word may be half typed.
+        ``other_readings``: kb.text.readings(query), when the caller has them already."""
         if not query.strip():
             return []
+        if other_readings is None:
+            other_readings = readings(query)
         scores, keys = self._lexical(query, prefix)
         reading = query
         if not scores:
-            for variant in readings(query):
+            for variant in other_readings:
                 scores, keys = self._lexical(variant, prefix)
                 if scores:
                     reading = variant
@@ -241,7 +244,9 @@ class Search:
             lexical[article_id] = max(lexical[article_id], value)
         combined = {aid: LEXICAL_WEIGHT * value for aid, value in lexical.items()}
         if self.index is not None:
-            index_reading, hits = self.index.lookup(reading, limit=max(limit, 5))
+            index_reading, hits = self.index.lookup(
+                reading, limit=max(limit, 5),
+                other_readings=other_readings if reading == query else None)
             if index_reading != reading and not keys:
                 keys = self._lexical(index_reading, prefix)[1]
             floor = max(INDEX_ONLY_FLOOR, INDEX_ABOVE_CHANCE / max(len(self.index), 1))

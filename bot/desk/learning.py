@@ -18,7 +18,6 @@ from rapidfuzz import fuzz
 from bot import InvalidQuestion, store
 from bot.decide import ANSWER_DID_NOT_HELP, ANSWER_HELPED
 from bot.intents import asks_for_person, feedback_in, small_talk
-# Functions of the learned questions' store module that bot.store does not re-export.
 from kb.text import detect_language, normalize, tokens
 
 __all__ = ["LearningError", "not_a_question", "why_not_teach", "teaching_questions",
