@@ -19,7 +19,7 @@ __all__ = ["Article", "ArticleError", "Category", "load_articles", "load_categor
 
 LANGS = ("ar", "en")
 STATUSES = ("published", "draft")
-KNOWN_KEYS = {"id", "title", "lang", "category", "tags", "questions", "status"}
+KNOWN_KEYS = {"id", "title", "lang", "category", "tags", "questions", "status", "related"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _LANG_SUFFIX = re.compile(r"\.(ar|en)$")
 
@@ -47,6 +47,10 @@ class Article:
     question_lines: tuple = ()
     body_line: int = 1
     category_line: int = 1  # the category key's line, or 1 when it comes from the folder
+    # Ids of the articles the writer says a reader may want next, in their order; what
+    # they name is checked by `dalil check` (kb.lint), not here: a typo never stops a load.
+    related: tuple = ()
+    related_lines: tuple = ()  # 1-based line of each, parallel to ``related`` (for lint)
 
     @property
     def published(self):
@@ -125,13 +129,13 @@ def _key_lines(node):
     return lines
 
 
-def _text_list(path, line, key, value):
+def _text_list(path, line, key, value, what="texts"):
     if value is None:
         return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-        raise ArticleError(path, line, f"'{key}' must be a list of texts")
+        raise ArticleError(path, line, f"'{key}' must be a list of {what}")
     return tuple(str(v).strip() for v in value)
 
 
@@ -186,6 +190,7 @@ def parse_article(path, text, root=None):
     for question, line in zip(questions, question_lines):
         if not question:
             raise ArticleError(path, line, "empty question")
+    related, related_lines = _related(path, data.get("related"), lines, line_of("related"))
     return Article(
         id=article_id,
         lang=lang,
@@ -199,7 +204,20 @@ def parse_article(path, text, root=None):
         question_lines=question_lines,
         body_line=body_line,
         category_line=lines["category"][0] if "category" in lines else 1,
+        related=related,
+        related_lines=related_lines,
     )
+
+
+def _related(path, value, lines, line):
+    """Return (the ``related:`` ids, the line of each); raise ArticleError for a value
+    that is no list of ids ("related: [refunds, exchanges]", or one id)."""
+    related = _text_list(path, line, "related", value, "article ids")
+    related_lines = tuple(lines.get("related", (0, []))[1]) or (line,) * len(related)
+    for article_id, where in zip(related, related_lines):
+        if not article_id:
+            raise ArticleError(path, where, "empty related id")
+    return related, related_lines
 
 
 def read_article(path, root=None):

@@ -1,6 +1,6 @@
 """Check a folder of articles the way a careful editor would, and say exactly where
-each problem is. It owns the editor's rules (ids, questions, links, images,
-translations, near-duplicates); kb.vectors compares the articles' words.
+each problem is. It owns the editor's rules (ids, questions, links, related articles,
+images, translations, near-duplicates); kb.vectors compares the articles' words.
 
     check("articles") -> list[Problem]     # errors first, then warnings; by file and line
 """
@@ -64,6 +64,7 @@ def check(folder):
     problems += _duplicate_ids(articles)
     problems += _duplicate_questions(articles)
     problems += _links_and_images(folder, articles)
+    problems += _related(articles)
     problems += _missing_translations(articles)
     problems += _near_duplicates(articles)
     for article in articles:
@@ -128,6 +129,26 @@ def _links_and_images(folder, articles):
                 if not inside or not os.path.isfile(image):
                     yield Problem(article.path, where, "error", "missing-image",
                                   f"image {target!r} not found under {folder}")
+
+
+def _related(articles):
+    """``related:`` ids that name no article (an error: a typo the page would hide), a
+    draft (readers cannot open it: it is left out until published) or the article
+    itself (left out)."""
+    ids = {article.id for article in articles}
+    published = {article.id for article in articles if article.published}
+    for article in articles:
+        for target, line in zip(article.related, article.related_lines):
+            if target == article.id:
+                yield Problem(article.path, line, "warning", "self-related",
+                              f"{target!r} is this article: list other articles")
+            elif target not in ids:
+                yield Problem(article.path, line, "error", "unknown-related",
+                              f"related article {target!r} does not exist")
+            elif target not in published and article.published:
+                yield Problem(article.path, line, "warning", "draft-related",
+                              f"related article {target!r} is a draft: readers will not "
+                              f"see it until it is published")
 
 
 def _missing_translations(articles):

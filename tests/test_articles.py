@@ -289,6 +289,60 @@ def test_questions_must_be_a_list_of_texts(tmp_path):
     assert_names(error, path, 3)
 
 
+def test_related_ids_and_their_lines_come_from_front_matter(tmp_path):
+    path = write_article(tmp_path, "returns/return-policy.en.md", """\
+        ---
+        title: What is your return policy?
+        related:
+          - refunds
+          - exchanges
+        ---
+        Within 14 days.
+        """)
+    article = read_article(str(path), root=str(tmp_path))
+    assert article.related == ("refunds", "exchanges")
+    assert article.related_lines == (4, 5)
+
+
+@pytest.mark.parametrize("front, related", [
+    ("related: [refunds, exchanges]", ("refunds", "exchanges")),
+    ("related: refunds", ("refunds",)),  # one id needs no list
+    ("related: []", ()),
+    ("tags: [x]", ()),  # no related key: none
+])
+def test_related_accepts_a_flow_list_one_id_or_nothing(tmp_path, front, related):
+    path = write_article(tmp_path, "policy.en.md", f"---\ntitle: Policy\n{front}\n---\nx\n")
+    article = read_article(str(path))
+    assert article.related == related
+    assert article.related_lines == (3,) * len(related)
+
+
+def test_related_must_be_a_list_of_ids(tmp_path):
+    path, error = load_one(tmp_path, "policy.en.md", """\
+        ---
+        title: Policy
+        related:
+          refunds: yes
+        ---
+        x
+        """)
+    assert_names(error, path, 3)
+    assert "'related' must be a list of article ids" in error.message
+
+
+def test_empty_related_id_names_its_line(tmp_path):
+    path, error = load_one(tmp_path, "policy.en.md", """\
+        ---
+        title: Policy
+        related:
+          - refunds
+          - ""
+        ---
+        x
+        """)
+    assert_names(error, path, 5)
+
+
 def test_file_that_is_not_utf8_names_the_line_of_the_bad_byte(tmp_path):
     path = tmp_path / "hours.ar.md"
     path.write_bytes("---\ntitle: أوقات العمل\n".encode("utf-8")

@@ -40,6 +40,16 @@ def test_an_article_without_questions_gets_the_key_before_the_closing_line():
         "---\ntitle: Shipping\nquestions:\n  - how much is shipping\n---\nBody.\n"
 
 
+@pytest.mark.parametrize("related", ["related: [refunds, exchanges]",
+                                     "related:\n  - refunds\n  - exchanges"])
+def test_related_articles_after_the_questions_are_left_as_they_are(related):
+    text = f"---\ntitle: Returns\nquestions:\n  - a\n{related}\n---\nBody.\n"
+    result = add_questions(text, ["b"])
+    assert result == text.replace("  - a\n", "  - a\n  - b\n")
+    article = parse_article("a.md", result)
+    assert article.questions == ("a", "b") and article.related == ("refunds", "exchanges")
+
+
 def test_a_flow_list_is_extended_in_place():
     text = "---\ntitle: Shipping\nquestions: [a, b]\nlang: en\n---\nBody.\n"
     result = add_questions(text, ["c, d"])

@@ -109,6 +109,56 @@ def test_link_to_a_draft_is_a_warning(articles_dir):
     assert (problem.level, problem.line) == ("warning", 4)
 
 
+def test_related_articles_that_exist_are_no_problem(articles_dir):
+    write_article(articles_dir, "shipping/shipping-costs.en.md", """\
+        ---
+        title: How much is shipping?
+        related: [order-tracking, return-policy]
+        ---
+        Free over 200 SAR.
+        """)
+    assert check(str(articles_dir)) == []
+
+
+def test_unknown_draft_and_self_related_ids_are_reported_at_their_lines(articles_dir):
+    for name, title in [("loyalty.en.md", "Loyalty"), ("loyalty.ar.md", "الولاء")]:
+        draft = f"---\ntitle: {title}\nstatus: draft\n---\nSoon.\n"
+        write_article(articles_dir, f"shipping/{name}", draft)
+    path = write_article(articles_dir, "shipping/shipping-costs.en.md", """\
+        ---
+        title: How much is shipping?
+        related:
+          - order-tracking
+          - order-trackin
+          - loyalty
+          - shipping-costs
+        ---
+        Free over 200 SAR.
+        """)
+    problems = check(str(articles_dir))
+    [unknown] = by_code(problems, "unknown-related")
+    [draft] = by_code(problems, "draft-related")
+    [itself] = by_code(problems, "self-related")
+    assert (unknown.path, unknown.line, unknown.level) == (str(path), 5, "error")
+    assert "'order-trackin'" in unknown.message
+    assert (draft.path, draft.line, draft.level) == (str(path), 6, "warning")
+    assert (itself.path, itself.line, itself.level) == (str(path), 7, "warning")
+
+
+def test_a_flow_list_of_related_ids_is_reported_at_its_line(articles_dir):
+    path = write_article(articles_dir, "shipping/shipping-costs.en.md", """\
+        ---
+        title: How much is shipping?
+        questions:
+          - is shipping free
+        related: [nope]
+        ---
+        Free over 200 SAR.
+        """)
+    [problem] = by_code(check(str(articles_dir)), "unknown-related")
+    assert (problem.path, problem.line) == (str(path), 5)
+
+
 def test_missing_image_is_an_error_at_its_line(articles_dir):
     path = write_article(articles_dir, "returns/return-policy.en.md", """\
         ---
