@@ -14,11 +14,12 @@ import os
 from kb.articles import load_articles, load_categories, load_synonyms
 from kb.cache import folder_digest, source_digest
 from kb.index import Index
+from kb.related import Related
 from kb.search import Search
 from kb.text import detect_language
 
 from .decide import CHOICES, Decision, LastReply, Thresholds, decide, follow_up
-from .intents import asks_for_person, feedback_in, small_talk
+from .intents import asks_for_person, feedback_in, language_of, small_talk
 from .question import (LANGS, MAX_QUESTION_LENGTH, ControlCharacters, EmptyQuestion,
                        InvalidQuestion, Question, QuestionTooLong, UndecodableQuestion,
                        UnknownLanguage, check_lang, read_question)
@@ -115,11 +116,18 @@ class Bot:
         return sorted((self.article(i, lang) for i in ids), key=lambda a: a.title)
 
     def related(self, article, limit=5):
-        """Return up to ``limit`` other articles (in ``article.lang`` when they exist)
-        a reader of ``article`` may want next: the closest by the question index."""
-        hits = self.index.search(article.title, limit=limit + 1)
-        return [self.article(hit.article_id, article.lang) for hit in hits
-                if hit.article_id != article.id][:limit]
+        """Return up to ``limit`` other published articles (in ``article.lang`` when
+        they exist) a reader of ``article`` may want next (kb.related): the writers'
+        ``related:`` and links, then the nearest of its category, then of the
+        neighbouring categories."""
+        return [self.article(article_id, article.lang)
+                for article_id in self._related.of(article.id, article.lang, limit)]
+
+    @functools.cached_property
+    def _related(self):
+        """kb.related.Related over the published articles, built on first use (asking
+        does not need it)."""
+        return Related(self.index.articles, self.categories)
 
     def article(self, article_id, lang):
         """Return the article ``article_id`` in ``lang``, else in the other language,
@@ -148,8 +156,8 @@ class Bot:
         # Small talk and requests for a person are answered in the language they were
         # recognized in, even when the search preferred another reading ("شكرا" is also
         # the keys of "a;vh"; "bdi a7ki m3 7ada" is Arabic in Latin letters).
-        lang = lang or detect_language(said if talk or wants_person else reading,
-                                       default=self.default_lang)
+        lang = lang or (language_of(said, default=self.default_lang) if talk or wants_person
+                        else detect_language(reading, default=self.default_lang))
         candidates = [(hit.article_id, round(hit.score, 4)) for hit in hits]
         decision = decide(candidates, small_talk=talk, wants_person=wants_person,
                           thresholds=self.thresholds)

@@ -13,7 +13,8 @@ import json
 import re
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 
 from .text import detect_language, normalize
 from .vectors import Views
@@ -56,10 +57,13 @@ def cluster_questions(questions, *, same_need=SAME_NEED, index=None):
     else:
         vectors = Views(VIEWS).fit_transform(questions)
         similarity = (vectors @ vectors.T).toarray()
-        groups = AgglomerativeClustering(
-            n_clusters=None, metric="precomputed", linkage="average",
-            distance_threshold=1 - same_need,
-        ).fit_predict(np.clip(1 - similarity, 0, None))
+        # Average linkage: two groups join while their questions' mean distance stays
+        # under the threshold (scipy's, not scikit-learn's clustering: the same merges,
+        # and `dalil` commands need not import scikit-learn, a second's work).
+        distance = np.clip(1 - similarity, 0, None)
+        np.fill_diagonal(distance, 0)
+        tree = linkage(squareform(distance, checks=False), method="average")
+        groups = fcluster(tree, t=np.nextafter(1 - same_need, 0), criterion="distance")
     clusters = []
     for group in np.unique(groups):
         members = np.flatnonzero(groups == group)

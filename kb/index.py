@@ -16,6 +16,11 @@ text, which absorb inflection and typos), then scored by two complementary parts
 - the nearest known question (cosine), which shines once an article has many phrasings
   and catches a question asked exactly as before.
 
+The classifier's weights are features x articles: beyond ``classifier_articles`` (a
+help center of thousands) none is trained, and the articles' centroids — sparse, cut to
+their heaviest features — rank the candidates instead, a query costing the postings of
+its features (benchmarks/scale.py: 10,000 articles build in well under a minute).
+
 rapidfuzz then re-checks the best candidates' questions character by character, so a
 question typed with a slip still finds its near-twin. An Index is immutable: to take in
 changed articles, build a new one and swap the reference (see ``build_index``); to take
@@ -24,19 +29,14 @@ in a learned question at once, ``index.learn(...)`` returns a new Index in milli
 import copy
 import dataclasses
 import re
-import warnings
 
 import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
-from sklearn.svm import LinearSVC
-from sklearn.preprocessing import normalize as l2_normalize
 
 from .articles import load_articles
 from .text import arabizi, normalize, readings
-from .vectors import Views
+from .vectors import Views, unit_rows
 
 __all__ = ["Hit", "Index", "IndexSettings", "build_index"]
 
@@ -80,6 +80,33 @@ class IndexSettings:
     # Coordinate descent stops when it improves less than this: the ranking is settled
     # long before (the ar-dev-full tuning suite ranks the same at 1e-3 and 1e-4).
     svm_tolerance: float = 1e-3
+    # Above this many articles no classifier is trained: its weights are features x
+    # articles (at 10,000 articles some 5 GB) and its training grows the same way.
+    # Articles are then ranked by their centroid — the normalized sum of their rows,
+    # weighted as the classifier's training is — softened into probabilities at
+    # centroid_temperature, with the nearest question and the fuzzy re-check as ever.
+    # On the ar-dev tuning suite the centroid ranks lower (see docs/benchmarks.md), so
+    # it is kept for help centers the classifier cannot afford.
+    classifier_articles: int = 2000
+    centroid_temperature: float = 20.0
+    # A centroid keeps its heaviest this many features: a query's cost is the sum of
+    # its features' postings over all articles, and the light features change little.
+    centroid_features: int = 400
+    # Articles compared by nearest question when ranked by centroid (10 and 20 ranked
+    # alike on the ar-dev and en-dev-3 tuning suites: 0.617 and 0.627).
+    centroid_candidates: int = 10
+    # Features in more than this share of the centroids (and more than
+    # centroid_common_min of them) are left out of them: a query pays for every
+    # article that has one of its features, and the common ones (the article "ال", a
+    # frequent letter pair) are in nearly all — at 10,000 articles 420,000 postings a
+    # query with them, for little weight (their IDF is low).
+    centroid_common_share: float = 0.05
+    centroid_common_min: int = 200
+    # Bodies longer than this many words count by their words alone in the index: their
+    # character n-grams make up most of a big help center's matrix (at 10,000 articles of
+    # 150 words, half its 48 million entries) for little (a body's words are the
+    # writers', spelled right).
+    body_ngram_words: int = 60
     # Share of the nearest-question similarity in the final score (the rest is the
     # classifier's probability), reached as articles gain many phrasings: the weight is
     # nearest_weight * n / (n + nearest_half), n the mean questions per article. With
@@ -179,7 +206,8 @@ class Index:
             return
         self._views = Views(VIEWS, binary=True, dtype=np.float32,
                             max_char_features=self.settings.max_char_features)
-        matrix = self._views.fit_transform(texts)
+        matrix = self._views.fit_transform(
+            texts, [self.settings.body_ngram_words if kind == _BODY else None for kind in kinds])
         # Nearest-question similarity ignores the features most questions share (the
         # article "ال", a space and a common letter…): they carry little weight yet
         # make up half the matrix, and each query pays for every stored entry of them.
@@ -207,9 +235,10 @@ class Index:
         self._vocabulary = {}
         for word in sorted(vocabulary):
             self._vocabulary.setdefault(word[0], []).append(word)
-        nearest = matrix @ sp.diags(self._rare.astype(np.float32))
+        nearest = matrix.copy()
+        nearest.data[~self._rare[nearest.indices]] = 0
         nearest.eliminate_zeros()
-        self._near_matrix = l2_normalize(nearest).astype(np.float32).tocsr()
+        self._near_matrix = unit_rows(nearest)
         # Normalized question → its article, for a question asked verbatim.
         self._exact = {}
         for row, text in enumerate(self._normalized):
@@ -258,9 +287,14 @@ class Index:
         return len(self.article_ids)
 
     def _train_classifier(self):
-        """Return the fitted classifier, or None when there are fewer than two articles."""
+        """Return (feature-major weights, intercepts) for the articles' logits — a
+        trained classifier's, or the articles' centroids (``centroid_temperature``
+        included) above ``classifier_articles`` articles — or None for fewer than two
+        articles."""
         if len(self.article_ids) < 2:
             return None
+        if len(self.article_ids) > self.settings.classifier_articles:
+            return self._centroids(), np.zeros(len(self.article_ids), dtype=np.float32)
         # Per article: every body, the writers' questions in order, then the newest
         # learned ones (they were appended oldest first), up to the budget.
         rows, taken = list(np.flatnonzero(self._kinds == _BODY)), {}
@@ -284,20 +318,9 @@ class Index:
         if len(used) > self.settings.classifier_features and not many:
             used = np.sort(used[np.argsort(-frequency[used], kind="stable")]
                            [: self.settings.classifier_features])
-        scale = 1.0
-        if many:
-            classifier = LinearSVC(C=self.settings.svm_c, tol=self.settings.svm_tolerance)
-            scale = self.settings.svm_temperature
-        else:
-            classifier = LogisticRegression(C=self.settings.regularization_c, max_iter=1000)
-        with warnings.catch_warnings():
-            # Near-separable data converges slowly at the end; the ranking is settled
-            # long before the last digits of the loss.
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            classifier.fit(training[:, used], self._owners[rows],
-                           sample_weight=self._training_weight[rows])
-        weights = classifier.coef_
-        intercept = classifier.intercept_
+        weights, intercept, scale = _fit_linear(
+            training[:, used], self._owners[rows], self._training_weight[rows], many,
+            self.settings)
         if len(self.article_ids) == 2 and weights.shape[0] == 1:
             # Two classes: scikit-learn keeps one row (the second class's margin).
             weights, intercept = np.vstack([-weights, weights]) / 2, np.r_[-intercept, intercept] / 2
@@ -305,6 +328,30 @@ class Index:
         coef = np.zeros((self._matrix.shape[1], len(self.article_ids)), dtype=np.float32)
         coef[used] = weights.T * scale
         return coef, (intercept * scale).astype(np.float32)
+
+    def _centroids(self):
+        """Return the articles' centroids as a sparse feature-major matrix (features x
+        articles), scaled by the temperature: each the unit-length weighted sum of the
+        article's rows, cut to its ``centroid_features`` heaviest features."""
+        settings = self.settings
+        membership = sp.csr_matrix(
+            (self._training_weight.astype(np.float32), (self._owners, np.arange(len(self._owners)))),
+            shape=(len(self.article_ids), len(self._owners)))
+        centroids = (membership @ self._matrix).tocsr()
+        for article in range(centroids.shape[0]):
+            start, end = centroids.indptr[article], centroids.indptr[article + 1]
+            if end - start > settings.centroid_features:
+                data = centroids.data[start:end]
+                data[np.argpartition(-data, settings.centroid_features)
+                     [settings.centroid_features:]] = 0
+        frequency = np.bincount(centroids.indices, minlength=centroids.shape[1])
+        common = frequency > max(settings.centroid_common_share * centroids.shape[0],
+                                 settings.centroid_common_min)
+        centroids.data[common[centroids.indices]] = 0
+        centroids.eliminate_zeros()
+        centroids = unit_rows(centroids)
+        centroids.data *= settings.centroid_temperature
+        return centroids.T.tocsr()
 
     def _many_phrasings(self):
         """Whether the articles have more phrasings, on average, than the regression
@@ -362,7 +409,10 @@ class Index:
         if self._classifier is None:
             return np.ones(len(self.article_ids), dtype=np.float32)
         coef, intercept = self._classifier
-        logits = values @ coef[indices] + intercept
+        if sp.issparse(coef):
+            logits = _centroid_logits(coef, indices, values) + intercept
+        else:
+            logits = values @ coef[indices] + intercept
         logits = np.exp(logits - logits.max())
         return logits / logits.sum()
 
@@ -390,7 +440,9 @@ class Index:
         # Nearest questions are compared only within the classifier's best articles
         # (and the article whose question this is, verbatim): the work stays bounded
         # however many questions the articles have learned.
-        candidates = list(np.argsort(-probability)[: settings.nearest_candidates])
+        count = (settings.centroid_candidates if sp.issparse(self._classifier[0])
+                 else settings.nearest_candidates) if self._classifier else settings.nearest_candidates
+        candidates = _best(probability, count)
         exact = self._exact.get(normalized)
         if exact is not None and exact not in candidates:
             candidates.append(exact)
@@ -433,6 +485,57 @@ class Index:
                     for position, hit in zip(candidates, hits)]
         hits.sort(key=lambda hit: -hit.score)
         return closest_similarity, hits[:limit]
+
+
+def _centroid_logits(centroids, indices, values):
+    """Return the logits of every article for the query (``indices``, ``values``)
+    against feature-major ``centroids``: a sum over the postings of the query's
+    features that the centroids keep, the query renormalized over those features."""
+    starts, ends = centroids.indptr[indices], centroids.indptr[indices + 1]
+    lengths = ends - starts
+    kept = lengths > 0
+    logits = np.zeros(centroids.shape[1], dtype=np.float32)
+    norm = np.linalg.norm(values[kept])
+    if not norm:
+        return logits
+    starts, lengths, values = starts[kept], lengths[kept], values[kept] / norm
+    # The postings' positions in the CSR arrays, feature after feature.
+    ends = np.cumsum(lengths)
+    positions = np.arange(ends[-1]) + np.repeat(starts - (ends - lengths), lengths)
+    weights = centroids.data[positions] * np.repeat(values, lengths)
+    return np.bincount(centroids.indices[positions], weights=weights,
+                       minlength=centroids.shape[1]).astype(np.float32)
+
+
+def _best(scores, count):
+    """Return the positions of the ``count`` highest ``scores``, highest first."""
+    if len(scores) > count:
+        top = np.argpartition(-scores, count)[:count]
+        return list(top[np.argsort(-scores[top], kind="stable")])
+    return list(np.argsort(-scores, kind="stable"))
+
+
+def _fit_linear(features, labels, weights, many, settings):
+    """Return (coef, intercept, scale) of a linear SVM (``many`` phrasings) or a
+    multinomial logistic regression fitted to ``features``, scale the factor that makes
+    its margins logits. scikit-learn is imported here, not at the top: it takes about a
+    second to import, and an index loaded from the cache (kb.cache) never trains."""
+    import warnings
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+    scale = 1.0
+    if many:
+        classifier = LinearSVC(C=settings.svm_c, tol=settings.svm_tolerance)
+        scale = settings.svm_temperature
+    else:
+        classifier = LogisticRegression(C=settings.regularization_c, max_iter=1000)
+    with warnings.catch_warnings():
+        # Near-separable data converges slowly at the end; the ranking is settled
+        # long before the last digits of the loss.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        classifier.fit(features, labels, sample_weight=weights)
+    return classifier.coef_, classifier.intercept_, scale
 
 
 def build_index(folder, learned=None, settings=None):

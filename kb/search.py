@@ -17,9 +17,12 @@ language when that version exists.
 import bisect
 import collections
 import dataclasses
+import functools
 import html
 import math
 import re
+
+import numpy as np
 
 from rapidfuzz import fuzz, process
 
@@ -103,10 +106,17 @@ class Result:
 @dataclasses.dataclass(frozen=True)
 class _Doc:
     article: object
-    length: float
     text: str  # the body as plain text
-    words: tuple  # (start, end, keys) of every word of ``text``
-    title_words: tuple
+
+    @functools.cached_property
+    def words(self):
+        """(start, end, keys) of every word of ``text``, for snippets: worked out for
+        the articles a search shows, not for all of a big help center at build time."""
+        return _word_spans(self.text)
+
+    @functools.cached_property
+    def title_words(self):
+        return _word_spans(self.article.title)
 
 
 def _keys(token):
@@ -132,7 +142,8 @@ class Search:
         self.index = index
         self._synonyms = _synonym_table(synonyms)
         self.docs = []
-        postings = collections.defaultdict(dict)  # key -> {doc: weighted frequency}
+        postings = collections.defaultdict(list)  # key -> [(doc, weighted frequency)]
+        lengths = []
         for article in articles:
             if not article.published:
                 continue
@@ -146,17 +157,28 @@ class Search:
                         counts[key] += weight
             position = len(self.docs)
             for key, frequency in counts.items():
-                postings[key][position] = frequency
-            self.docs.append(_Doc(article, sum(counts.values()), body, _word_spans(body),
-                                  _word_spans(article.title)))
-        self._postings = dict(postings)
+                postings[key].append((position, frequency))
+            self.docs.append(_Doc(article, body))
+            lengths.append(sum(counts.values()))
+        count = len(self.docs) or 1
+        lengths = np.array(lengths, dtype=np.float64)
+        norms = 1 - BM25_B + BM25_B * lengths / (lengths.mean() if len(lengths) else 1.0)
+        # Each key's postings as arrays: the documents, and each one's BM25 term score
+        # (IDF included) — a query is then array arithmetic, not a loop over postings.
+        self._postings = {}
+        for key, entries in postings.items():
+            docs = np.fromiter((d for d, _ in entries), dtype=np.int32, count=len(entries))
+            frequency = np.fromiter((f for _, f in entries), dtype=np.float64, count=len(entries))
+            idf = math.log(1 + (count - len(entries) + 0.5) / (len(entries) + 0.5))
+            values = idf * frequency * (BM25_K1 + 1) / (frequency + BM25_K1 * norms[docs])
+            self._postings[key] = (docs, values.astype(np.float32))
         # What a half-typed or mistyped word may expand to: topical words only.
         self._vocabulary = sorted(k for k in self._postings if k not in _NOT_TOPICAL)
-        count = len(self.docs) or 1
-        self._idf = {key: math.log(1 + (count - len(docs) + 0.5) / (len(docs) + 0.5))
-                     for key, docs in self._postings.items()}
-        self._average_length = sum(d.length for d in self.docs) / count or 1.0
         self._versions = collections.defaultdict(dict)  # id -> {lang: doc position}
+        self.article_ids = list(dict.fromkeys(doc.article.id for doc in self.docs))
+        self._position = {article_id: k for k, article_id in enumerate(self.article_ids)}
+        self._article_of = np.array([self._position[doc.article.id] for doc in self.docs],
+                                    dtype=np.int32)
         for position, doc in enumerate(self.docs):
             self._versions[doc.article.id][doc.article.lang] = position
 
@@ -184,7 +206,7 @@ class Search:
                 if not key.startswith(token):
                     break
                 expansions.append(key)
-            expansions.sort(key=lambda k: -len(self._postings[k]))
+            expansions.sort(key=lambda k: -len(self._postings[k][0]))
             for key in expansions[:PREFIX_EXPANSIONS]:
                 matched.setdefault(key, PREFIX_WEIGHT)
         if not matched and len(token) >= FUZZY_MIN_LENGTH:
@@ -204,23 +226,24 @@ class Search:
                  if t not in _NOT_TOPICAL and stem(t) not in _NOT_TOPICAL]
         # Only a query ending in a letter or digit may end in a half-typed word.
         complete = not prefix or not query[-1:].isalnum()
-        scores = collections.defaultdict(float)
+        scores = np.zeros(len(self.docs), dtype=np.float32)
         keys = set()
         potential = 0.0
         for position, token in enumerate(words):
             expansion = self._expand(token, last=not complete and position == len(words) - 1)
             keys.update(expansion)
-            best = collections.defaultdict(float)
+            if not expansion:
+                continue
+            best = np.zeros(len(self.docs), dtype=np.float32)
             for key, weight in expansion.items():
-                idf = self._idf[key]
-                for doc, frequency in self._postings[key].items():
-                    norm = 1 - BM25_B + BM25_B * self.docs[doc].length / self._average_length
-                    value = weight * idf * frequency * (BM25_K1 + 1) / (frequency + BM25_K1 * norm)
-                    best[doc] = max(best[doc], value)
-            for doc, value in best.items():
-                scores[doc] += value
-            potential += max(best.values(), default=0.0)
-        return {doc: value / potential for doc, value in scores.items()}, keys
+                docs, values = self._postings[key]
+                # A key lists a document once, so this takes each one's best key.
+                best[docs] = np.maximum(best[docs], weight * values)
+            scores += best
+            potential += float(best.max())
+        if not potential:
+            return scores, keys
+        return scores / potential, keys
 
     def search(self, query, lang="ar", limit=10, prefix=True, other_readings=None):
         """Return up to ``limit`` Results for ``query``, best first, in ``lang`` where
@@ -232,17 +255,16 @@ class Search:
             other_readings = readings(query)
         scores, keys = self._lexical(query, prefix)
         reading = query
-        if not scores:
+        if not scores.any():
             for variant in other_readings:
                 scores, keys = self._lexical(variant, prefix)
-                if scores:
+                if scores.any():
                     reading = variant
                     break
-        lexical = collections.defaultdict(float)  # article id -> best version's score
-        for doc, value in scores.items():
-            article_id = self.docs[doc].article.id
-            lexical[article_id] = max(lexical[article_id], value)
-        combined = {aid: LEXICAL_WEIGHT * value for aid, value in lexical.items()}
+        # Each article's best version, as a share of the final score.
+        combined = np.zeros(len(self.article_ids), dtype=np.float32)
+        np.maximum.at(combined, self._article_of, scores)
+        combined *= LEXICAL_WEIGHT
         if self.index is not None:
             index_reading, hits = self.index.lookup(
                 reading, limit=max(limit, 5),
@@ -251,10 +273,10 @@ class Search:
                 keys = self._lexical(index_reading, prefix)[1]
             floor = max(INDEX_ONLY_FLOOR, INDEX_ABOVE_CHANCE / max(len(self.index), 1))
             for hit in hits:
-                if hit.article_id in combined or hit.score >= floor:
-                    combined[hit.article_id] = (combined.get(hit.article_id, 0.0)
-                                                + INDEX_WEIGHT * hit.score)
-        ranked = sorted(combined.items(), key=lambda item: (-item[1], item[0]))[:limit]
+                at = self._position.get(hit.article_id)
+                if at is not None and (combined[at] > 0 or hit.score >= floor):
+                    combined[at] += INDEX_WEIGHT * hit.score
+        ranked = self._ranked(combined, limit)
         if ranked:
             # Far behind the best match is noise to a reader scanning the list.
             floor = ranked[0][1] * RELEVANCE_SHARE
@@ -271,6 +293,18 @@ class Search:
                 score=round(min(1.0, score), 4),
                 title_html=_highlight(doc.article.title, doc.title_words, keys)))
         return results
+
+    def _ranked(self, combined, limit):
+        """Return [(article id, score)] of the ``limit`` best scores above 0, best
+        first, ties by id."""
+        matched = np.flatnonzero(combined > 0)
+        if len(matched) > 4 * limit:
+            # The best few (and any tied with the last of them) without sorting all.
+            cut = np.partition(combined[matched], -limit)[-limit]
+            matched = matched[combined[matched] >= cut]
+        ranked = sorted(((self.article_ids[k], float(combined[k])) for k in matched),
+                        key=lambda item: (-item[1], item[0]))
+        return ranked[:limit]
 
     def _version(self, article_id, lang):
         versions = self._versions.get(article_id, {})

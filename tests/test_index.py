@@ -128,3 +128,70 @@ def test_the_fast_query_vector_is_the_row_a_build_gives():
         dense[indices] = values
         assert np.allclose(dense, matrix[row].toarray().ravel(), atol=1e-6)
         assert np.allclose(views.transform([text]).toarray().ravel(), dense, atol=1e-6)
+
+
+@pytest.mark.parametrize("view", ["stems", "terms", "stem_ngrams", "text_ngrams"])
+@pytest.mark.parametrize("binary", [True, False])
+def test_views_are_scikit_learns_tfidf_vectors(view, binary):
+    """kb.vectors computes TfidfVectorizer's vectors without it: the same features, the
+    same weights (columns matched by feature name)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from kb.text import normalize, stems, terms
+    texts = [q for a in load_articles("articles") for q in (a.title, *a.questions)][:400]
+    if view in ("stems", "terms"):
+        reference = TfidfVectorizer(analyzer={"stems": stems, "terms": terms}[view],
+                                    binary=binary)
+    else:
+        preprocessor = ((lambda t: " ".join(stems(t))) if view == "stem_ngrams" else normalize)
+        reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), binary=binary,
+                                    preprocessor=preprocessor)
+    expected = reference.fit_transform(texts).toarray()
+    views = Views([view], binary=binary)
+    got = views.fit_transform(texts).toarray()
+    vocabulary = views._parts[0].vocabulary
+    assert set(vocabulary) == set(reference.vocabulary_)
+    columns = [vocabulary[name] for name in reference.get_feature_names_out()]
+    assert np.allclose(got[:, columns], expected, atol=1e-9)
+
+
+def test_several_views_are_each_unit_length_then_the_whole_row():
+    texts = ["كيف أتتبع طلبي؟", "where is my order", "؟", "سياسة الإرجاع والاستبدال"]
+    views = Views(VIEWS)
+    matrix = views.fit_transform(texts).toarray()
+    offsets = np.cumsum([0] + [part.size for part in views._parts])
+    for row in matrix:
+        blocks = [row[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
+        present = [np.linalg.norm(b) for b in blocks if np.linalg.norm(b) > 0]
+        assert np.allclose(present, 1 / np.sqrt(len(present))) if present else not row.any()
+
+
+def test_a_help_center_too_big_for_the_classifier_is_ranked_by_centroids(tmp_path):
+    """Above classifier_articles the index trains no classifier (its weights grow with
+    articles x features) and still ranks by the articles' centroids."""
+    from kb.index import IndexSettings
+    folder = write_articles(tmp_path / "articles")
+    big = build_index(str(folder), settings=IndexSettings(classifier_articles=2))
+    coef, _ = big._classifier
+    assert not isinstance(coef, np.ndarray)  # sparse centroids, not dense weights
+    assert big.search("وين طلبي")[0].article_id == "order-tracking"
+    assert big.search("I forgot my password")[0].article_id == "reset-password"
+    assert all(0 <= hit.score <= 1 for hit in big.search("كيف ارجع المنتج", limit=5))
+
+
+def test_an_index_loaded_from_its_pickle_needs_no_scikit_learn(tmp_path):
+    """Loading and searching a built index imports no scikit-learn (a second of start-up
+    for `dalil ask` and every worker): only training does."""
+    import pathlib
+    import pickle
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[1]
+    path = tmp_path / "index.pickle"
+    path.write_bytes(pickle.dumps(build_index(str(write_articles(tmp_path / "a")))))
+    script = ("import pickle, sys; index = pickle.load(open(sys.argv[1], 'rb')); "
+              "hits = index.search('وين طلبي'); "
+              "print(hits[0].article_id, 'sklearn' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
+                          text=True, check=True, cwd=root)
+    assert done.stdout.split() == ["order-tracking", "False"]
