@@ -224,6 +224,26 @@ def test_the_chat_page_and_widget_script_are_served_in_both_languages(chat_app):
     assert "X-Conversation-Token" in script.text and "localStorage" in script.text
 
 
+def test_the_widget_never_takes_its_address_from_the_host_header(chat_app):
+    # The script is cached publicly: a forged Host must not end up in anyone's copy.
+    client = chat_app.test_client()
+    forged = client.get("/widget.js", headers={"Host": "evil.example",
+                                               "X-Forwarded-Host": "evil.example"})
+    plain = client.get("/widget.js")
+    assert forged.status_code == 200 and "evil.example" not in forged.text
+    assert forged.data == plain.data  # the same bytes whoever asks: nothing to Vary on
+    assert "currentScript" in forged.text and "script.src" in forged.text
+    assert forged.headers["Cache-Control"] == "public, max-age=300"
+    assert "Set-Cookie" not in forged.headers
+    asked_in_english = client.get("/widget.js?lang=en")
+    assert asked_in_english.data == plain.data and "Set-Cookie" not in asked_in_english.headers
+    # Behind a proxy or on a CDN the setting names the address.
+    chat_app.config["PUBLIC_URL"] = "https://help.example.com/"
+    configured = client.get("/widget.js", headers={"Host": "evil.example"})
+    assert '"https://help.example.com"' in configured.text
+    assert "evil.example" not in configured.text
+
+
 def _resolve(agent, handoff_id):
     agent.post(f"/api/agent/handoffs/{handoff_id}/claim", headers=XHR)
     agent.post(f"/api/agent/handoffs/{handoff_id}/resolve", json={"outcome": "not_support"},

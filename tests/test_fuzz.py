@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import store
-from bot.desk import handoffs
+from bot.desk import agents, handoffs
 from chat_fixtures import XHR, add_agent, make_app
-from web.auth import SESSION_KEY
+from web.auth import SESSION_ID, SESSION_KEY
 from web.openapi import SPEC
 
 FUZZ = settings(max_examples=250, deadline=None, derandomize=True, database=None,
@@ -222,8 +222,14 @@ def _send(app, method, path, *, agent, body=b"", content_type=None, headers=(), 
     """Send one request (with mona's session when ``agent``) and check the answer."""
     client = app.test_client()
     if agent:
+        # A fresh server-side session a request: the fuzzer may have hit logout.
+        db = store.connect(app.config["DATABASE"])
+        try:
+            session_id = agents.start_session(db, "mona", 3600)
+        finally:
+            db.close()
         with client.session_transaction() as session:
-            session[SESSION_KEY] = "mona"
+            session[SESSION_KEY], session[SESSION_ID] = "mona", session_id
     response = client.open(f"{path}?{query}" if query else path, method=method, data=body,
                            content_type=content_type, headers=dict(headers))
     where = f"{method} {path}?{query}"

@@ -1,10 +1,13 @@
 """Abuse limits of the chat API: the pure window arithmetic, and 429 with Retry-After
-through the client on a real SQLite file; RATELIMIT_ENABLED=False turns them off."""
+through the client on a real SQLite file; RATELIMIT_ENABLED=False turns them off; bursts
+of simultaneous requests (a client per thread) get exactly the limit in."""
+import collections
 import datetime
+import threading
 
 import pytest
 
-from chat_fixtures import Customer, chat_app, shared_app  # noqa: F401
+from chat_fixtures import Customer, chat_app, database, shared_app  # noqa: F401
 from web.ratelimit import retry_after
 
 NOW = datetime.datetime(2026, 3, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
@@ -92,3 +95,72 @@ def test_the_environment_turns_them_off(monkeypatch, tmp_path):
     from chat_fixtures import make_app
     monkeypatch.setenv("DALIL_RATELIMIT_ENABLED", "false")
     assert make_app(tmp_path).config["RATELIMIT_ENABLED"] is False
+
+
+# --- bursts: the count and the insert are one write transaction -------------------------------
+
+BURST = 40
+
+
+def _burst(send, n=BURST):
+    """Run ``send(i)`` in ``n`` threads released at once; return their results."""
+    start = threading.Barrier(n)
+    results = [None] * n
+
+    def run(i):
+        start.wait(timeout=30)
+        results[i] = send(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a request hung"
+    return results
+
+
+def test_a_burst_of_messages_stores_exactly_the_limit(chat_app):
+    chat_app.config.update(RATELIMIT_ENABLED=True, MESSAGES_PER_MINUTE=20,
+                           MESSAGES_PER_MINUTE_PER_ADDRESS=1000)
+    customer = Customer(chat_app.test_client())
+
+    def send(i):
+        response = chat_app.test_client().post(
+            f"/api/conversations/{customer.id}/messages", json={"text": f"رقم الطلب {i}"},
+            headers=customer.headers)
+        return response.status_code
+
+    statuses = _burst(send)
+    assert collections.Counter(statuses) == {200: 20, 429: BURST - 20}
+    db = database(chat_app)
+    stored = db.execute("SELECT count(*) FROM messages WHERE conversation_id = ? AND "
+                        "role = 'customer'", [customer.id]).fetchone()[0]
+    assert stored == 20
+
+
+def test_a_burst_from_one_address_stores_exactly_its_limit(chat_app):
+    chat_app.config.update(RATELIMIT_ENABLED=True, MESSAGES_PER_MINUTE=1000,
+                           MESSAGES_PER_MINUTE_PER_ADDRESS=15,
+                           CONVERSATIONS_PER_HOUR_PER_ADDRESS=1000)
+    customers = [Customer(chat_app.test_client()) for _ in range(4)]
+
+    def send(i):
+        customer = customers[i % len(customers)]
+        return chat_app.test_client().post(
+            f"/api/conversations/{customer.id}/messages", json={"text": "hello"},
+            headers=customer.headers).status_code
+
+    assert collections.Counter(_burst(send)) == {200: 15, 429: BURST - 15}
+    db = database(chat_app)
+    assert db.execute("SELECT count(*) FROM messages WHERE role = 'customer'").fetchone()[0] == 15
+
+
+def test_a_burst_of_new_conversations_starts_exactly_the_limit(chat_app):
+    chat_app.config.update(RATELIMIT_ENABLED=True, CONVERSATIONS_PER_HOUR_PER_ADDRESS=7)
+
+    def start(i):
+        return chat_app.test_client().post("/api/conversations", json={}).status_code
+
+    assert collections.Counter(_burst(start)) == {201: 7, 429: BURST - 7}
+    assert database(chat_app)["conversations"].count == 7

@@ -13,7 +13,8 @@ def test_open_db_applies_migrations_once_in_wal_mode(tmp_path):
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert [m.name for m in store.migrations.applied(db)] == [
             "m001_help_center", "m002_conversations", "m003_learned_sources",
-            "m004_login_failures", "m005_asks", "m006_learned_review"]
+            "m004_login_failures", "m005_asks", "m006_learned_review",
+            "m007_agent_sessions", "m008_message_keys"]
         assert store.migrations.pending(db) == []
     finally:
         db.close()

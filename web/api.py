@@ -1,12 +1,14 @@
 """The JSON API: search, articles, feedback and the bot. A contract: see
-/api/openapi.json. Errors are {"error": "..."} with a 4xx status, whatever the input."""
+/api/openapi.json. Errors are {"error": "..."} with a 4xx status, whatever the input
+(503 with Retry-After when storing feedback meets storage trouble; searches and
+questions are logged best effort, so they are answered whatever the disk says)."""
 from flask import Blueprint, current_app, jsonify, request
 
 from bot import InvalidQuestion, store
 
 from . import openapi
 from .context import get_bot, get_db
-from .errors import ApiError
+from .errors import ApiError, best_effort
 from .i18n import LANGS
 from .inputs import json_body, row_id, text_field
 from .payloads import article_json, reply_json, search_results_json
@@ -43,7 +45,8 @@ def search():
         raise ApiError(str(error)) from None
     lang = lang or (results[0].lang if results else "ar")
     source = "suggest" if request.args.get("source") == "suggest" else "api"
-    store.record_search(get_db(), question.text, lang, len(results), source=source)
+    with best_effort("a search"):
+        store.record_search(get_db(), question.text, lang, len(results), source=source)
     return jsonify(search_results_json(results, lang))
 
 
@@ -84,8 +87,9 @@ def ask():
     except InvalidQuestion as error:
         raise ApiError(str(error)) from None
     # The insights' API channel (bot/desk/insights): nothing else records these questions.
-    store.record_ask(get_db(), question.text, reply.lang, reply.action, reply.article_id,
-                     reply.reason)
+    with best_effort("a question"):
+        store.record_ask(get_db(), question.text, reply.lang, reply.action,
+                         reply.article_id, reply.reason)
     return jsonify(reply_json(reply))
 
 

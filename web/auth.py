@@ -13,28 +13,38 @@ page and agent API call stands behind.
 """
 import functools
 
-from flask import g, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 
-from bot import store
 from bot.desk import agents
 
-from . import ratelimit
+from . import ratelimit, signin_limits
 from .context import get_db, now
 from .errors import ApiError
 
-__all__ = ["SESSION_KEY", "current_agent", "login_required", "api_login_required",
-           "sign_in", "start_session", "end_session"]
+__all__ = ["SESSION_KEY", "SESSION_ID", "current_agent", "login_required",
+           "api_login_required", "sign_in", "start_session", "end_session"]
 
+# In Flask's signed session cookie: the agent's name (for show) and the session's
+# random id, which the server keeps (bot.desk.agents) and asks after on every request —
+# so signing out, a new password or a removed account ends it, whatever the cookie says.
 SESSION_KEY = "agent"
+SESSION_ID = "agent_session"
 
 
 def current_agent():
-    """Return the signed-in agent's name, or None (also when the account was removed)."""
-    name = session.get(SESSION_KEY)
-    if name and store.get_agent(get_db(), name) is None:
-        session.pop(SESSION_KEY, None)
+    """Return the signed-in agent's name: the one whose live session the cookie names,
+    or None (never signed in, signed out, the password changed, the account removed)."""
+    if SESSION_ID not in session:
         return None
+    name = agents.session_agent(get_db(), session.get(SESSION_ID), _lifetime())
+    if name is None:
+        session.pop(SESSION_KEY, None)
+        session.pop(SESSION_ID, None)
     return name
+
+
+def _lifetime():
+    return int(current_app.config["AGENT_SESSION_LIFETIME"])
 
 
 def login_required(view):
@@ -67,23 +77,25 @@ def api_login_required(view):
 
 
 def sign_in(name, password):
-    """Return whether ``name`` and ``password`` are an agent's, counting failures per
-    name and client address; raise ratelimit.Limited after too many."""
-    db, client = get_db(), ratelimit.client_key()
-    ratelimit.check_login(db, name, client, now())
-    if agents.authenticate(db, name, password):
-        store.clear_login_failures(db, name)
-        return True
-    store.record_login_failure(db, name, client)
-    return False
+    """Return whether ``name`` and ``password`` are an agent's; raise signin_limits.Limited
+    after too many failures as that name from this address, or from this address at all
+    (web/signin_limits.py)."""
+    db = get_db()
+    with signin_limits.attempt(db, name, ratelimit.client_key(), now()) as attempt:
+        attempt.succeeded = agents.authenticate(db, name, password)
+    return attempt.succeeded
 
 
 def start_session(name):
-    """Make ``name`` the signed-in agent of a fresh session."""
+    """Make ``name`` the signed-in agent of a fresh session (a new id, recorded)."""
     session.clear()
-    session[SESSION_KEY] = name
+    session_id = agents.start_session(get_db(), name, _lifetime())
+    if session_id:
+        session[SESSION_KEY], session[SESSION_ID] = name, session_id
 
 
 def end_session():
-    """Sign the agent out."""
+    """Sign the agent out: this session ends on the server too, so the old cookie no
+    longer signs anyone in."""
+    agents.end_session(get_db(), session.get(SESSION_ID))
     session.clear()

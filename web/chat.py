@@ -5,6 +5,10 @@ A conversation is reached with its id and the token it was created with, sent as
 ``X-Conversation-Token``; a wrong or missing token gets 404, like a missing
 conversation. These routes carry no cookies, so any site may embed the widget: they
 answer CORS requests from every origin (the agents' API does not).
+
+A message may carry an ``Idempotency-Key`` header (the widget sends a fresh one per
+message and the same one when it retries): the conversation stores a message once per
+key, and a retry gets back what the first send got.
 """
 import re
 
@@ -24,6 +28,9 @@ bp = Blueprint("chat", __name__)
 bp.url_value_preprocessor(numeric_id("conversation_id"))
 
 TOKEN_HEADER = "X-Conversation-Token"
+KEY_HEADER = "Idempotency-Key"  # the IETF httpapi draft's name for it
+# Visible ASCII, no spaces: a UUID or random hex is typical (the widget sends 32 hex digits).
+KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
 # One @, something before it, a dot in the domain, no spaces or angle brackets: the
 # shape every deliverable address has (RFC 5321 allows more; customers don't use it).
 EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]+\.[^@\s<>\".]{2,}$")
@@ -37,7 +44,8 @@ MAX_CHOICE_LENGTH = 200
 def _cors(response):
     if request.path.startswith("/api/conversations"):
         response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Allow-Headers"] = f"Content-Type, {TOKEN_HEADER}"
+        response.headers["Access-Control-Allow-Headers"] = (f"Content-Type, {TOKEN_HEADER}, "
+                                                            f"{KEY_HEADER}")
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Expose-Headers"] = "Retry-After"
         response.headers["Access-Control-Max-Age"] = "3600"
@@ -54,11 +62,26 @@ def _conversation(conversation_id):
     return conversation
 
 
-def _limited(check, *args):
-    try:
-        check(get_db(), *args, now())
-    except ratelimit.Limited as limited:
-        raise ApiError(str(limited), 429, retry_after=limited.seconds) from None
+def _limits(check, *args):
+    """Return the rate-limit ``check`` as a write transaction runs it, with its database
+    (so the count and the insert share one write lock); a reached limit is a 429."""
+    def run(db):
+        try:
+            check(db, *args, now())
+        except ratelimit.Limited as limited:
+            raise ApiError(str(limited), 429, retry_after=limited.seconds) from None
+    return run
+
+
+def _idempotency_key():
+    """Return the request's Idempotency-Key, None without one; 400 for a malformed one."""
+    key = request.headers.get(KEY_HEADER)
+    if key is None:
+        return None
+    if not KEY.match(key):
+        raise ApiError(f"{KEY_HEADER} must be 1 to 128 visible ASCII characters "
+                       "(a UUID, say), new for each message")
+    return key
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -70,11 +93,19 @@ def page():
 
 @bp.get("/widget.js")
 def widget():
-    """The embeddable chat: one script tag on any site (data-lang="ar" or "en")."""
+    """The embeddable chat: one script tag on any site (data-lang="ar" or "en").
+
+    The same bytes for every request (both languages' strings; the script reads
+    data-lang), so shared caches may keep it: where Dalil is comes from the PUBLIC_URL
+    setting or, without one, from the script's own src in the browser — never from the
+    request's Host header, which a client can forge into a cached copy."""
+    # No request language either (the script reads data-lang), so no lang cookie
+    # (web/hooks.py remembers ?lang=): a response a shared cache keeps sets none.
+    g.pop("lang", None)
     strings = {lang: {key: texts[lang] for key, texts in MESSAGES.items()
                       if key.startswith(("chat_", "role_"))} for lang in LANGS}
     body = render_template("chat/widget.js", strings=strings,
-                           base=request.url_root.rstrip("/"),
+                           base=(current_app.config["PUBLIC_URL"] or "").rstrip("/") or None,
                            poll_ms=int(float(current_app.config["CHAT_POLL_SECONDS"]) * 1000))
     response = current_app.response_class(body, mimetype="application/javascript")
     response.headers["Cache-Control"] = "public, max-age=300"
@@ -92,8 +123,10 @@ def create_conversation():
     if lang not in LANGS:
         raise ApiError("unknown lang: use ar or en")
     client = ratelimit.client_key()
-    _limited(ratelimit.check_new_conversation, client)
-    conversation = store.create_conversation(get_db(), lang, client)
+    db = get_db()
+    with store.transaction(db):  # counted and stored under one write lock
+        _limits(ratelimit.check_new_conversation, client)(db)
+        conversation = store.create_conversation(db, lang, client)
     return jsonify({"id": conversation["id"], "token": conversation["token"],
                     "lang": lang}), 201
 
@@ -115,11 +148,15 @@ def post_message(conversation_id):
         raise ApiError("choice must be text")
     if choice is not None:  # stored with the message: clean it like any stored text
         choice = text_field(data, "choice", MAX_CHOICE_LENGTH)
-    _limited(ratelimit.check_message, conversation_id, ratelimit.client_key())
+    key = _idempotency_key()
     db = get_db()
     try:
-        new, _ = conversations.post_message(db, get_bot(), conversation, text, choice=choice,
-                                            hours=get_hours(), now=now())
+        new, _ = conversations.post_message(
+            db, get_bot(), conversation, text, choice=choice, hours=get_hours(), now=now(),
+            key=key, limits=_limits(ratelimit.check_message, conversation_id,
+                                    ratelimit.client_key()))
+    except conversations.KeyReused as error:
+        raise ApiError(str(error), 422) from None
     except (InvalidQuestion, conversations.ChatError) as error:
         raise ApiError(str(error)) from None
     return jsonify({"messages": [message_json(m) for m in new],

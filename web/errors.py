@@ -3,11 +3,33 @@
 
 Views raise ``ApiError(message, status)`` for what a client did wrong, or ``abort(code)``
 on pages; ``register(app)`` installs the handlers.
+
+Storage trouble — SQLite saying the disk is full, the file read-only or failing, or the
+write lock held past the busy timeout — is not a bug: it answers 503 with Retry-After
+and says so in the request's language, and nothing was stored (a write transaction is
+all or nothing), so the client may send again. Writes a response does not need (a view
+or a search logged) run under ``best_effort`` and are skipped instead.
 """
-from flask import current_app, jsonify, render_template, request
+import contextlib
+import sqlite3
+
+from flask import current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-__all__ = ["ApiError", "json_error", "register"]
+from .i18n import chosen_lang, t
+
+__all__ = ["ApiError", "json_error", "storage_trouble", "best_effort",
+           "forget_connection", "register"]
+
+# SQLite's primary result codes that mean the storage, not the code: SQLITE_BUSY (the
+# lock outlasted busy_timeout), SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR,
+# SQLITE_FULL, SQLITE_CANTOPEN; with how long to wait before trying again, in seconds.
+# A lock passes in moments; a full or read-only disk needs a person.
+_TROUBLE_CODES = {5: 5, 6: 5, 8: 30, 10: 30, 13: 30, 14: 30}
+# The same by the words SQLite uses, for Pythons before 3.11 (no sqlite_errorcode).
+_TROUBLE_WORDS = {"database is locked": 5, "database table is locked": 5,
+                  "readonly database": 30, "disk i/o error": 30,
+                  "database or disk is full": 30, "unable to open database file": 30}
 
 
 class ApiError(Exception):
@@ -30,6 +52,44 @@ def json_error(message, status, retry_after=None, **extra):
     return response
 
 
+def storage_trouble(error):
+    """Return the seconds to wait (Retry-After) when ``error`` is SQLite saying its
+    storage is in trouble (full, read-only, failing, locked too long); None for anything
+    else (a bug, which stays a 500)."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return None
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return _TROUBLE_CODES.get(code & 0xFF)
+    words = str(error).lower()
+    return next((wait for phrase, wait in _TROUBLE_WORDS.items() if phrase in words), None)
+
+
+@contextlib.contextmanager
+def best_effort(what):
+    """Run a write the response does not need (``what``: a view or a search logged):
+    when the storage is in trouble it is logged and skipped, so reading the help center
+    still works on a full or read-only disk. Other errors are raised."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if storage_trouble(error) is None:
+            raise
+        current_app.logger.warning("%s not stored (%s): %s", what, request.path, error)
+        forget_connection()
+
+
+def forget_connection():
+    """Close the request's database connection (web/context.py's ``g.db``) after it met
+    storage trouble, rather than have it lent again: SQLite opens a file it cannot
+    write read-only, and such a connection stays read-only after the disk is fixed. A
+    later get_db() opens another."""
+    db = g.pop("db", None)
+    if db is not None:
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
+
+
 def _is_api():
     return request.path.startswith("/api/")
 
@@ -48,6 +108,25 @@ def _http_error(error):
     return render_template("error.html", key=key, code=error.code), error.code
 
 
+def _storage_error(error):
+    wait = storage_trouble(error)
+    if wait is None:
+        return _server_error(error)
+    current_app.logger.warning("storage trouble on %s %s: %s", request.method, request.path,
+                               error)
+    forget_connection()
+    lang = g.get("lang") or chosen_lang()
+    if _is_api():
+        response = json_error(t("unavailable_api", lang), 503, wait)
+    else:
+        response = current_app.make_response(
+            (render_template("error.html", key="unavailable", code=503), 503))
+        response.headers["Retry-After"] = str(wait)
+    # An answer for this moment only: no cache may keep it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _server_error(error):
     current_app.logger.exception("unhandled error on %s", request.path)
     if _is_api():
@@ -59,4 +138,5 @@ def register(app):
     """Install the error handlers on ``app``."""
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(sqlite3.OperationalError, _storage_error)
     app.register_error_handler(Exception, _server_error)

@@ -2,8 +2,12 @@
 categories, articles with "was this helpful?", and search results.
 
 The language is the first segment of the path; the last one a reader chose is
-remembered in a cookie (web/hooks.py), so / takes them back to it.
+remembered in a cookie (web/hooks.py), so / takes them back to it. Reading never
+depends on the database: views and searches are logged best effort, and the most read
+articles are left out when they cannot be read.
 """
+import sqlite3
+
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from bot import InvalidQuestion, store
@@ -11,6 +15,7 @@ from bot.clean import UncleanText, clean_text
 
 from . import csrf
 from .context import get_bot, get_db
+from .errors import best_effort, forget_connection, storage_trouble
 from .i18n import DEFAULT_LANG, t
 from .rendering import article_html, updated
 
@@ -33,8 +38,10 @@ def home():
     counts = {}
     for article in bot.index.articles:
         counts.setdefault(article.category, set()).add(article.id)
-    popular = [bot.article(article_id, g.lang)
-               for article_id, _ in store.most_viewed(get_db(), limit=8)]
+    viewed = []
+    with best_effort("the most read articles"):
+        viewed = store.most_viewed(get_db(), limit=8)
+    popular = [bot.article(article_id, g.lang) for article_id, _ in viewed]
     return render_template("home.html", categories=bot.categories,
                            counts={c: len(ids) for c, ids in counts.items()},
                            popular=[a for a in popular if a is not None][:5])
@@ -56,7 +63,8 @@ def article(article_id):
     shown = get_bot().article(article_id, g.lang)
     if shown is None:
         abort(404)
-    store.record_view(get_db(), article_id, shown.lang)
+    with best_effort("an article view"):
+        store.record_view(get_db(), article_id, shown.lang)
     return _article_page(shown, thanks=request.args.get("feedback") == "thanks")
 
 
@@ -90,7 +98,17 @@ def feedback(article_id):
         comment = clean_text(comment, "comment")
     except UncleanText:
         return _article_page(shown, comment=comment, problem=t("comment_invalid", g.lang)), 400
-    store.record_feedback(get_db(), article_id, shown.lang, helpful == "1", comment)
+    try:
+        store.record_feedback(get_db(), article_id, shown.lang, helpful == "1", comment)
+    except sqlite3.OperationalError as error:
+        wait = storage_trouble(error)
+        if wait is None:
+            raise
+        # The reader's answer was not stored: say so, with their comment in place.
+        current_app.logger.warning("feedback not stored: %s", error)
+        forget_connection()
+        page = _article_page(shown, comment=comment, problem=t("feedback_unavailable", g.lang))
+        return page, 503, {"Retry-After": str(wait), "Cache-Control": "no-store"}
     return redirect(url_for(".article", article_id=article_id, feedback="thanks",
                             _anchor="feedback"), 303)
 
@@ -108,5 +126,6 @@ def search():
         except InvalidQuestion as error:
             problem = str(error)
         else:
-            store.record_search(get_db(), checked, g.lang, len(results), source="page")
+            with best_effort("a search"):
+                store.record_search(get_db(), checked, g.lang, len(results), source="page")
     return render_template("search.html", query=query, results=results, problem=problem)

@@ -8,7 +8,7 @@ from flask import current_app, g, request, url_for
 from . import csrf
 from .i18n import DEFAULT_LANG, DIRECTIONS, LANG_COOKIE, LANGS, chosen_lang, other_lang, t
 
-__all__ = ["register", "switch_url"]
+__all__ = ["register", "switch_url", "content_security_policy", "CONTENT_SECURITY_POLICY"]
 
 # Query arguments that announce what just happened (?feedback=thanks, ?removed=1): the
 # same page in the other language is not where it happened.
@@ -51,11 +51,46 @@ def _remember_lang(response):
     return response
 
 
+# Every HTML page runs only this site's own files (no inline script or style anywhere:
+# templates carry data-* attributes, the scripts read them), posts forms only here and is
+# framed by nobody — the widget is embedded by a script tag, not a frame. Images may come
+# from https: because writers may link one in an article (kb/render.py allows it); an
+# image cannot run anything.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'{extra}; style-src 'self'{extra}; "
+    "img-src 'self' data: https:; connect-src 'self'{extra}; font-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def content_security_policy():
+    """Return the Content-Security-Policy of the site's HTML pages: its own origin, and
+    PUBLIC_URL's when one is set (the chat page's widget talks to it)."""
+    public = (current_app.config.get("PUBLIC_URL") or "").strip()
+    origin = ("/".join(public.split("/")[:3])
+              if public.startswith(("https://", "http://")) else "")
+    # Only an origin of plain URL characters goes into the header (no "; script-src *").
+    safe = origin and all(ch.isascii() and ch.isprintable() and ch not in " ;,'\""
+                          for ch in origin)
+    return CONTENT_SECURITY_POLICY.format(extra=f" {origin}" if safe else "")
+
+
+def _private(path):
+    """Return whether ``path`` is the agents' (a page or the API): never kept in a cache."""
+    return path.startswith(("/agent/", "/api/agent/")) or path in ("/agent", "/status")
+
+
 def _security_headers(response):
-    # No sniffing a served file into HTML; no framing of the site's forms elsewhere.
+    # No sniffing a served file into HTML; no framing of the site's pages anywhere.
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if response.mimetype == "text/html":
+        # setdefault: a response that chose its own policy keeps it.
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
+    if _private(request.path):
+        # A queue, a transcript, contact details: not for a shared cache, nor the
+        # browser's back button after signing out.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

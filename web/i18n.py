@@ -112,6 +112,21 @@ MESSAGES = {
     "error_title": {"ar": "حدث خطأ", "en": "Something went wrong"},
     "error_text": {"ar": "حدث خطأ من جهتنا. حاول مرة أخرى بعد قليل، أو ابحث:",
                    "en": "Something went wrong on our side. Try again shortly, or search:"},
+    "unavailable_title": {"ar": "الخدمة غير متاحة مؤقتًا", "en": "Temporarily unavailable"},
+    "unavailable_text": {"ar": "لا نستطيع حفظ أي شيء الآن بسبب عطل في التخزين لدينا، ولم "
+                               "يُحفظ طلبك. حاول مرة أخرى بعد قليل، أو ابحث:",
+                         "en": "We cannot store anything just now (trouble with our "
+                               "storage), and your request was not saved. Try again "
+                               "shortly, or search:"},
+    "unavailable_api": {"ar": "الخدمة غير متاحة مؤقتًا (عطل في التخزين) ولم يُحفظ شيء: "
+                              "أعد المحاولة بعد المدة في Retry-After.",
+                        "en": "temporarily unavailable (storage trouble); nothing was "
+                              "stored: try again after Retry-After seconds"},
+    "feedback_unavailable": {"ar": "تعذّر حفظ إجابتك الآن بسبب عطل في التخزين لدينا. "
+                                   "تعليقك باقٍ هنا: حاول مرة أخرى بعد قليل.",
+                             "en": "We could not save your answer just now (trouble with "
+                                   "our storage). Your comment is still here: try again "
+                                   "in a moment."},
     "bad_request_title": {"ar": "طلب غير صالح", "en": "Bad request"},
     "bad_request_text": {"ar": "لم نفهم هذا الطلب. جرّب البحث:",
                          "en": "We couldn't understand that request. Try searching:"},
@@ -164,6 +179,10 @@ MESSAGES = {
     "chat_rate_already": {"ar": "قيّمت هذه المحادثة من قبل. شكرًا لك!",
                           "en": "You have already rated this conversation. Thank you!"},
     "chat_error": {"ar": "تعذّر الإرسال. حاول مرة أخرى.", "en": "Could not send. Try again."},
+    "chat_unavailable": {"ar": "تعذّر الإرسال الآن. رسالتك باقية وسنعيد إرسالها بعد {seconds} "
+                               "ثانية.",
+                         "en": "Could not send just now. Your message is kept; we will "
+                               "try again in {seconds} seconds."},
     "chat_too_fast": {"ar": "رسائل كثيرة في وقت قصير. حاول بعد {seconds} ثانية.",
                       "en": "Too many messages at once. Try again in {seconds} seconds."},
     "chat_new": {"ar": "محادثة جديدة", "en": "New conversation"},

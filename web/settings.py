@@ -68,12 +68,26 @@ def flask_app(test_config=None):
         # Several people behind one office or mobile-carrier address share this.
         MESSAGES_PER_MINUTE_PER_ADDRESS=60,
         CONVERSATIONS_PER_HOUR_PER_ADDRESS=30,
-        # Agent sign-in: after this many failures for one name or address within the
-        # window (seconds), wait (429 with Retry-After) — password guessing slows to a crawl.
+        # Agent sign-in (web/signin_limits.py): after this many failures for one name
+        # from one address within the window (seconds), that name waits there (429 with
+        # Retry-After) — password guessing slows to a crawl, and a stranger's wrong
+        # guesses never lock the agent out of their own address.
         LOGIN_ATTEMPTS=5,
         LOGIN_WINDOW=900,
+        # ...and after this many failures from one address, whatever the names, the
+        # address waits: one client cannot try five guesses at every name. Roomy enough
+        # for a team behind one office address mistyping now and then.
+        LOGIN_ATTEMPTS_PER_ADDRESS=20,
+        # An agent's session ends this many seconds after signing in, whatever the
+        # cookie says: a long shift (12 hours), so a copied cookie is worth a day at most.
+        AGENT_SESSION_LIFETIME=12 * 3600,
         # How often an open chat asks for agent replies, in seconds.
         CHAT_POLL_SECONDS=2.5,
+        # The site's address as customers reach it ("https://help.example.com", with a
+        # path prefix if it has one): what widget.js calls. None: the widget calls the
+        # address it was loaded from — never the request's Host header, which a client
+        # can forge into a copy a shared cache keeps.
+        PUBLIC_URL=None,
         # The agent session cookie is not sent by other sites' forms or frames.
         SESSION_COOKIE_SAMESITE="Lax",
     )

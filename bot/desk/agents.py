@@ -3,8 +3,14 @@
 
     add_agent(db, "mona", "a long password")
     authenticate(db, "mona", password) -> True
+    session_id = start_session(db, "mona", lifetime=43200)   # the cookie carries it
+    session_agent(db, session_id, 43200) -> "mona"   # None once ended, too old, or the
+                                                     # password changed
+    set_password(db, "mona", "a new password")   # every session of mona's ends
 """
+import datetime
 import re
+import secrets
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -12,7 +18,8 @@ from bot import store
 from bot.clean import undecodable
 
 __all__ = ["AgentError", "add_agent", "remove_agent", "list_agents", "authenticate",
-           "is_agent_name", "MIN_PASSWORD_LENGTH"]
+           "set_password", "start_session", "session_agent", "end_session",
+           "end_sessions", "is_agent_name", "MIN_PASSWORD_LENGTH"]
 
 # Short enough to show in the queue, plain enough to type on any keyboard.
 NAME = re.compile(r"[\w.@-]{1,40}")  # matched whole: no "mona\n"
@@ -36,12 +43,26 @@ def add_agent(db, name, password):
     """Create the agent ``name`` with ``password`` (stored hashed); raise AgentError."""
     if not is_agent_name(name):
         raise AgentError("a name is 1 to 40 letters, digits, '.', '_', '-' or '@'")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+    if store.add_agent(db, name, _password_hash(password)) is None:
+        raise AgentError(f"there is already an agent called {name!r}")
+
+
+def _password_hash(password):
+    """Return ``password`` hashed; raise AgentError for one too short or not hashable."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise AgentError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if undecodable(password):  # e.g. a terminal's undecodable bytes: it cannot be hashed
         raise AgentError("the password contains characters that could not be decoded")
-    if store.add_agent(db, name, generate_password_hash(password)) is None:
-        raise AgentError(f"there is already an agent called {name!r}")
+    return generate_password_hash(password)
+
+
+def set_password(db, name, password):
+    """Give the agent ``name`` a new password (stored hashed) and end every session they
+    have (whoever knew the old one is signed out); raise AgentError."""
+    password_hash = _password_hash(password)
+    with store.transaction(db):
+        if not store.set_password_hash(db, name, password_hash):
+            raise AgentError(f"there is no agent called {name!r}")
 
 
 def remove_agent(db, name):
@@ -67,3 +88,37 @@ def authenticate(db, name, password):
     ok = (isinstance(password, str) and not undecodable(password)
           and check_password_hash(stored, password))
     return bool(agent) and ok
+
+
+# --- sessions: kept on the server, so that signing out ends one for good -------------------
+
+def start_session(db, name, lifetime):
+    """Return a new random session id for the agent ``name``, live for ``lifetime``
+    seconds, or None when there is no such agent."""
+    session_id = secrets.token_urlsafe(32)
+    started = store.add_agent_session(db, name, session_id, _since(lifetime))
+    return session_id if started else None
+
+
+def session_agent(db, session_id, lifetime):
+    """Return the name of the agent whose session ``session_id`` is, if it started
+    within ``lifetime`` seconds and was not ended; else None."""
+    if not isinstance(session_id, str) or not session_id:
+        return None
+    return store.session_agent(db, session_id, _since(lifetime))
+
+
+def _since(seconds):
+    moment = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=seconds)
+    return moment.isoformat(timespec="seconds")
+
+
+def end_session(db, session_id):
+    """End the session ``session_id`` (signing out); nothing happens when it is not live."""
+    if isinstance(session_id, str) and session_id:
+        store.end_agent_session(db, session_id)
+
+
+def end_sessions(db, name):
+    """End every session of the agent ``name`` (signed out everywhere); return how many."""
+    return store.end_agent_sessions(db, name)

@@ -18,8 +18,8 @@ from bot.messages import message
 
 from . import learning
 
-__all__ = ["ChatError", "HandoffClosed", "RatingError", "RatingConflict", "handoff_notice",
-           "post_message", "request_handoff", "rate", "CHOICES"]
+__all__ = ["ChatError", "HandoffClosed", "KeyReused", "RatingError", "RatingConflict",
+           "handoff_notice", "post_message", "request_handoff", "rate", "CHOICES"]
 
 
 class ChatError(ValueError):
@@ -28,6 +28,10 @@ class ChatError(ValueError):
 
 class HandoffClosed(ChatError):
     """Contact details for a handoff that is resolved (or not this conversation's)."""
+
+
+class KeyReused(ChatError):
+    """An idempotency key the conversation already stored another message with."""
 
 
 class RatingError(ChatError):
@@ -93,16 +97,30 @@ def _last_bot_data(db, conversation_id):
     return message["data"] if message else {}
 
 
-def post_message(db, bot, conversation, text, *, choice=None, hours=None, now=None):
+def post_message(db, bot, conversation, text, *, choice=None, hours=None, now=None,
+                 key=None, limits=None):
     """Store the customer's ``text`` and what follows it; return (new messages, the
-    active handoff or None). Raises bot.InvalidQuestion for text the bot refuses."""
+    active handoff or None). Raises bot.InvalidQuestion for text the bot refuses.
+
+    ``key``: the client's idempotency key. A message the conversation already stored
+    with it is not stored again: it comes back with the reply it got then (KeyReused
+    when the text or choice differ). ``limits``: called with ``db`` inside the write
+    transaction, before anything is stored, to refuse by raising — so the rate limits
+    are counted and the message stored under one write lock, and a burst of requests
+    cannot all pass a count taken before any of them was stored."""
     question = bot.read(text)
     if choice is not None and choice not in CHOICES and not str(choice).startswith("article:"):
         raise ChatError("unknown choice: use helpful, not_helpful, person or article:<id>")
     conversation_id = conversation["id"]
     with store.transaction(db):
+        if key is not None:
+            stored = store.message_with_key(db, conversation_id, key)
+            if stored is not None:
+                return _repeated(db, stored, question.text, choice)
+        if limits is not None:
+            limits(db)
         customer = store.add_message(db, conversation_id, "customer", question.text,
-                                     {"choice": choice} if choice else None)
+                                     {"choice": choice} if choice else None, key=key)
         handoff = store.active_handoff(db, conversation_id)
         if handoff:
             # A person has the conversation: the bot stays silent.
@@ -127,27 +145,37 @@ def post_message(db, bot, conversation, text, *, choice=None, hours=None, now=No
             pending = data["question"] or _pending_question(last)
         if data["action"] != "escalate":
             return [customer, store.add_message(db, conversation_id, "bot", reply.text,
-                                                data)], None
+                                                data, reply_to=customer["id"])], None
         new, handoff = _escalate(db, conversation, data, reply.text, pending, hours, now,
-                                 candidates)
+                                 candidates, reply_to=customer["id"])
         store.attach_message(db, customer["id"], handoff["id"])
         customer["handoff_id"] = handoff["id"]
         return [customer, *new], handoff
 
 
-def _escalate(db, conversation, data, reply_text, question, hours, now, candidates=None):
+def _repeated(db, stored, text, choice):
+    """What a retried message gets: the stored one and the messages that answered it."""
+    if stored["text"] != text or stored["data"].get("choice") != choice:
+        raise KeyReused("this Idempotency-Key was sent with another message: use a new "
+                        "key for each message")
+    handoff = store.active_handoff(db, stored["conversation_id"])
+    return [stored, *store.replies_to(db, stored)], handoff
+
+
+def _escalate(db, conversation, data, reply_text, question, hours, now, candidates=None,
+              reply_to=None):
     lang = data["lang"]
     handoff, _ = store.open_handoff(
         db, conversation["id"], reason=data["reason"], lang=lang, first_question=question,
         candidates=data["candidates"] if candidates is None else candidates)
     data = {**data, "handoff_id": handoff["id"]}
     said = store.add_message(db, conversation["id"], "bot", reply_text, data,
-                             handoff_id=handoff["id"])
+                             handoff_id=handoff["id"], reply_to=reply_to)
     position = store.queue_position(db, handoff["id"])
     notice = store.add_message(db, conversation["id"], "system",
                                handoff_notice(lang, position, hours, now),
                                {"kind": "handoff", "handoff_id": handoff["id"]},
-                               handoff_id=handoff["id"])
+                               handoff_id=handoff["id"], reply_to=reply_to)
     return [said, notice], handoff
 
 

@@ -21,13 +21,15 @@ Imports inside the package run one way: connection imports schema; the five tabl
 import connection (conversations also help_center, for the comment limit); none imports
 this file.
 """
-from .agents import (add_agent, clear_login_failures, get_agent, list_agents,
-                     login_failure_times, record_login_failure, remove_agent)
+from .agents import (add_agent, add_agent_session, clear_sign_in_failures, end_agent_session,
+                     end_agent_sessions, get_agent, list_agents, record_login_failure,
+                     remove_agent, session_agent, set_password_hash, sign_in_failures)
 from .conversations import (HANDOFF_STATUSES, OUTCOMES, active_handoff, add_message,
                             add_rating, attach_message, claim_handoff, conversation_times,
                             create_conversation, customer_times, get_conversation,
                             get_handoff, handoff_rating, handoffs, is_rated, join_handoff,
-                            last_bot_message, latest_handoff, messages, open_handoff,
+                            last_bot_message, latest_handoff, message_with_key, messages,
+                            open_handoff, replies_to,
                             queue_position, release_handoff, resolve_handoff, set_contact)
 from .connection import connect, open_db, transaction
 from .help_center import (MAX_COMMENT_LENGTH, feedback_summary, most_viewed, record_ask,
@@ -51,13 +53,15 @@ __all__ = [
     "most_viewed", "feedback_summary",
     # conversations
     "HANDOFF_STATUSES", "OUTCOMES", "create_conversation", "get_conversation", "set_contact",
-    "add_message", "messages", "last_bot_message", "customer_times", "conversation_times",
+    "add_message", "messages", "message_with_key", "replies_to", "last_bot_message",
+    "customer_times", "conversation_times",
     "get_handoff", "active_handoff", "latest_handoff", "open_handoff", "attach_message",
     "join_handoff", "claim_handoff", "release_handoff", "resolve_handoff", "handoffs",
     "queue_position", "add_rating", "handoff_rating", "is_rated",
     # agents
     "add_agent", "get_agent", "list_agents", "remove_agent", "record_login_failure",
-    "login_failure_times", "clear_login_failures",
+    "sign_in_failures", "clear_sign_in_failures", "set_password_hash", "add_agent_session",
+    "session_agent", "end_agent_session", "end_agent_sessions",
     # learned
     "LEARNED_STATUSES", "add_learned_question", "learned_questions", "learned_version",
     "learned_questions_after", "list_learned", "remove_learned_question",

@@ -1,4 +1,5 @@
-"""The people who answer handoffs: the agents and login_failures tables."""
+"""The people who answer handoffs: the agents, agent_sessions and login_failures tables."""
+import hashlib
 import sqlite3
 
 from .connection import first_row, now
@@ -25,26 +26,89 @@ def list_agents(db):
 
 
 def remove_agent(db, name):
-    """Delete the agent ``name``; return True when there was one."""
+    """Delete the agent ``name`` and their sessions; return True when there was one."""
+    db.execute("DELETE FROM agent_sessions WHERE agent_id IN "
+               "(SELECT id FROM agents WHERE name = ?)", [name])
     return db.execute("DELETE FROM agents WHERE name = ?", [name]).rowcount == 1
+
+
+def set_password_hash(db, name, password_hash):
+    """Give the agent ``name`` a new password hash and end all their sessions; return
+    True when there was such an agent."""
+    changed = db.execute("UPDATE agents SET password_hash = ? WHERE name = ?",
+                         [password_hash, name]).rowcount == 1
+    end_agent_sessions(db, name)
+    return changed
+
+
+# --- signed-in sessions ------------------------------------------------------------------------
+# The cookie carries a random id; the table keeps only its SHA-256, so reading the file
+# (a backup, a copy) gives no session to replay.
+
+def _session_key(session_id):
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def add_agent_session(db, name, session_id, expired_before):
+    """Record ``session_id`` as a session of the agent ``name`` (forgetting theirs that
+    started before the ISO time ``expired_before``); return False when there is no such
+    agent."""
+    agent = get_agent(db, name)
+    if agent is None:
+        return False
+    db.execute("DELETE FROM agent_sessions WHERE agent_id = ? AND created < ?",
+               [agent["id"], expired_before])
+    db["agent_sessions"].insert({"id": _session_key(session_id), "agent_id": agent["id"],
+                                 "created": now()})
+    return True
+
+
+def session_agent(db, session_id, since):
+    """Return the name of the agent whose session ``session_id`` is, started since the
+    ISO time ``since``, or None (never recorded, ended, too old, the agent removed)."""
+    row = first_row(db.query(
+        "SELECT agents.name FROM agent_sessions JOIN agents ON agents.id = agent_id "
+        "WHERE agent_sessions.id = ? AND agent_sessions.created >= ?",
+        [_session_key(session_id), since]))
+    return row["name"] if row else None
+
+
+def end_agent_session(db, session_id):
+    """Forget the session ``session_id`` (signing out); return True when it was live."""
+    return db.execute("DELETE FROM agent_sessions WHERE id = ?",
+                      [_session_key(session_id)]).rowcount == 1
+
+
+def end_agent_sessions(db, name):
+    """Forget every session of the agent ``name``; return how many there were."""
+    return db.execute("DELETE FROM agent_sessions WHERE agent_id IN "
+                      "(SELECT id FROM agents WHERE name = ?)", [name]).rowcount
 
 
 # --- failed sign-ins ------------------------------------------------------------------------
 
 def record_login_failure(db, name, client):
     """Note a failed agent sign-in as ``name`` from ``client`` (an address key)."""
-    db["login_failures"].insert({"name": str(name)[:100], "client": client,
-                                 "created": now()})
+    return db["login_failures"].insert({"name": str(name)[:100], "client": client,
+                                        "created": now()})
 
 
-def login_failure_times(db, name, client, since):
-    """Return the times of failed sign-ins as ``name`` or from ``client`` since the ISO
-    time ``since``."""
-    return [row["created"] for row in db.query(
-        "SELECT created FROM login_failures WHERE created >= ? AND (name = ? OR client = ?)",
-        [since, str(name)[:100], client])]
+def sign_in_failures(db, name, client, since, limit):
+    """Return (the times of the failed sign-ins as ``name`` from ``client``, the times of
+    those from ``client`` as anyone) since the ISO time ``since``, each newest first and
+    at most ``limit`` of them."""
+    name = str(name)[:100]
+    pair = [row["created"] for row in db.query(
+        "SELECT created FROM login_failures WHERE name = ? AND client = ? AND created >= ? "
+        "ORDER BY created DESC LIMIT ?", [name, client, since, limit])]
+    address = [row["created"] for row in db.query(
+        "SELECT created FROM login_failures WHERE client = ? AND created >= ? "
+        "ORDER BY created DESC LIMIT ?", [client, since, limit])]
+    return pair, address
 
 
-def clear_login_failures(db, name):
-    """Forget ``name``'s failed sign-ins (after a successful one)."""
-    db.execute("DELETE FROM login_failures WHERE name = ?", [str(name)[:100]])
+def clear_sign_in_failures(db, name, client):
+    """Forget the failed sign-ins as ``name`` from ``client`` (after a successful one
+    there): the address's tries at other names still count against it."""
+    db.execute("DELETE FROM login_failures WHERE name = ? AND client = ?",
+               [str(name)[:100], client])

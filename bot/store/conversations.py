@@ -45,13 +45,38 @@ def set_contact(db, conversation_id, name, email):
                [name or "", email or "", conversation_id])
 
 
-def add_message(db, conversation_id, role, text, data=None, handoff_id=None):
-    """Store one line of a conversation; return it as a dict (``data`` decoded)."""
-    pk = db["messages"].insert({
-        "conversation_id": conversation_id, "role": role, "text": text,
-        "data": json.dumps(data or {}, ensure_ascii=False), "handoff_id": handoff_id,
-        "created": now()}).last_pk
+def add_message(db, conversation_id, role, text, data=None, handoff_id=None, *, key=None,
+                reply_to=None):
+    """Store one line of a conversation; return it as a dict (``data`` decoded). ``key``:
+    the client's idempotency key of a customer message (unique in the conversation:
+    look for it first with ``message_with_key``); ``reply_to``: the id of the customer
+    message this line answers."""
+    row = {"conversation_id": conversation_id, "role": role, "text": text,
+           "data": json.dumps(data or {}, ensure_ascii=False), "handoff_id": handoff_id,
+           "created": now()}
+    # Only when given: a file migrated by an older release (before m008) can still be
+    # written to until it is opened with open_db.
+    row.update({k: v for k, v in (("idempotency_key", key), ("reply_to", reply_to))
+                if v is not None})
+    pk = db["messages"].insert(row).last_pk
     return decode_message(next(db.query("SELECT * FROM messages WHERE id = ?", [pk])))
+
+
+def message_with_key(db, conversation_id, key):
+    """Return the conversation's message stored with idempotency ``key`` (decoded), or
+    None when there is none."""
+    row = first_row(db.query("SELECT * FROM messages WHERE conversation_id = ? AND "
+                             "idempotency_key = ?", [conversation_id, key]))
+    return decode_message(row) if row else None
+
+
+def replies_to(db, message):
+    """Return the messages stored in answer to the customer ``message`` (a dict with its
+    id and conversation_id): the bot's reply, a handoff's notice; oldest first."""
+    # (conversation_id, id) is indexed; reply_to alone is not.
+    return [decode_message(row) for row in db.query(
+        "SELECT * FROM messages WHERE conversation_id = ? AND id > ? AND reply_to = ? "
+        "ORDER BY id", [message["conversation_id"], message["id"], message["id"]])]
 
 
 def messages(db, conversation_id, after=0):

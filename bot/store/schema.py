@@ -131,3 +131,30 @@ def m006_learned_review(db):
     db["learned_questions"].add_column("conflict_article_id", str)
     db["learned_questions"].add_column("conflict_question", str)
     db["learned_questions"].create_index(["status", "id"])
+
+
+@migrations()
+def m007_agent_sessions(db):
+    """The agents' signed-in sessions, kept on the server so signing out or a new
+    password ends them (web/auth.py): a row per session, ``id`` the SHA-256 of the
+    random id in the signed cookie (the file alone signs nobody in); and sign-in
+    failures counted per address and per name and address together
+    (web/signin_limits.py)."""
+    db["agent_sessions"].create({"id": str, "agent_id": int, "created": str}, pk="id",
+                                foreign_keys=[("agent_id", "agents", "id")],
+                                not_null={"agent_id", "created"})
+    db["agent_sessions"].create_index(["agent_id"])
+    db["login_failures"].create_index(["client", "created"])
+    db["login_failures"].create_index(["name", "client", "created"])
+
+
+@migrations()
+def m008_message_keys(db):
+    """A customer message's ``idempotency_key`` (the client's, sent as the Idempotency-Key
+    header): a retried send is stored once per conversation and key, as a fact of the
+    file; and ``reply_to``, the customer message a bot reply or handoff notice answers,
+    so a retry gets back the same reply."""
+    db["messages"].add_column("idempotency_key", str)
+    db["messages"].add_column("reply_to", int)
+    db.execute("CREATE UNIQUE INDEX messages_idempotency_key ON messages(conversation_id, "
+               "idempotency_key) WHERE idempotency_key IS NOT NULL")

@@ -5,6 +5,14 @@ from .parts import body as _body, error as _error, json_response as _json
 _TOKEN = {"name": "X-Conversation-Token", "in": "header", "required": True,
           "description": "the token POST /api/conversations returned",
           "schema": {"type": "string"}}
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "a key the client makes for each message (1-128 visible ASCII "
+                   "characters, e.g. a UUID) and sends again unchanged when it retries: "
+                   "the conversation stores the message once per key, and a retry gets "
+                   "back the stored message and the reply it got (200, nothing stored "
+                   "twice); the same key with another text or choice is 422",
+    "schema": {"type": "string", "pattern": "^[!-~]{1,128}$"}}
 _XHR = {"name": "X-Requested-With", "in": "header", "required": True,
         "description": "must be XMLHttpRequest (state-changing agent calls)",
         "schema": {"type": "string", "enum": ["XMLHttpRequest"]}}
@@ -43,16 +51,20 @@ PATHS = {
         "post": {
             "summary": "Send the customer's message; get the bot's reply (or silence while "
                        "an agent has the conversation)",
-            "parameters": [_CONVERSATION, _TOKEN],
+            "parameters": [_CONVERSATION, _TOKEN, _IDEMPOTENCY_KEY],
             "requestBody": _body({"type": "object", "required": ["text"], "properties": {
                 "text": {"type": "string", "maxLength": 1000},
                 "choice": {"type": "string", "description": "a button: helpful, "
                            "not_helpful, person, or article:<id> (a suggestion)"}}}),
             "responses": {"200": _json("#/components/schemas/Messages"),
-                          "400": _error("empty or unreadable text; unknown choice"),
+                          "400": _error("empty or unreadable text; unknown choice; a "
+                                        "malformed Idempotency-Key"),
                           "404": _NOT_FOUND, "413": _error("text too long"),
                           "415": _error("not JSON"),
-                          "429": _error("too many messages (Retry-After)")},
+                          "422": _error("the Idempotency-Key was sent with another message"),
+                          "429": _error("too many messages (Retry-After); counted and "
+                                        "stored in one transaction, so a burst gets "
+                                        "exactly the limit in")},
         },
         "get": {
             "summary": "Messages after a message id (agent replies arrive here)",

@@ -14,7 +14,8 @@ SPEC = {
         "version": "1.0.0",
         "description": "Search the help center, read its articles, send feedback and ask "
                        "the bot, in Arabic or English. Errors are JSON {\"error\": \"…\"} "
-                       "with a 4xx status.",
+                       "with a 4xx status, or 503 with Retry-After when the server's "
+                       "storage is in trouble (nothing was stored: send again later).",
     },
     "paths": {
         "/api/search": {"get": {

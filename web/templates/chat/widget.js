@@ -3,11 +3,15 @@
 // data-lang: ar (right to left) or en; data-inline="#id": render inside that element
 // instead of a floating button. The conversation (id and token) is kept in
 // localStorage, so a reload keeps the chat and its agent replies. Everything anyone
-// typed is shown with textContent, never as HTML.
+// typed is shown with textContent, never as HTML. A message stays in the text box until
+// the server has it; each carries an Idempotency-Key, the same on every retry, so a
+// retried message is stored once.
 (function () {
   "use strict";
   var script = document.currentScript;
-  var BASE = {{ base|tojson }};
+  // Where Dalil is: the PUBLIC_URL setting, else the folder this script came from. The
+  // script is cached publicly, so it must never carry the Host a request named.
+  var BASE = {{ base|tojson }} || (script && script.src ? new URL(".", script.src).href.replace(/\/$/, "") : "");
   var STRINGS = {{ strings|tojson }};
   var POLL_MS = {{ poll_ms|int }};
   var lang = script && script.getAttribute("data-lang") === "en" ? "en" : "ar";
@@ -40,8 +44,9 @@
   var form = el("form", {"class": "dalil-form"});
   var input = el("textarea", {name: "text", rows: "1", "aria-label": S.chat_message_label,
                               placeholder: S.chat_placeholder, maxlength: "1000"});
+  var sendButton = el("button", {type: "submit"}, S.chat_send);
   form.appendChild(input);
-  form.appendChild(el("button", {type: "submit"}, S.chat_send));
+  form.appendChild(sendButton);
   [head, status, log, error, form].forEach(function (n) { panel.appendChild(n); });
   root.appendChild(panel);
 
@@ -73,13 +78,26 @@
   var rated = false;
   var timer = null;
   var started = false;
+  // The message being sent, until the server has it: {text, choice, key, tries}.
+  var pending = null;
+  var sending = false;
+  var retryTimer = null;
+  // Automatic retries of a message the server could not take (503, or no answer).
+  var MAX_RETRIES = 3;
 
   try { conversation = JSON.parse(localStorage.getItem(KEY) || "null"); } catch (e) { conversation = null; }
 
-  function api(method, path, body) {
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);  // randomUUID needs https; this works everywhere
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  function api(method, path, body, extra) {
     var headers = {"Accept": "application/json"};
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (conversation) headers["X-Conversation-Token"] = conversation.token;
+    Object.keys(extra || {}).forEach(function (k) { headers[k] = extra[k]; });
     return fetch(BASE + path, {method: method, headers: headers,
                                body: body === undefined ? undefined : JSON.stringify(body)})
       .then(function (response) {
@@ -112,7 +130,12 @@
     var row = el("div", {"class": "dalil-choices"});
     buttons.forEach(function (b) {
       var button = el("button", {type: "button"}, b.label);
-      button.addEventListener("click", function () { clearChoices(); send(b.label, b.choice); });
+      button.addEventListener("click", function () {
+        // The buttons stay (disabled) until the server has the choice: a failed send
+        // leaves them to press again.
+        setDisabled(row, true);
+        send(b.label, b.choice).then(function (sent) { if (!sent) setDisabled(row, false); });
+      });
       row.appendChild(button);
     });
     log.appendChild(row);
@@ -170,21 +193,64 @@
       .catch(function (problem) { if (problem.status === 404) reset(); });
   }
 
+  function setDisabled(row, disabled) {
+    Array.prototype.forEach.call(row.querySelectorAll("button"), function (b) { b.disabled = disabled; });
+  }
+
   function failed(problem) {
     error.textContent = problem.status === 429 ? fill(S.chat_too_fast, {seconds: problem.retry || 60}) : S.chat_error;
   }
 
+  // A failure worth retrying by itself: the server said "not now" (503), or never answered.
+  function transient(problem) {
+    return !problem.status || problem.status === 503 || problem.status === 502 || problem.status === 504;
+  }
+
+  function scheduleRetry(message, problem) {
+    if (!transient(problem) || message.tries >= MAX_RETRIES) return false;
+    message.tries += 1;
+    var seconds = Math.min(Math.max(parseInt(problem.retry, 10) || 5, 1), 30);
+    error.textContent = fill(S.chat_unavailable, {seconds: seconds});
+    retryTimer = setTimeout(function () {
+      retryTimer = null;
+      // Only the message still waiting, and only while the box still holds it: the
+      // customer may have changed their mind.
+      if (pending !== message || sending) return;
+      if (!message.choice && input.value.trim() !== message.text) return;
+      send(message.text, message.choice);
+    }, seconds * 1000);
+    return true;
+  }
+
+  // Send a message; resolve to true once the server has it. The text box is emptied
+  // only then, and a retry of the same text carries the same Idempotency-Key.
   function send(text, choice) {
+    if (sending) return Promise.resolve(false);
+    if (!pending || pending.text !== text || pending.choice !== (choice || null)) {
+      pending = {text: text, choice: choice || null, key: newKey(), tries: 0};
+    }
+    var message = pending;
+    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
+    sending = true;
+    sendButton.disabled = true;
     error.textContent = "";
     return ensureConversation().then(function () {
       var body = {text: text};
       if (choice) body.choice = choice;
-      return api("POST", "/api/conversations/" + conversation.id + "/messages", body);
-    }).then(function (data) { update(data); show(data.messages); })
-      .catch(function (problem) {
-        if (problem.status === 404) { reset(); return send(text, choice); }
-        failed(problem);
-      });
+      return api("POST", "/api/conversations/" + conversation.id + "/messages", body,
+                 {"Idempotency-Key": message.key});
+    }).then(function (data) {
+      sending = false; sendButton.disabled = false;
+      if (pending === message) pending = null;
+      if (!choice && input.value.trim() === text) input.value = "";
+      update(data); show(data.messages);
+      return true;
+    }, function (problem) {
+      sending = false; sendButton.disabled = false;
+      if (problem.status === 404) { reset(); return send(text, choice); }
+      if (!scheduleRetry(message, problem)) failed(problem);
+      return false;
+    });
   }
 
   function contactBox() {
@@ -253,6 +319,7 @@
 
   function reset() {
     conversation = null; lastId = 0; handoff = null; rated = false;
+    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
     localStorage.removeItem(KEY);
     if (timer) { clearInterval(timer); timer = null; }
     log.textContent = ""; status.textContent = ""; error.textContent = "";
@@ -271,8 +338,7 @@
     event.preventDefault();
     var text = input.value.trim();
     if (!text) return;
-    input.value = "";
-    send(text);
+    send(text);  // the text stays in the box until the server has it
   });
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
