@@ -13,12 +13,13 @@ import os
 
 from kb.articles import load_articles, load_categories, load_synonyms
 from kb.cache import folder_digest, source_digest
+from kb.calibration import cross_validate, thresholds_for
 from kb.index import Index
 from kb.related import Related
 from kb.search import Search
 from kb.text import detect_language
 
-from .decide import CHOICES, Decision, LastReply, Thresholds, decide, follow_up
+from .decide import CHOICES, Decision, LastReply, Thresholds, confidence, decide, follow_up
 from .intents import asks_for_person, feedback_in, language_of, small_talk
 from .question import (LANGS, MAX_QUESTION_LENGTH, ControlCharacters, EmptyQuestion,
                        InvalidQuestion, Question, QuestionTooLong, UndecodableQuestion,
@@ -35,9 +36,19 @@ class Bot:
     between threads, and cheap to replace when the articles change."""
 
     def __init__(self, index, *, thresholds=None, max_length=MAX_QUESTION_LENGTH,
-                 default_lang="ar", categories=(), synonyms=()):
+                 default_lang="ar", categories=(), synonyms=(), calibration=None,
+                 answer_precision=None):
         self.index = index
         self.thresholds = thresholds or Thresholds()
+        # {lang: kb.calibration.Threshold} when the thresholds come from a wanted
+        # precision (``from_articles(answer_precision=...)``): each language answers
+        # from its own threshold, the rest of self.thresholds unchanged.
+        self.calibration = dict(calibration or {})
+        self.answer_precision = answer_precision
+        self._thresholds = {lang: dataclasses.replace(
+            self.thresholds, answer_at=t.answer_at,
+            suggest_at=min(self.thresholds.suggest_at, t.answer_at))
+            for lang, t in self.calibration.items()}
         self.max_length = max_length
         self.default_lang = default_lang
         self.categories = tuple(categories)  # kb.articles.Category, in display order
@@ -47,15 +58,24 @@ class Bot:
 
     @classmethod
     def from_articles(cls, folder, *, learned=None, index_settings=None, cache=None,
-                      **options):
+                      answer_precision=None, **options):
         """Return a Bot over the published articles in ``folder``, its categories.yml
         and synonyms.yml (raises ArticleError naming the file and line of a broken
         article). With ``cache`` (a kb.cache.Cache), the index and the help-center
         search are loaded from it when they were built from the same files, learned
-        questions, settings and code, and stored in it when they are built."""
+        questions, settings and code, and stored in it when they are built. With
+        ``answer_precision`` (e.g. 0.9), each language answers from the threshold that
+        reaches that precision on the articles' own questions (kb.calibration: a few
+        index builds, cached like the index)."""
         def build():
             return Index(load_articles(folder), learned=learned, settings=index_settings)
 
+        def calibrate():
+            # Scored as decide() scores: the confidence it answers on.
+            return cross_validate(load_articles(folder), settings=index_settings,
+                                  measure=confidence)
+
+        built_from = None
         if cache is None:
             index = build()
         else:
@@ -65,6 +85,11 @@ class Bot:
                           "learned": learned or {}, "settings": index_settings,
                           "composed by": source_digest(__file__)}
             index = cache.get("index", built_from, build)
+        if answer_precision is not None:
+            records = calibrate() if cache is None else cache.get(
+                "calibration", {**built_from, "learned": {}}, calibrate)
+            options["calibration"] = thresholds_for(records, float(answer_precision))
+            options["answer_precision"] = float(answer_precision)
         bot = cls(index, categories=load_categories(folder), synonyms=load_synonyms(folder),
                   **options)
         if cache is not None:
@@ -75,7 +100,12 @@ class Bot:
         """Return a Bot like this one over ``index`` (e.g. ``self.index.learn(...)``)."""
         return Bot(index, thresholds=self.thresholds, max_length=self.max_length,
                    default_lang=self.default_lang, categories=self.categories,
-                   synonyms=self.synonyms)
+                   synonyms=self.synonyms, calibration=self.calibration,
+                   answer_precision=self.answer_precision)
+
+    def thresholds_for(self, lang):
+        """Return the Thresholds the bot answers questions in ``lang`` with."""
+        return self._thresholds.get(lang, self.thresholds)
 
     # --- the articles -------------------------------------------------------------------
 
@@ -160,7 +190,7 @@ class Bot:
                         else detect_language(reading, default=self.default_lang))
         candidates = [(hit.article_id, round(hit.score, 4)) for hit in hits]
         decision = decide(candidates, small_talk=talk, wants_person=wants_person,
-                          thresholds=self.thresholds)
+                          thresholds=self.thresholds_for(lang))
         return make_reply(decision, candidates, lang, self.article,
                           hits[0] if hits else None)
 

@@ -81,6 +81,7 @@ def evaluate(bot, rows, progress=iter):
                                    "suggested_with_right", "escalated", "smalltalk")}
     unanswerable = {"escalated": 0, "answered": 0, "suggested": 0, "smalltalk": 0}
     results, latencies = [], []
+    answered = {}  # lang -> [answers, right ones]
     top1 = hit3 = answerable = 0
     for question, expected in progress(rows):
         started = time.perf_counter()
@@ -89,6 +90,10 @@ def evaluate(bot, rows, progress=iter):
         ids = [aid for aid, _ in reply.candidates]
         correct = bool(ids) and ids[0] == expected
         results.append((confidence([s for _, s in reply.candidates]), correct, bool(expected)))
+        if reply.action == "answer":
+            counts = answered.setdefault(reply.lang, [0, 0])
+            counts[0] += 1
+            counts[1] += bool(expected) and reply.article_id == expected
         if expected:
             answerable += 1
             top1 += correct
@@ -121,6 +126,15 @@ def evaluate(bot, rows, progress=iter):
                        "p99": _percentile(latencies, 0.99) * 1000,
                        "mean": statistics.fmean(latencies) * 1000},
     }
+    # Of the questions answered, the share answered right — per reply language, beside
+    # the precision the thresholds were derived for (Bot.calibration), if they were.
+    report["answer_precision"] = {
+        lang: {"answered": count, "achieved": right / count,
+               "target": bot.answer_precision if lang in bot.calibration else None,
+               "answer_at": bot.thresholds_for(lang).answer_at,
+               "cross_validated": (bot.calibration[lang].precision
+                                   if lang in bot.calibration else None)}
+        for lang, (count, right) in sorted(answered.items())}
     for target in (0.90, 0.95):
         coverage, threshold = coverage_at(results, target)
         report["precision_targets"][f"{target:.2f}"] = {"coverage": coverage,

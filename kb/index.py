@@ -81,13 +81,14 @@ class IndexSettings:
     # long before (the ar-dev-full tuning suite ranks the same at 1e-3 and 1e-4).
     svm_tolerance: float = 1e-3
     # Above this many articles no classifier is trained: its weights are features x
-    # articles (at 10,000 articles some 5 GB) and its training grows the same way.
+    # articles and its training grows the same way (benchmarks/scale.py, 2,000 synthetic
+    # articles: a 21 s build peaking at 1.4 GB, ask p99 27 ms on a busy machine).
     # Articles are then ranked by their centroid — the normalized sum of their rows,
     # weighted as the classifier's training is — softened into probabilities at
     # centroid_temperature, with the nearest question and the fuzzy re-check as ever.
     # On the ar-dev tuning suite the centroid ranks lower (see docs/benchmarks.md), so
     # it is kept for help centers the classifier cannot afford.
-    classifier_articles: int = 2000
+    classifier_articles: int = 1000
     centroid_temperature: float = 20.0
     # A centroid keeps its heaviest this many features: a query's cost is the sum of
     # its features' postings over all articles, and the light features change little.
@@ -324,9 +325,13 @@ class Index:
         if len(self.article_ids) == 2 and weights.shape[0] == 1:
             # Two classes: scikit-learn keeps one row (the second class's margin).
             weights, intercept = np.vstack([-weights, weights]) / 2, np.r_[-intercept, intercept] / 2
-        # Feature-major weights, so a question's logits are a sum over its features.
-        coef = np.zeros((self._matrix.shape[1], len(self.article_ids)), dtype=np.float32)
-        coef[used] = weights.T * scale
+        # Feature-major weights, so a question's logits are a sum over its features; a
+        # row for each feature the classifier uses (and a last one of zeros for the
+        # rest: ``_weight_row`` maps a feature to its row), not for every feature.
+        coef = np.zeros((len(used) + 1, len(self.article_ids)), dtype=np.float32)
+        coef[:-1] = weights.T * scale
+        self._weight_row = np.full(self._matrix.shape[1], len(used), dtype=np.int32)
+        self._weight_row[used] = np.arange(len(used), dtype=np.int32)
         return coef, (intercept * scale).astype(np.float32)
 
     def _centroids(self):
@@ -412,7 +417,7 @@ class Index:
         if sp.issparse(coef):
             logits = _centroid_logits(coef, indices, values) + intercept
         else:
-            logits = values @ coef[indices] + intercept
+            logits = values @ coef[self._weight_row[indices]] + intercept
         logits = np.exp(logits - logits.max())
         return logits / logits.sum()
 

@@ -174,6 +174,11 @@ class Search:
             self._postings[key] = (docs, values.astype(np.float32))
         # What a half-typed or mistyped word may expand to: topical words only.
         self._vocabulary = sorted(k for k in self._postings if k not in _NOT_TOPICAL)
+        # ... by first letter, for near-twins: a slip rarely hits the first letter, and a
+        # big help center's vocabulary is tens of thousands of words (as kb.index).
+        self._by_letter = {}
+        for key in self._vocabulary:
+            self._by_letter.setdefault(key[0], []).append(key)
         self._versions = collections.defaultdict(dict)  # id -> {lang: doc position}
         self.article_ids = list(dict.fromkeys(doc.article.id for doc in self.docs))
         self._position = {article_id: k for k, article_id in enumerate(self.article_ids)}
@@ -211,7 +216,7 @@ class Search:
                 matched.setdefault(key, PREFIX_WEIGHT)
         if not matched and len(token) >= FUZZY_MIN_LENGTH:
             for key, similarity, _ in process.extract(
-                    token, self._vocabulary, scorer=fuzz.ratio,
+                    token, self._by_letter.get(token[0], ()), scorer=fuzz.ratio,
                     score_cutoff=FUZZY_CUTOFF, limit=FUZZY_MATCHES):
                 matched[key] = max(matched.get(key, 0.0), (similarity / 100) ** 2)
         return matched

@@ -42,7 +42,9 @@ def eval_text(r):
         out.append(f"coverage at {float(target):.0%} precision: {value['coverage']:.3f} "
                    f"({threshold})")
     t = r["thresholds"]
-    out.append(f"with answer_at={t['answer_at']}, suggest_at={t['suggest_at']}:")
+    derived = any(p["target"] is not None for p in r.get("answer_precision", {}).values())
+    out.append(f"with answer_at={'each language’s (below)' if derived else t['answer_at']}, "
+               f"suggest_at={t['suggest_at']}:")
     a = r["answerable_outcomes"]
     if r["answerable"]:
         out.append(f"  answerable: answered right {_pct(a['answered_right'])}, answered wrong "
@@ -54,6 +56,13 @@ def eval_text(r):
         out.append(f"  unanswerable: escalated {_pct(u['escalated'])}, suggested "
                    f"{_pct(u['suggested'])}, answered {_pct(u['answered'])}")
     out.append(f"  wrong answers: {_pct(r['wrong_answers_of_all'])} of all questions")
+    for lang, p in r.get("answer_precision", {}).items():
+        line = (f"  answers in {lang}: {p['answered']}, precision {p['achieved']:.3f} "
+                f"(answer_at={p['answer_at']}")
+        if p["target"] is not None:
+            line += (f", derived for precision {p['target']:.2f}: "
+                     f"{p['cross_validated']:.3f} on the articles' own questions")
+        out.append(line + ")")
     lat = r["latency_ms"]
     out.append(f"ask latency: p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms")
     return "\n".join(out)

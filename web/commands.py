@@ -156,8 +156,11 @@ def ask(question, articles, lang, as_json):
               help="CSV with the columns question,expected (empty: should go to a person).")
 @click.option("--answer-at", type=float, help="Override the answer threshold.")
 @click.option("--suggest-at", type=float, help="Override the suggest threshold.")
+@click.option("--precision", type=click.FloatRange(0, 1, min_open=True),
+              help="Answer at the thresholds that reach this precision on the articles' "
+                   "own questions (ANSWER_PRECISION), and show what the questions achieve.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def eval_command(articles, questions, answer_at, suggest_at, as_json):
+def eval_command(articles, questions, answer_at, suggest_at, precision, as_json):
     """Measure the bot on labelled questions: accuracy, coverage at 90% and 95%
     precision, outcomes with the thresholds, latency.
 
@@ -168,7 +171,9 @@ def eval_command(articles, questions, answer_at, suggest_at, as_json):
     except QuestionsFileError as error:
         raise click.ClickException(str(error))
     thresholds = {key: value for key, value in (("ANSWER_AT", answer_at),
-                                                ("SUGGEST_AT", suggest_at)) if value is not None}
+                                                ("SUGGEST_AT", suggest_at),
+                                                ("ANSWER_PRECISION", precision))
+                  if value is not None}
     bot = _bot(_settings(articles=articles), **thresholds)
 
     def progress(items):

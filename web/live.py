@@ -106,10 +106,12 @@ def build_bot(config, folder=None, include_learned=True):
     learned = LearnedQuestions(config["DATABASE"]).all() if include_learned else None
     thresholds = Thresholds(answer_at=float(config["ANSWER_AT"]),
                             suggest_at=float(config["SUGGEST_AT"]))
+    precision = config.get("ANSWER_PRECISION")
     bot = Bot.from_articles(folder or config["ARTICLES"], learned=learned,
                             cache=index_cache(config),
                             max_length=int(config["MAX_QUESTION_LENGTH"]),
-                            thresholds=thresholds)
+                            thresholds=thresholds,
+                            answer_precision=float(precision) if precision else None)
     return bot
 
 

@@ -41,6 +41,11 @@ def flask_app(test_config=None):
         # The bot's thresholds (see bot.decide.Thresholds for why these values).
         ANSWER_AT=Thresholds.answer_at,
         SUGGEST_AT=Thresholds.suggest_at,
+        # A precision to answer at instead (e.g. 0.9: of the questions answered, nine in
+        # ten right): each language's ANSWER_AT is then derived from the articles' own
+        # questions by cross-validation (kb/calibration.py), a few index builds cached
+        # with the index. None: ANSWER_AT as set.
+        ANSWER_PRECISION=None,
         # Bodies beyond this are refused before Flask reads them: a question is short.
         MAX_CONTENT_LENGTH=64 * 1024,
         # Watch ARTICLES and serve edits without a restart; poll every this many seconds.
