@@ -196,10 +196,15 @@ def eval_command(articles, questions, answer_at, suggest_at, precision, as_json)
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
+              help="gunicorn workers (processes).")
+@click.option("--header-timeout", type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a request's line and headers may take to arrive (default 10).")
+@click.option("--body-timeout", type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a request's body may take to arrive (default 30).")
 @click.option("--debug", is_flag=True, help="Flask's development server with the reloader.")
-def serve(articles, db, host, port, workers, debug):
-    """Serve the help center and the bot.
+def serve(articles, db, host, port, workers, header_timeout, body_timeout, debug):
+    """Serve the help center and the bot (gunicorn, gevent workers).
 
         dalil serve --articles articles/ --port 8000
     """
@@ -222,7 +227,8 @@ def serve(articles, db, host, port, workers, debug):
     if debug:
         app.run(host=host, port=port, debug=True)
         return
-    serve_with_gunicorn(app, host=host, port=port, workers=workers)
+    serve_with_gunicorn(app, host=host, port=port, workers=workers,
+                        header_timeout=header_timeout, body_timeout=body_timeout)
 
 
 # --- agents ---------------------------------------------------------------------------------
@@ -253,6 +259,28 @@ def agents_add(name, db):
         except agent_accounts.AgentError as error:
             raise click.ClickException(str(error))
     click.echo(f"added agent {name}")
+
+
+@agents.command(name="password")
+@click.argument("name")
+@db_option
+def agents_password(name, db):
+    """Give the agent NAME a new password (asked for, or one line from standard input
+    when piped); every session of theirs ends, so whoever knew the old one is signed
+    out.
+
+        dalil agents password mona
+    """
+    with _database(_settings(db=db)) as database:
+        if sys.stdin.isatty():
+            password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            agent_accounts.set_password(database, name, password)
+        except agent_accounts.AgentError as error:
+            raise click.ClickException(str(error))
+    click.echo(f"changed the password of {name}; their sessions have ended")
 
 
 @agents.command(name="list")

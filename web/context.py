@@ -3,13 +3,14 @@ from.
 
 The bot lives in ``app.extensions["dalil"]`` (live reload swaps that one reference, so a
 request sees a whole bot); the database is one sqlite-utils connection per request,
-closed after it.
+lent by the app's pool (bot.store.connection.Pool) and given back after it: opening
+and closing one per request was most of the CPU of a cheap request.
 """
 import datetime
 
 from flask import current_app, g
 
-from bot import store
+from bot.store.connection import Pool
 
 __all__ = ["get_bot", "get_db", "close_db", "get_hours", "now"]
 
@@ -25,17 +26,27 @@ def get_hours():
 
 
 def get_db():
-    """Return this request's sqlite-utils Database (opened on first use)."""
+    """Return this request's sqlite-utils Database (taken from the pool on first use)."""
     if "db" not in g:
-        g.db = store.connect(current_app.config["DATABASE"])
+        g.db = _pool().take()
     return g.db
 
 
 def close_db(exception=None):
-    """Close this request's database, if it was opened (a teardown hook)."""
+    """Give this request's database back to the pool, if it took one (a teardown hook);
+    what it left uncommitted is rolled back."""
     db = g.pop("db", None)
     if db is not None:
-        db.close()
+        _pool().give(db)
+
+
+def _pool():
+    # Made on first use, and again if a test points DATABASE elsewhere.
+    path = current_app.config["DATABASE"]
+    pool = current_app.extensions.get("dalil_db")
+    if pool is None or pool.path != path:
+        pool = current_app.extensions["dalil_db"] = Pool(path)
+    return pool
 
 
 def now():

@@ -1,7 +1,22 @@
-"""Run the app under gunicorn, the production WSGI server, from `dalil serve`."""
+"""Run the app under gunicorn, the production WSGI server, from `dalil serve`.
+
+The app — and so the bot and its index — is built once, in the master, before the
+workers are forked (preload): the workers share its memory pages until they write to
+them, instead of each building its own copy. Each worker then serves with gevent
+(web/worker.py says why, and which deadlines it keeps) and watches the articles
+itself, in a thread started after the fork (a thread does not survive one).
+"""
+import gc
 import logging
+import math
 
 from gunicorn.app.base import BaseApplication
+
+__all__ = ["serve_with_gunicorn", "gunicorn_options"]
+
+
+# Settings older gunicorns lack (skipped there), with the version that added them.
+_SINCE = {"control_socket_disable": "25.1"}
 
 
 class _Server(BaseApplication):
@@ -11,20 +26,53 @@ class _Server(BaseApplication):
 
     def load_config(self):
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings or key not in _SINCE:
+                self.cfg.set(key, value)
 
     def load(self):
         return self.application
 
 
-def serve_with_gunicorn(app, host="127.0.0.1", port=8000, workers=2):
-    """Serve ``app`` on host:port with ``workers`` processes until interrupted."""
-    logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] %(name)s: %(message)s")
+def gunicorn_options(app, host="127.0.0.1", port=8000, workers=2,
+                     header_timeout=None, body_timeout=None):
+    """Return the gunicorn settings `dalil serve` runs ``app`` with (the timeouts in
+    seconds; None: web/worker.py's defaults)."""
+    # Imported here: gevent is needed to serve, not to run `dalil ask`.
+    from . import worker
+
+    header_timeout = worker.HEADER_TIMEOUT if header_timeout is None else header_timeout
+    body_timeout = worker.BODY_TIMEOUT if body_timeout is None else body_timeout
+    options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-",
+               "worker_class": worker.worker_class(header_timeout, body_timeout),
+               # Connections one worker holds at once, slow ones included (gevent's
+               # default); past it, new ones wait in the listen backlog.
+               "worker_connections": 1000,
+               # Connections are kept alive (gunicorn closes them when this is 0);
+               # the worker bounds the wait for a kept-alive connection's next request
+               # with its header deadline, so the two are one value (whole seconds here).
+               "keepalive": max(1, math.ceil(header_timeout)),
+               "preload_app": True,
+               # No gunicornc socket in the home folder: two servers (tests, a
+               # benchmark beside a site) would fight over its one path.
+               "control_socket_disable": True}
+    # Everything the master built moves out of the garbage collector's sight before a
+    # fork: a collection in a worker would otherwise write to every object it visits,
+    # copying the shared pages into each worker (and pausing it to scan the index).
+    options["pre_fork"] = lambda server, worker: gc.freeze()
     watcher = app.extensions.get("dalil_watcher")
-    options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-"}
     if watcher is not None and watcher.running:
         # The master only supervises: each worker watches the articles itself, from the
-        # moment it is forked (a thread does not survive fork).
+        # moment it is forked. post_fork runs before gevent patches the worker, so the
+        # watcher is a real thread: a rebuild shares the CPU with the requests instead
+        # of stopping the event loop for seconds.
         watcher.stop()
         options["post_fork"] = lambda server, worker: watcher.ensure_running()
-    _Server(app, options).run()
+    return options
+
+
+def serve_with_gunicorn(app, host="127.0.0.1", port=8000, workers=2,
+                        header_timeout=None, body_timeout=None):
+    """Serve ``app`` on host:port with ``workers`` processes until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] %(name)s: %(message)s")
+    _Server(app, gunicorn_options(app, host, port, workers, header_timeout,
+                                  body_timeout)).run()

@@ -1,0 +1,221 @@
+"""`dalil serve` as customers meet it: a real gunicorn on a loopback port, with sockets
+that drip their headers or say nothing, bodies that stop halfway, requests gunicorn
+refuses itself, and an article edited while it serves."""
+import json
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from conftest import write_article, write_articles
+
+DALIL = pathlib.Path(sys.executable).with_name("dalil")
+# Generous: these bound a hang, they are not timing figures.
+PATIENCE = 20
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Served:
+    """A `dalil serve` process on 127.0.0.1:``port``."""
+
+    def __init__(self, folder, *args, workers=1):
+        self.articles = write_articles(folder / "articles")
+        self.port = _free_port()
+        env = {**os.environ, "DALIL_INDEX_CACHE": str(folder / "index-cache"),
+               "DALIL_LIVE_RELOAD_INTERVAL": "0.2"}
+        self.log = open(folder / "server.log", "wb")
+        self.process = subprocess.Popen(
+            [str(DALIL), "serve", "--articles", str(self.articles),
+             "--db", str(folder / "dalil.sqlite3"), "--port", str(self.port),
+             "--workers", str(workers), *args],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, (folder / "server.log").read_text()
+            try:
+                if self.get("/api/openapi.json")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise AssertionError("dalil serve did not answer")
+
+    def request(self, method, path, body=None):
+        """Return (status, decoded JSON or text) of one ordinary request."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data,
+                                         method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=PATIENCE) as response:
+                status, text = response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            status, text = error.code, error.read().decode()
+        try:
+            return status, json.loads(text)
+        except ValueError:
+            return status, text
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def socket(self):
+        return socket.create_connection(("127.0.0.1", self.port), timeout=PATIENCE)
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=PATIENCE)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One worker, the default deadlines: a sync worker would serve nothing while a
+    single client dripped its headers."""
+    server = Served(tmp_path_factory.mktemp("served"), workers=1)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def impatient(tmp_path_factory):
+    """Two workers, one second for headers and one for a body."""
+    server = Served(tmp_path_factory.mktemp("impatient"), "--header-timeout", "1",
+                    "--body-timeout", "1", workers=2)
+    yield server
+    server.stop()
+
+
+def _still_open(sock):
+    """Return whether the server has not closed ``sock`` (nothing to read yet)."""
+    sock.setblocking(False)
+    try:
+        return sock.recv(1) != b""
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        sock.setblocking(True)
+
+
+def test_ordinary_requests_are_answered_while_fifty_clients_drip_their_headers(served):
+    server = served
+    drippers = [server.socket() for _ in range(50)]
+    idle = [server.socket() for _ in range(50)]  # connected, nothing sent
+    for sock in drippers:
+        sock.sendall(b"GET /ar/ HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    for round_ in range(3):
+        for i, sock in enumerate(drippers):
+            sock.sendall(f"X-Slow-{round_}: {i}\r\n".encode())
+        status, body = server.request("POST", "/api/ask", {"question": "where is my order"})
+        assert status == 200 and body["article_id"] == "order-tracking"
+        status, body = server.get("/api/search?q=" + urllib.parse.quote("الشحن"))
+        assert status == 200 and body["results"]
+        assert server.get("/en/articles/return-policy")[0] == 200
+    # The slow ones were really holding their connections open the whole time.
+    assert all(_still_open(sock) for sock in drippers + idle)
+    for sock in drippers + idle:
+        sock.close()
+
+
+def test_a_client_that_never_finishes_its_headers_is_disconnected(impatient):
+    server = impatient
+    sock = server.socket()
+    sock.sendall(b"GET /ar/ HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    closed_at = time.monotonic() + PATIENCE
+    while time.monotonic() < closed_at:
+        try:
+            sock.sendall(b"X-Slow: 1\r\n")
+        except OSError:  # reset: the server has closed it
+            break
+        if not _still_open(sock):
+            break
+        time.sleep(0.3)
+    else:
+        pytest.fail("the server kept a dripping client past its header deadline")
+    sock.close()
+    assert server.get("/api/openapi.json")[0] == 200
+
+
+def test_a_body_that_stops_halfway_gets_400_json(impatient):
+    server = impatient
+    with server.socket() as sock:
+        sock.sendall(b"POST /api/ask HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                     b'{"question": "wh')
+        response = _read_response(sock)
+    assert response.startswith(b"HTTP/1.1 400")
+    assert "error" in json.loads(response.split(b"\r\n\r\n", 1)[1])
+
+
+def _read_response(sock):
+    """Return everything the server sends until it closes or a whole response came."""
+    data = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                if len(body) >= int(line.split(b":")[1]):
+                    return data
+
+
+@pytest.mark.parametrize("request_bytes, status", [
+    (b"GET /api/search?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+    (b"GET /api/search?q=a HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n", 431),
+    (b"GET /api/search?q=a HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(120))
+     + b"\r\n", 431),
+    (b"GET /api/search?q=a HTTP/9.9\r\nHost: x\r\n\r\n", 400),
+])
+def test_what_gunicorn_refuses_is_answered_as_json(served, request_bytes, status):
+    server = served
+    with server.socket() as sock:
+        sock.sendall(request_bytes)
+        response = _read_response(sock)
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 %d" % status)
+    assert b"Content-Type: application/json" in head
+    assert json.loads(body)["error"]
+    assert server.get("/api/openapi.json")[0] == 200
+
+
+def test_workers_pick_up_an_edited_article_while_serving(impatient):
+    server = impatient
+    write_article(server.articles, "orders/gift-wrap.en.md", """\
+        ---
+        title: Can you gift wrap my order?
+        questions:
+          - can you wrap it as a present
+        ---
+        Tick "gift wrap" at checkout.
+        """)
+    deadline = time.monotonic() + PATIENCE
+    # Every worker must have it: ask until several answers in a row agree.
+    found = 0
+    while found < 6 and time.monotonic() < deadline:
+        status, _ = server.get("/api/articles/gift-wrap?lang=en")
+        found = found + 1 if status == 200 else 0
+        time.sleep(0.1)
+    assert found == 6
