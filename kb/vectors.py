@@ -118,8 +118,24 @@ class _View:
         return out
 
     def features(self, text):
-        """Return the distinct feature columns of ``text``."""
-        return np.unique(np.asarray(self.columns(text), dtype=np.int64))
+        """Return the distinct feature columns of ``text`` (``columns`` without the
+        repeats, by slices of the words' rows: this is every query's path)."""
+        matrix, vocabulary, positions = self.word_features, self.vocabulary, self.positions
+        indptr, indices = matrix.indptr, matrix.indices
+        parts, unseen = [], []
+        for word in self.words_of(text):
+            row = positions.get(word)
+            if row is not None:
+                parts.append(indices[indptr[row]:indptr[row + 1]])
+            elif self.ngrams:
+                unseen.extend(vocabulary[g] for g in char_ngrams(word) if g in vocabulary)
+            elif word in vocabulary:
+                unseen.append(vocabulary[word])
+        if unseen:
+            parts.append(np.array(unseen, dtype=indices.dtype))
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(parts)).astype(np.int64)
 
 
 class Views:
