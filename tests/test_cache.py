@@ -74,6 +74,19 @@ def test_a_hit_is_the_same_index_without_a_build(tmp_path, articles_dir):
     assert len(entries(tmp_path / "cache")) == 1
 
 
+def test_an_entrys_arrays_are_mapped_from_its_file_not_copied(tmp_path, articles_dir):
+    """Workers that load one entry share its arrays' pages (the system's file cache):
+    the arrays are read-only views of the mapped file — also those of the process that
+    built it, which serves the stored copy once it is written."""
+    for cache in (Cache(tmp_path / "cache"), Cache(tmp_path / "cache")):  # build, then load
+        index = get(cache, Builds(articles_dir))
+        data = index._matrix.data
+        assert not data.flags.writeable and not data.flags.owndata
+        mapped = pathlib.Path("/proc/self/maps").read_text()
+        assert str(entries(tmp_path / "cache")[0]) in mapped
+        assert results(index) == results(Builds(articles_dir)())
+
+
 def test_the_entry_is_private_to_its_owner(tmp_path, articles_dir):
     get(Cache(tmp_path / "cache"), Builds(articles_dir))
     assert os.stat(tmp_path / "cache").st_mode & 0o777 == 0o700
