@@ -22,6 +22,7 @@ from bot import Bot  # noqa: E402
 from bot.evaluate import evaluate, read_questions  # noqa: E402
 from kb.articles import load_articles  # noqa: E402
 from kb.index import Index  # noqa: E402
+from sections import write_section  # noqa: E402
 
 MAKE_SUITE = os.path.join(os.path.dirname(HERE), "..", "shared", "devbench", "make_suite.py")
 SUITES = ("ar-dev", "ar-dev-open", "ar-dev-3", "ar-dev-0", "en-dev-open", "en-dev-3", "ar-dev-full")
@@ -86,11 +87,11 @@ def main(argv=None):
     print(result)
     if args.write:
         stamp = datetime.date.today().isoformat()
-        with open(args.write, "w", encoding="utf-8") as f:
-            f.write(f"# Benchmarks\n\nMeasured {stamp} on {platform.machine()}, "
-                    f"{os.cpu_count()} cores, Python {platform.python_version()}, with\n\n"
-                    f"    make bench    # python benchmarks/devbench.py --out build/suites "
-                    f"--write docs/benchmarks.md\n\n{result}\n")
+        write_section(args.write, "quality", "Quality: the dev suites",
+                      f"Measured {stamp} on {platform.machine()}, {os.cpu_count()} cores, "
+                      f"Python {platform.python_version()}, with\n\n"
+                      f"    make bench    # python benchmarks/devbench.py --out build/suites "
+                      f"--write docs/benchmarks.md\n\n{result}\n")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
+sys.path.insert(0, HERE)
+
+from sections import write_section  # noqa: E402
 
 MAKE_SYNTH = os.path.join(ROOT, "..", "shared", "devbench", "make_synth.py")
 QUESTIONS = 500
@@ -136,7 +139,7 @@ def main():
     table = render(rows, " ".join(["python benchmarks/scale.py", *sys.argv[1:]]))
     print(table)
     if args.write:
-        write_section(args.write, table)
+        write_section(args.write, "scale", "Scale: synthetic knowledge bases", table)
 
 
 def render(rows, command):
@@ -160,21 +163,6 @@ def render(rows, command):
             f"{f['search_cold'][0]} / {f['search_cold'][1]} ms | "
             f"{f['search_warm'][0]} / {f['search_warm'][1]} ms | {peer} |")
     return "\n".join(lines) + "\n"
-
-
-BEGIN, END = "<!-- scale:begin -->", "<!-- scale:end -->"
-
-
-def write_section(path, table):
-    """Put ``table`` between the scale markers of ``path`` (appended when missing)."""
-    text = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
-    block = f"{BEGIN}\n{table}{END}"
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n## Scale: synthetic knowledge bases\n\n" + block + "\n"
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
 
 
 if __name__ == "__main__":

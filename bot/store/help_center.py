@@ -6,10 +6,22 @@ from .connection import now
 MAX_COMMENT_LENGTH = 2000
 
 
+def _log(db, table, row):
+    """Insert ``row`` into the log ``table`` as one plain statement; return its id.
+    The logs are written on every read of the help center and every ask: sqlite-utils'
+    insert (which first reads the table's columns) costs three times as much."""
+    columns = ", ".join(row)
+    marks = ", ".join("?" * len(row))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+    if db.conn.in_transaction:  # the caller's transaction commits it
+        return db.conn.execute(sql, list(row.values())).lastrowid
+    with db.conn:  # commits, or rolls back on an error
+        return db.conn.execute(sql, list(row.values())).lastrowid
+
+
 def record_view(db, article_id, lang):
     """Count one reading of ``article_id`` in ``lang``; return the row id."""
-    return db["article_views"].insert(
-        {"article_id": article_id, "lang": lang, "created": now()}).last_pk
+    return _log(db, "article_views", {"article_id": article_id, "lang": lang, "created": now()})
 
 
 def record_feedback(db, article_id, lang, helpful, comment=""):
@@ -22,17 +34,15 @@ def record_feedback(db, article_id, lang, helpful, comment=""):
 
 def record_search(db, query, lang, results, source="page"):
     """Log one search with how many results it found; return the row id."""
-    return db["searches"].insert(
-        {"query": query, "lang": lang, "results": results, "source": source,
-         "created": now()}).last_pk
+    return _log(db, "searches", {"query": query, "lang": lang, "results": results,
+                                 "source": source, "created": now()})
 
 
 def record_ask(db, question, lang, action, article_id=None, reason=""):
     """Log one question asked through the API (POST /api/ask, which nothing else records)
     and the bot's action; return the row id."""
-    return db["asks"].insert({"question": question, "lang": lang, "action": action,
-                              "article_id": article_id, "reason": reason,
-                              "created": now()}).last_pk
+    return _log(db, "asks", {"question": question, "lang": lang, "action": action,
+                             "article_id": article_id, "reason": reason, "created": now()})
 
 
 def most_viewed(db, limit=5):
