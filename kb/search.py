@@ -125,14 +125,19 @@ def _keys(token):
     return (token,) if stemmed == token else (token, stemmed)
 
 
+@functools.lru_cache(maxsize=131072)
+def _word_keys(word):
+    """The vocabulary keys one word of a text matches (cached: a help center's bodies
+    repeat a few tens of thousands of words)."""
+    keys = set()
+    for token in tokens(word):
+        keys.update(_keys(token))
+    return frozenset(keys)
+
+
 def _word_spans(text):
-    spans = []
-    for match in _WORD.finditer(text):
-        keys = set()
-        for token in tokens(match.group()):
-            keys.update(_keys(token))
-        spans.append((match.start(), match.end(), frozenset(keys)))
-    return tuple(spans)
+    return tuple((match.start(), match.end(), _word_keys(match.group()))
+                 for match in _WORD.finditer(text))
 
 
 class Search:
