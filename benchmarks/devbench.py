@@ -23,7 +23,7 @@ from bot import Bot  # noqa: E402
 from bot.evaluate import evaluate, read_questions  # noqa: E402
 from kb.articles import load_articles  # noqa: E402
 from kb.index import Index  # noqa: E402
-from sections import write_section  # noqa: E402
+from benchmarks.sections import write_section  # noqa: E402
 
 MAKE_SUITE = os.path.join(os.path.dirname(HERE), "..", "shared", "devbench", "make_suite.py")
 SUITES = ("ar-dev", "ar-dev-open", "ar-dev-3", "ar-dev-0", "en-dev-open", "en-dev-3", "ar-dev-full")

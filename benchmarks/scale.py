@@ -31,9 +31,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
-sys.path.insert(0, HERE)
 
-from sections import write_section  # noqa: E402
+from benchmarks.sections import write_section  # noqa: E402
 
 MAKE_SYNTH = os.path.join(ROOT, "..", "shared", "devbench", "make_synth.py")
 QUESTIONS = 500

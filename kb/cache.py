@@ -31,7 +31,9 @@ app's other secrets. The site keeps it in its instance folder, beside its SQLite
 and its secret key, which anyone able to write there already controls; files are made
 readable by their owner only (0600 in a 0700 folder).
 """
+import contextlib
 import dataclasses
+import fcntl
 import hashlib
 import importlib.metadata
 import io
@@ -169,6 +171,16 @@ class Cache:
         found = self.load(name, key, shared)
         if found is not MISSING:
             return found
+        # One process builds, the others wait and load what it stored: gunicorn's
+        # workers all notice an article change at once, and each mapping its own copy
+        # of the same entry would share nothing.
+        with self._building(name, key):
+            found = self.load(name, key, shared)
+            if found is not MISSING:
+                return found
+            return self._build_and_store(name, key, build, shared)
+
+    def _build_and_store(self, name, key, build, shared):
         value = build()
         if self.store(name, key, value, shared):
             # Served from the file from now on: the arrays the build made in this
@@ -178,6 +190,27 @@ class Cache:
             if stored is not MISSING:
                 return stored
         return value
+
+    @contextlib.contextmanager
+    def _building(self, name, key):
+        """Hold the lock on building entry ``name``/``key`` (a lock file beside it,
+        released by the system if the holder dies); without a writable folder, no
+        lock."""
+        path = os.path.join(self.folder, f".{name}-{key}.lock")
+        try:
+            os.makedirs(self.folder, mode=0o700, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            yield
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            # Gone once the entry is there: a process arriving later loads it without
+            # locking, and one still waiting holds the old file's lock, which is enough.
+            _remove(path)
+            os.close(fd)  # closing releases the lock
 
     def load(self, name, key, shared=None):
         """Return the entry ``name`` with ``key``, or MISSING when there is none or it
@@ -257,8 +290,8 @@ class Cache:
         return True
 
     def prune(self, name):
-        """Remove all but the ``keep`` most recently used entries ``name``, and
-        temporary files left by writers that died."""
+        """Remove all but the ``keep`` most recently used entries ``name``, temporary
+        files left by writers that died and old build locks."""
         entries, now = [], time.time()
         try:
             listing = os.listdir(self.folder)
@@ -272,7 +305,8 @@ class Cache:
                 continue
             if file.startswith(f"{name}-") and file.endswith(_SUFFIX):
                 entries.append((used, path))
-            elif file.startswith(".") and file.endswith(".tmp") and now - used > STALE_TEMPORARY:
+            elif (file.startswith(".") and file.endswith((".tmp", ".lock"))
+                  and now - used > STALE_TEMPORARY):
                 _remove(path)
         for _, path in sorted(entries, reverse=True)[self.keep:]:
             _remove(path)

@@ -382,3 +382,25 @@ def test_ask_writes_only_the_cache_and_can_be_told_not_to(tmp_path, articles_dir
     assert not folder.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["articles"]
 
+
+
+def test_processes_that_miss_at_once_build_once_and_map_the_same_file(tmp_path, articles_dir):
+    """Two processes that both find no entry (gunicorn's workers after an article
+    change): one builds, the other waits for it and loads what it stored."""
+    script = (
+        "import sys, time\n"
+        "from kb.cache import Cache\n"
+        "from kb.index import Index\n"
+        "from kb.articles import load_articles\n"
+        "def build():\n"
+        "    print('built', flush=True)\n"
+        "    time.sleep(1)\n"
+        "    return Index(load_articles(sys.argv[2]))\n"
+        "index = Cache(sys.argv[1]).get('index', {'folder': sys.argv[2]}, build)\n"
+        "print(index.search('وين طلبي')[0].article_id)\n")
+    root = pathlib.Path(__file__).resolve().parents[1]
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "cache"),
+                              str(articles_dir)], stdout=subprocess.PIPE, text=True, cwd=root)
+            for _ in range(2)]
+    outputs = [run.communicate(timeout=120)[0].split() for run in runs]
+    assert sorted(outputs) == [["built", "order-tracking"], ["order-tracking"]]
