@@ -16,6 +16,7 @@ language when that version exists.
 """
 import bisect
 import collections
+import copy
 import dataclasses
 import functools
 import html
@@ -303,6 +304,13 @@ class Search:
                 score=round(min(1.0, score), 4),
                 title_html=_highlight(doc.article.title, doc.title_words, keys)))
         return results
+
+    def with_index(self, index):
+        """Return this Search over the same articles asking ``index`` (one that learned
+        questions since: Index.learn) instead of its own."""
+        search = copy.copy(self)
+        search.index = index
+        return search
 
     def _ranked(self, combined, limit):
         """Return [(article id, score)] of the ``limit`` best scores above 0, best

@@ -351,3 +351,18 @@ def test_quality_questions_cover_most_shipped_articles(shipped_bot):
     covered = {article_id for _, article_id in QUALITY}
     assert covered <= set(shipped_bot.index.article_ids)
     assert len(covered) >= 25
+
+
+def test_a_bot_that_learned_keeps_its_search_and_related_articles(tmp_path):
+    """with_index (a learned question) keeps the help-center search and related articles
+    built, the search asking the new index: rebuilding them takes seconds at thousands
+    of articles."""
+    folder = tmp_path / "articles"
+    from conftest import write_articles
+    bot = Bot.from_articles(str(write_articles(folder)))
+    search, related = bot.help_center, bot._related
+    learned = bot.with_index(bot.index.learn({"order-tracking": ["فين الشحنة بتاعتي يا جدعان"]}))
+    assert learned._related is related
+    assert learned.help_center is not search and learned.help_center.index is learned.index
+    assert learned.help_center.docs is search.docs  # the same postings, not rebuilt
+    assert learned.search("فين الشحنة بتاعتي يا جدعان")[0].article_id == "order-tracking"

@@ -124,7 +124,10 @@ def index_cache(config):
 
 def _serving_bot(config):
     bot = build_bot(config)
-    bot.help_center  # build the search now, not during a customer's first search
+    # Built now, not during a customer's first search or article page — and so before
+    # gunicorn forks, in the master, whose pages the workers share.
+    bot.help_center
+    bot._related
     return bot
 
 
