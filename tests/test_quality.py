@@ -35,11 +35,12 @@ from bot.decide import ASKED_FOR_PERSON
 QUESTIONS = pathlib.Path(__file__).resolve().parent / "shop_questions.csv"
 
 # Shares of all rows: at least this many answered right… The acceptance target is 0.90;
-# this floor is what the bot reaches today (0.774 on 2026-12-01), so the test catches a
-# regression while the gap stays visible in its report. Raise it as the bot improves.
-QUALITY_RIGHT = 0.77
+# this floor is what the bot reaches today (0.789 on 2026-12-01, after the dialects'
+# thanks and requests for a person), so the test catches a regression while the gap
+# stays visible in its report. Raise it as the bot improves.
+QUALITY_RIGHT = 0.78
 # …and at most this many answered wrong (a wrong answer misleads; a handoff only delays).
-# The acceptance target, met today (0.005).
+# The acceptance target, met today (0.000).
 QUALITY_WRONG = 0.03
 
 KINDS = ("msa", "gulf", "egyptian", "levantine", "iraqi", "maghrebi", "arabizi", "english",
