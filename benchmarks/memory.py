@@ -12,7 +12,8 @@ each kind (so each worker has touched what serving touches): RSS counts every pa
 process maps, shared ones in full; PSS divides each shared page among the processes
 sharing it, so the PSS of all processes added up is what the server really holds.
 --reload then changes one article (a byte appended to its body) and measures again
-once every worker has rebuilt: each worker builds its own new bot. The index cache
+once the master has rebuilt and gunicorn has replaced the workers with new ones forked
+from it (web/server.py). The index cache
 (INDEX_CACHE, kb/cache.py) starts empty unless --cache names a folder; --no-cache
 turns it off.
 """
@@ -112,15 +113,20 @@ def _touch_one(articles):
                 return
 
 
-def wait_for_reloads(log_path, workers, timeout):
-    """Wait until the server log says ``workers`` reloads happened (RuntimeError else)."""
+def wait_for_reloads(log_path, master, workers, before, timeout):
+    """Wait until the server log says the master reloaded and ``workers`` new workers
+    (none of the pids ``before``) serve: the master rebuilds and gunicorn replaces the
+    workers (web/server.py). RuntimeError when that takes over ``timeout`` s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with open(log_path, encoding="utf-8", errors="replace") as f:
-            if f.read().count("dalil.live: reloaded") >= workers:
-                return
-        time.sleep(1)
-    raise RuntimeError(f"the workers did not reload within {timeout} s")
+            reloaded = "dalil.live: reloaded" in f.read()
+        current = server_pids(master)[1:]
+        if reloaded and len(current) == workers and not set(current) & set(before):
+            time.sleep(1)  # the new workers' first requests
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"the workers were not replaced within {timeout} s")
 
 
 def table(rows):
@@ -173,9 +179,10 @@ def main(argv=None):
             warm(port, articles)
             results = {"started": measure(process.pid)}
             if args.reload:
+                before = server_pids(process.pid)[1:]
                 _touch_one(articles)
-                wait_for_reloads(os.path.join(folder, "server.log"), args.workers,
-                                 args.start_timeout)
+                wait_for_reloads(os.path.join(folder, "server.log"), process.pid,
+                                 args.workers, before, args.start_timeout)
                 warm(port, articles)
                 results["after a rebuild"] = measure(process.pid)
         finally:

@@ -151,6 +151,10 @@ class Watcher:
         self._stop = threading.Event()
         self._thread = None
         self._pid = None
+        # Whether this process rebuilds on an article change (gunicorn's workers leave
+        # that to the master: web/server.py), and what to call after the master did.
+        self.watch_articles = True
+        self.after_articles = None
 
     @property
     def running(self):
@@ -160,10 +164,13 @@ class Watcher:
         """Reload when a file changed since the last look; return whether it reloaded
         successfully (False when nothing changed or the change is broken)."""
         self.checked_at = _now()
-        current = fingerprint(self.folder)
+        current = fingerprint(self.folder) if self.watch_articles else self._seen
         if current == self._seen:
             return self.take_learned()
-        return self.reload_now(current)
+        reloaded = self.reload_now(current)
+        if self.after_articles is not None:
+            self.after_articles()
+        return reloaded
 
     def take_learned(self):
         """Bring newly learned questions into the serving bot; return whether it changed.

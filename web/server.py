@@ -9,6 +9,8 @@ itself, in a thread started after the fork (a thread does not survive one).
 import gc
 import logging
 import math
+import os
+import signal
 
 from gunicorn.app.base import BaseApplication
 
@@ -61,12 +63,22 @@ def gunicorn_options(app, host="127.0.0.1", port=8000, workers=2,
     options["pre_fork"] = lambda server, worker: gc.freeze()
     watcher = app.extensions.get("dalil_watcher")
     if watcher is not None and watcher.running:
-        # The master only supervises: each worker watches the articles itself, from the
-        # moment it is forked. post_fork runs before gevent patches the worker, so the
-        # watcher is a real thread: a rebuild shares the CPU with the requests instead
-        # of stopping the event loop for seconds.
-        watcher.stop()
-        options["post_fork"] = lambda server, worker: watcher.ensure_running()
+        # The master watches the articles: on a change it builds the new bot itself,
+        # then has gunicorn replace the workers (HUP; with preload_app the app is not
+        # loaded again), so the new workers share the master's new bot as the first
+        # ones shared the first — a rebuild in each worker would multiply its memory by
+        # the workers. (A broken edit replaces them too, so they report its error.)
+        watcher.after_articles = lambda: os.kill(os.getpid(), signal.SIGHUP)
+
+        def post_fork(server, worker):
+            # Each worker still takes in learned questions (milliseconds, in place).
+            # post_fork runs before gevent patches the worker, so the watcher is a real
+            # thread: a full rebuild (a learned question removed) shares the CPU with
+            # the requests instead of stopping the event loop.
+            watcher.watch_articles, watcher.after_articles = False, None
+            watcher.ensure_running()
+
+        options["post_fork"] = post_fork
     return options
 
 
