@@ -70,10 +70,6 @@ class Bot:
         def build():
             return Index(load_articles(folder), learned=learned, settings=index_settings)
 
-        def calibrate():
-            # Scored as decide() scores: the confidence it answers on.
-            return cross_validate(load_articles(folder), settings=index_settings,
-                                  measure=confidence)
 
         built_from = None
         if cache is None:
@@ -86,10 +82,16 @@ class Bot:
                           "composed by": source_digest(__file__)}
             index = cache.get("index", built_from, build)
         if answer_precision is not None:
+            def calibrate():
+                # The index's articles (no second read of the folder), scored as
+                # decide() scores them: the confidence it answers on.
+                return cross_validate(index.articles, settings=index_settings,
+                                      measure=confidence)
+
             records = calibrate() if cache is None else cache.get(
                 "calibration", {**built_from, "learned": {}}, calibrate)
-            options["calibration"] = thresholds_for(records, float(answer_precision))
-            options["answer_precision"] = float(answer_precision)
+            options["answer_precision"] = precision = float(answer_precision)
+            options["calibration"] = thresholds_for(records, precision)
         bot = cls(index, categories=load_categories(folder), synonyms=load_synonyms(folder),
                   **options)
         if cache is not None:

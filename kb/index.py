@@ -223,6 +223,10 @@ class Index:
         self._arrange(texts, np.array(owners, dtype=np.int32),
                       np.array(kinds, dtype=np.int8), matrix)
         self._classifier = self._train_classifier()
+        # Articles compared by nearest question: more when the centroids rank them.
+        by_centroids = self._classifier is not None and sp.issparse(self._classifier[0])
+        self._candidates = (self.settings.centroid_candidates if by_centroids
+                            else self.settings.nearest_candidates)
 
     def _arrange(self, texts, owners, kinds, matrix):
         """Set every per-row structure from rows grouped by article."""
@@ -462,9 +466,7 @@ class Index:
         # Nearest questions are compared only within the classifier's best articles
         # (and the article whose question this is, verbatim): the work stays bounded
         # however many questions the articles have learned.
-        count = (settings.centroid_candidates if sp.issparse(self._classifier[0])
-                 else settings.nearest_candidates) if self._classifier else settings.nearest_candidates
-        candidates = _best(probability, count)
+        candidates = _best(probability, self._candidates)
         exact = self._exact.get(normalized)
         if exact is not None and exact not in candidates:
             candidates.append(exact)

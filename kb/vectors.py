@@ -101,38 +101,30 @@ class _View:
         self.vocabulary = {names[c]: i for i, c in enumerate(columns)}
         self.size = len(columns)
 
-    def columns(self, text):
-        """Return the feature columns of ``text``'s words, a column once per use: a word
-        the fit saw from its row, another one from its known n-grams."""
-        out, matrix, vocabulary, positions = [], self.word_features, self.vocabulary, self.positions
-        for word in self.words_of(text):
-            row = positions.get(word)
-            if row is not None and row < matrix.shape[0]:
-                start, end = matrix.indptr[row], matrix.indptr[row + 1]
-                out.extend(np.repeat(matrix.indices[start:end],
-                                     matrix.data[start:end].astype(np.int64)).tolist())
-            elif self.ngrams:
-                out.extend(vocabulary[g] for g in char_ngrams(word) if g in vocabulary)
-            elif word in vocabulary:
-                out.append(vocabulary[word])
-        return out
-
-    def features(self, text):
-        """Return the distinct feature columns of ``text`` (``columns`` without the
-        repeats, by slices of the words' rows: this is every query's path)."""
+    def _word_columns(self, text):
+        """Yield (feature columns, their counts) of each word of ``text``: a word the
+        fit saw as slices of its row, another one from its known n-grams."""
         matrix, vocabulary, positions = self.word_features, self.vocabulary, self.positions
-        indptr, indices = matrix.indptr, matrix.indices
-        parts, unseen = [], []
+        indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
         for word in self.words_of(text):
             row = positions.get(word)
             if row is not None:
-                parts.append(indices[indptr[row]:indptr[row + 1]])
-            elif self.ngrams:
-                unseen.extend(vocabulary[g] for g in char_ngrams(word) if g in vocabulary)
-            elif word in vocabulary:
-                unseen.append(vocabulary[word])
-        if unseen:
-            parts.append(np.array(unseen, dtype=indices.dtype))
+                yield indices[indptr[row]:indptr[row + 1]], data[indptr[row]:indptr[row + 1]]
+                continue
+            known = ([vocabulary[g] for g in char_ngrams(word) if g in vocabulary]
+                     if self.ngrams else [vocabulary[word]] if word in vocabulary else [])
+            if known:
+                yield np.array(known, dtype=indices.dtype), np.ones(len(known))
+
+    def columns(self, text):
+        """Return the feature columns of ``text``'s words, a column once per use."""
+        parts = [np.repeat(found, counts.astype(np.int64))
+                 for found, counts in self._word_columns(text)]
+        return np.concatenate(parts).tolist() if parts else []
+
+    def features(self, text):
+        """Return the distinct feature columns of ``text`` (every query's path)."""
+        parts = [found for found, _ in self._word_columns(text)]
         if not parts:
             return np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate(parts)).astype(np.int64)

@@ -51,7 +51,7 @@ def test_cross_validation_asks_held_out_and_out_of_scope_questions_in_both_langu
         assert thresholds[lang].precision >= 0.9
 
 
-def test_the_bot_answers_each_language_from_its_derived_threshold(tmp_path):
+def test_the_bot_answers_each_language_from_its_derived_threshold(tmp_path, monkeypatch):
     from kb.cache import Cache
     bot = Bot.from_articles("articles", cache=Cache(str(tmp_path / "cache")),
                             answer_precision=0.9)
@@ -61,6 +61,8 @@ def test_the_bot_answers_each_language_from_its_derived_threshold(tmp_path):
         assert bot.thresholds_for(lang).suggest_at <= bot.thresholds_for(lang).answer_at
     # A question that scores high is still answered; the other language's rule is its own.
     assert bot.ask("I forgot my password").action == "answer"
+    monkeypatch.setattr("bot.cross_validate",
+                        lambda *a, **k: pytest.fail("calibrated again, not from the cache"))
     again = Bot.from_articles("articles", cache=Cache(str(tmp_path / "cache")),
                               answer_precision=0.9)
     assert again.calibration == bot.calibration  # from the cache, the same thresholds

@@ -75,6 +75,19 @@ class Served:
     def socket(self):
         return socket.create_connection(("127.0.0.1", self.port), timeout=PATIENCE)
 
+    def workers(self):
+        """Return the pids of the gunicorn workers (the server's children, from /proc)."""
+        found = set()
+        for entry in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if parent == self.process.pid:
+                found.add(int(entry))
+        return found
+
     def stop(self):
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -203,6 +216,7 @@ def test_what_gunicorn_refuses_is_answered_as_json(served, request_bytes, status
 
 def test_workers_pick_up_an_edited_article_while_serving(impatient):
     server = impatient
+    before = server.workers()
     write_article(server.articles, "orders/gift-wrap.en.md", """\
         ---
         title: Can you gift wrap my order?
@@ -219,3 +233,7 @@ def test_workers_pick_up_an_edited_article_while_serving(impatient):
         found = found + 1 if status == 200 else 0
         time.sleep(0.1)
     assert found == 6
+    # The master rebuilt, and gunicorn replaced every worker with one forked from it.
+    while server.workers() & before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert before and not server.workers() & before

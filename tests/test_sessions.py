@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from bot.desk import agents
+from web_fixtures import csrf_token
 from chat_fixtures import PASSWORD, XHR, agent_client, chat_app, database, shared_app  # noqa: F401
 from web.auth import SESSION_KEY
 
@@ -44,7 +45,7 @@ def test_the_old_cookie_after_signing_out_with_the_form_signs_nobody_in(chat_app
     mona = agent_client(chat_app, "mona")
     copied = cookie(mona)
     page = mona.get("/agent?lang=en").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    token = csrf_token(page)
     assert mona.post("/agent/logout", data={"csrf_token": token}).status_code == 303
     assert replay(chat_app, copied).get("/agent").status_code == 302
     assert replay(chat_app, copied).get("/agent/insights").status_code == 302

@@ -14,7 +14,7 @@ from bot import store
 from bot.clean import undecodable
 from bot.desk import agents, handoffs, learning
 
-from . import csrf, signin_limits
+from . import csrf, ratelimit, signin_limits
 from .auth import api_login_required, end_session, login_required, sign_in, start_session
 from .context import get_bot, get_db, get_hours, now
 from .errors import ApiError
@@ -109,7 +109,7 @@ def api_login():
                        "decoded: send UTF-8 text")
     try:
         signed_in = _sign_in(name, password)
-    except signin_limits.Limited as limited:
+    except ratelimit.Limited as limited:
         raise ApiError(str(limited), 429, retry_after=limited.seconds) from None
     if not signed_in:
         raise ApiError("wrong name or password", 401)
@@ -192,7 +192,7 @@ def login():
         name, password = request.form.get("name", ""), request.form.get("password", "")
         try:
             signed_in = _sign_in(name, password)
-        except signin_limits.Limited as limited:
+        except ratelimit.Limited as limited:
             response = make_response(render_template(
                 "agent/login.html", failed=False,
                 problem=t("agent_login_wait", g.lang, seconds=limited.seconds)), 429)

@@ -77,7 +77,7 @@ def api_login_required(view):
 
 
 def sign_in(name, password):
-    """Return whether ``name`` and ``password`` are an agent's; raise signin_limits.Limited
+    """Return whether ``name`` and ``password`` are an agent's; raise ratelimit.Limited
     after too many failures as that name from this address, or from this address at all
     (web/signin_limits.py)."""
     db = get_db()

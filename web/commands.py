@@ -238,6 +238,14 @@ def agents():
     """Manage the support agents who sign in to /agent."""
 
 
+def _read_password(prompt):
+    """Return a password: asked twice, hidden, on a terminal; else one line of standard
+    input (a script piping it in)."""
+    if sys.stdin.isatty():
+        return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 @agents.command(name="add")
 @click.argument("name")
 @db_option
@@ -250,10 +258,7 @@ def agents_add(name, db):
     """
     # The database first: a wrong --db is said before the password is asked for.
     with _database(_settings(db=db)) as database:
-        if sys.stdin.isatty():
-            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        else:
-            password = sys.stdin.readline().rstrip("\r\n")
+        password = _read_password("Password")
         try:
             agent_accounts.add_agent(database, name, password)
         except agent_accounts.AgentError as error:
@@ -272,10 +277,7 @@ def agents_password(name, db):
         dalil agents password mona
     """
     with _database(_settings(db=db)) as database:
-        if sys.stdin.isatty():
-            password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-        else:
-            password = sys.stdin.readline().rstrip("\r\n")
+        password = _read_password("New password")
         try:
             agent_accounts.set_password(database, name, password)
         except agent_accounts.AgentError as error:

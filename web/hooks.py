@@ -1,6 +1,7 @@
 """App-wide request hooks: the request's language (and the cookie that remembers a
 reader's choice), the security headers of every response, and what every template
 may use — among it the one language switch."""
+import functools
 from urllib.parse import quote, urlencode
 
 from flask import current_app, g, request, url_for
@@ -65,7 +66,13 @@ CONTENT_SECURITY_POLICY = (
 def content_security_policy():
     """Return the Content-Security-Policy of the site's HTML pages: its own origin, and
     PUBLIC_URL's when one is set (the chat page's widget talks to it)."""
-    public = (current_app.config.get("PUBLIC_URL") or "").strip()
+    return _policy_for(current_app.config.get("PUBLIC_URL") or "")
+
+
+@functools.lru_cache(maxsize=8)
+def _policy_for(public):
+    """The policy for the PUBLIC_URL ``public`` (worked out once, not per page)."""
+    public = public.strip()
     origin = ("/".join(public.split("/")[:3])
               if public.startswith(("https://", "http://")) else "")
     # Only an origin of plain URL characters goes into the header (no "; script-src *").

@@ -111,7 +111,7 @@ def build_bot(config, folder=None, include_learned=True):
                             cache=index_cache(config),
                             max_length=int(config["MAX_QUESTION_LENGTH"]),
                             thresholds=thresholds,
-                            answer_precision=float(precision) if precision else None)
+                            answer_precision=precision or None)
     return bot
 
 

@@ -14,31 +14,14 @@ whatever RATELIMIT_ENABLED says: it guards the agents' accounts, not the servers
 """
 import contextlib
 import datetime
-import math
 
 from flask import current_app
 
 from bot import store
 
-__all__ = ["Limited", "wait_seconds", "attempt"]
+from .ratelimit import Limited, retry_after
 
-
-class Limited(Exception):
-    """Too many failed sign-ins; ``seconds`` is how long to wait."""
-
-    def __init__(self, seconds):
-        super().__init__(f"too many failed sign-ins: try again in {seconds} seconds")
-        self.seconds = seconds
-
-
-def wait_seconds(times, *, limit, window, now):
-    """Return the whole seconds to wait before one more attempt, given the aware
-    datetimes ``times`` of the failures within the window, newest first (0: go ahead)."""
-    if len(times) < limit:
-        return 0
-    # The failure that must leave the window before there is room for one more.
-    freeing = times[limit - 1]
-    return max(1, math.ceil(window - (now - freeing).total_seconds()))
+__all__ = ["attempt"]
 
 
 class _Attempt:
@@ -48,7 +31,7 @@ class _Attempt:
 @contextlib.contextmanager
 def attempt(db, name, client, now):
     """Count a sign-in as ``name`` from ``client`` (an address key, never the address)
-    at ``now``: raise Limited when the pair or the address has failed too often, else
+    at ``now``: raise ratelimit.Limited when the pair or the address has failed too often, else
     record a failure and yield an object whose ``succeeded`` the caller sets — True
     takes the pair's failures back."""
     config = current_app.config
@@ -57,11 +40,11 @@ def attempt(db, name, client, now):
     since = (now - datetime.timedelta(seconds=window)).isoformat(timespec="seconds")
     with store.transaction(db):
         counted = store.sign_in_failures(db, name, client, since, max(limits))
-        wait = max(wait_seconds([datetime.datetime.fromisoformat(t) for t in times],
-                                limit=limit, window=window, now=now)
+        wait = max(retry_after([datetime.datetime.fromisoformat(t) for t in times],
+                               limit=limit, window=window, now=now)
                    for times, limit in zip(counted, limits))
         if wait:
-            raise Limited(wait)
+            raise Limited("failed sign-ins", wait)
         store.record_login_failure(db, name, client)
     result = _Attempt()
     yield result

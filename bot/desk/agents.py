@@ -19,7 +19,7 @@ from bot.clean import undecodable
 
 __all__ = ["AgentError", "add_agent", "remove_agent", "list_agents", "authenticate",
            "set_password", "start_session", "session_agent", "end_session",
-           "end_sessions", "is_agent_name", "MIN_PASSWORD_LENGTH"]
+           "is_agent_name", "MIN_PASSWORD_LENGTH"]
 
 # Short enough to show in the queue, plain enough to type on any keyboard.
 NAME = re.compile(r"[\w.@-]{1,40}")  # matched whole: no "mona\n"
@@ -119,6 +119,3 @@ def end_session(db, session_id):
         store.end_agent_session(db, session_id)
 
 
-def end_sessions(db, name):
-    """End every session of the agent ``name`` (signed out everywhere); return how many."""
-    return store.end_agent_sessions(db, name)

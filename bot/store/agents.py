@@ -27,8 +27,7 @@ def list_agents(db):
 
 def remove_agent(db, name):
     """Delete the agent ``name`` and their sessions; return True when there was one."""
-    db.execute("DELETE FROM agent_sessions WHERE agent_id IN "
-               "(SELECT id FROM agents WHERE name = ?)", [name])
+    end_agent_sessions(db, name)
     return db.execute("DELETE FROM agents WHERE name = ?", [name]).rowcount == 1
 
 

@@ -77,15 +77,19 @@ def test_the_console_works_under_its_policy(live_server, watched):
     client.post(f"/api/conversations/{conversation['id']}/handoff", json={},
                 headers={"X-Conversation-Token": conversation["token"]})
 
+    # The page's violations are collected afresh on each load: looked at on each page.
     page = watched
     page.goto(live_server.url + "/agent/login?lang=en")
+    assert violations(page) == [], "login"
     page.get_by_label("User name").fill("csp-agent")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.locator("table.queue a").first.wait_for()
+    assert violations(page) == [], "queue"
     page.locator("table.queue a").first.click()
     page.locator(".transcript").wait_for()
+    assert violations(page) == [], "transcript"
     for path in ("/agent/learned?lang=en", "/agent/insights?lang=en", "/status"):
         response = page.goto(live_server.url + path)
         assert response.headers["cache-control"] == "no-store", path
-    assert violations(page) == []
+        assert violations(page) == [], path

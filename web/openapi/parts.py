@@ -13,12 +13,11 @@ def unavailable():
     """Return the 503 every operation that needs the database may answer: storage
     trouble (a full or read-only disk, a lock held past the busy timeout); nothing was
     stored, and Retry-After says when to try again."""
-    return {"description": "storage trouble (a full or read-only disk, the database "
-                           "locked too long): nothing was stored; try again after "
-                           "Retry-After seconds. The error is in the request's language.",
+    return {**error("storage trouble (a full or read-only disk, the database locked too "
+                    "long): nothing was stored; try again after Retry-After seconds. The "
+                    "error is in the request's language."),
             "headers": {"Retry-After": {"description": "seconds to wait",
-                                        "schema": {"type": "integer"}}},
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                                        "schema": {"type": "integer"}}}}
 
 
 def json_response(ref, description="OK"):
