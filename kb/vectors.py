@@ -101,30 +101,41 @@ class _View:
         self.vocabulary = {names[c]: i for i, c in enumerate(columns)}
         self.size = len(columns)
 
-    def _word_columns(self, text):
-        """Yield (feature columns, their counts) of each word of ``text``: a word the
-        fit saw as slices of its row, another one from its known n-grams."""
-        matrix, vocabulary, positions = self.word_features, self.vocabulary, self.positions
-        indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
-        for word in self.words_of(text):
-            row = positions.get(word)
-            if row is not None:
-                yield indices[indptr[row]:indptr[row + 1]], data[indptr[row]:indptr[row + 1]]
-                continue
-            known = ([vocabulary[g] for g in char_ngrams(word) if g in vocabulary]
-                     if self.ngrams else [vocabulary[word]] if word in vocabulary else [])
-            if known:
-                yield np.array(known, dtype=indices.dtype), np.ones(len(known))
+    def _unseen(self, word):
+        """Return the feature columns of a word the fit never saw: its known n-grams (a
+        character view), or itself when known (a word view)."""
+        vocabulary = self.vocabulary
+        if self.ngrams:
+            return [vocabulary[g] for g in char_ngrams(word) if g in vocabulary]
+        return [vocabulary[word]] if word in vocabulary else []
 
     def columns(self, text):
         """Return the feature columns of ``text``'s words, a column once per use."""
-        parts = [np.repeat(found, counts.astype(np.int64))
-                 for found, counts in self._word_columns(text)]
-        return np.concatenate(parts).tolist() if parts else []
+        out, matrix, positions = [], self.word_features, self.positions
+        for word in self.words_of(text):
+            row = positions.get(word)
+            if row is None:
+                out.extend(self._unseen(word))
+                continue
+            start, end = matrix.indptr[row], matrix.indptr[row + 1]
+            out.extend(np.repeat(matrix.indices[start:end],
+                                 matrix.data[start:end].astype(np.int64)).tolist())
+        return out
 
     def features(self, text):
-        """Return the distinct feature columns of ``text`` (every query's path)."""
-        parts = [found for found, _ in self._word_columns(text)]
+        """Return the distinct feature columns of ``text``: ``columns`` without the
+        repeats, by slices of the words' rows (every query's path: no repeat, no copy)."""
+        matrix, positions = self.word_features, self.positions
+        indptr, indices = matrix.indptr, matrix.indices
+        parts, unseen = [], []
+        for word in self.words_of(text):
+            row = positions.get(word)
+            if row is None:
+                unseen.extend(self._unseen(word))
+            else:
+                parts.append(indices[indptr[row]:indptr[row + 1]])
+        if unseen:
+            parts.append(np.array(unseen, dtype=indices.dtype))
         if not parts:
             return np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate(parts)).astype(np.int64)
