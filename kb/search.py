@@ -18,7 +18,6 @@ import bisect
 import collections
 import copy
 import dataclasses
-import functools
 import html
 import math
 import re
@@ -108,16 +107,17 @@ class Result:
 class _Doc:
     article: object
     text: str  # the body as plain text
+    body_words: tuple  # (first, end) of the body's words in the search's word arrays
+    title_words: tuple  # the same for the title
 
-    @functools.cached_property
-    def words(self):
-        """(start, end, keys) of every word of ``text``, for snippets: worked out for
-        the articles a search shows, not for all of a big help center at build time."""
-        return _word_spans(self.text)
 
-    @functools.cached_property
-    def title_words(self):
-        return _word_spans(self.article.title)
+@dataclasses.dataclass(frozen=True)
+class _Spans:
+    """The words of one text: where each starts and ends, and the id of each in the
+    search's word table (``Search._word_keys``: the vocabulary keys a word matches)."""
+    starts: np.ndarray
+    ends: np.ndarray
+    ids: np.ndarray
 
 
 def _keys(token):
@@ -126,19 +126,53 @@ def _keys(token):
     return (token,) if stemmed == token else (token, stemmed)
 
 
-@functools.lru_cache(maxsize=131072)
 def _word_keys(word):
-    """The vocabulary keys one word of a text matches (cached: a help center's bodies
-    repeat a few tens of thousands of words)."""
+    """The vocabulary keys one word of a text matches."""
     keys = set()
     for token in tokens(word):
         keys.update(_keys(token))
     return frozenset(keys)
 
 
-def _word_spans(text):
-    return tuple((match.start(), match.end(), _word_keys(match.group()))
-                 for match in _WORD.finditer(text))
+class _Words:
+    """Every word of the articles' texts, found once at build: where each is in its
+    text and the id of what it is in a table of distinct words. A snippet then finds its
+    matched words by array lookups instead of reading a whole body for every search
+    that shows it: at 10,000 articles that reading was most of a first search's time,
+    and each worker kept its own copy of what it had read. All texts share three flat
+    arrays (one pickled buffer each in kb.cache, not one per article)."""
+
+    def __init__(self):
+        self.ids = {}  # word as written -> id
+        self.keys = []  # id -> frozenset of the vocabulary keys it matches
+        self.starts, self.ends, self.numbers = [], [], []
+
+    def add(self, text):
+        """Add the words of ``text``; return their (first, end) in the arrays."""
+        first = len(self.numbers)
+        for match in _WORD.finditer(text):
+            word = match.group()
+            number = self.ids.get(word)
+            if number is None:
+                number = self.ids[word] = len(self.keys)
+                self.keys.append(_word_keys(word))
+            self.starts.append(match.start())
+            self.ends.append(match.end())
+            self.numbers.append(number)
+        return first, len(self.numbers)
+
+    def arrays(self):
+        """Return (starts, ends, ids) of every word added, as int32 arrays."""
+        return tuple(np.array(values, dtype=np.int32)
+                     for values in (self.starts, self.ends, self.numbers))
+
+    def by_key(self):
+        """Return {vocabulary key: array of the ids of the words matching it}."""
+        table = collections.defaultdict(list)
+        for number, keys in enumerate(self.keys):
+            for key in keys:
+                table[key].append(number)
+        return {key: np.array(ids, dtype=np.int32) for key, ids in table.items()}
 
 
 class Search:
@@ -149,6 +183,7 @@ class Search:
         self._synonyms = _synonym_table(synonyms)
         self.docs = []
         postings = collections.defaultdict(list)  # key -> [(doc, weighted frequency)]
+        words = _Words()
         lengths = []
         for article in articles:
             if not article.published:
@@ -164,8 +199,11 @@ class Search:
             position = len(self.docs)
             for key, frequency in counts.items():
                 postings[key].append((position, frequency))
-            self.docs.append(_Doc(article, body))
+            self.docs.append(_Doc(article, body, words.add(body), words.add(article.title)))
             lengths.append(sum(counts.values()))
+        self._word_arrays = words.arrays()
+        self._word_keys = words.keys
+        self._words_by_key = words.by_key()
         count = len(self.docs) or 1
         lengths = np.array(lengths, dtype=np.float64)
         norms = 1 - BM25_B + BM25_B * lengths / (lengths.mean() if len(lengths) else 1.0)
@@ -293,17 +331,34 @@ class Search:
             floor = ranked[0][1] * RELEVANCE_SHARE
             ranked = [(aid, score) for aid, score in ranked if score >= floor]
         keys -= STOP_WORDS
+        matching = self._words_matching(keys)
         results = []
         for article_id, score in ranked:
             doc = self._version(article_id, lang)
             if doc is None:
                 continue
+            title = self._spans(doc.title_words)
             results.append(Result(
                 article_id=article_id, lang=doc.article.lang, title=doc.article.title,
-                snippet=_snippet(doc.text, doc.words, keys),
+                snippet=_snippet(doc.text, self._spans(doc.body_words), matching, keys,
+                                 self._word_keys),
                 score=round(min(1.0, score), 4),
-                title_html=_highlight(doc.article.title, doc.title_words, keys)))
+                title_html=_highlight(doc.article.title, title, matching[title.ids])))
         return results
+
+    def _spans(self, bounds):
+        """Return the _Spans of the words at ``bounds`` (first, end) of the word arrays."""
+        first, end = bounds
+        return _Spans(*(values[first:end] for values in self._word_arrays))
+
+    def _words_matching(self, keys):
+        """Return a mask over the word table: True for the words matching ``keys``."""
+        mask = np.zeros(len(self._word_keys), dtype=bool)
+        for key in keys:
+            ids = self._words_by_key.get(key)
+            if ids is not None:
+                mask[ids] = True
+        return mask
 
     def with_index(self, index):
         """Return this Search over the same articles asking ``index`` (one that learned
@@ -330,39 +385,43 @@ class Search:
         return None if position is None else self.docs[position]
 
 
-def _highlight(text, words, keys, start=0, end=None):
-    """Return text[start:end] HTML-escaped, the words matching ``keys`` in <mark>."""
-    end = len(text) if end is None else end
+def _highlight(text, words, marked, first=0, last=None):
+    """Return the text of words[first:last + 1] HTML-escaped (all of ``text`` by
+    default), the words where ``marked`` (a mask over ``words``) is True in <mark>."""
+    last = len(words.ids) - 1 if last is None else last
+    start = 0 if first == 0 else int(words.starts[first])
+    end = len(text) if last == len(words.ids) - 1 else int(words.ends[last])
     out, cursor = [], start
-    for word_start, word_end, word_keys in words:
-        if word_start < start or word_end > end:
-            continue
-        if word_keys & keys:
-            out.append(html.escape(text[cursor:word_start]))
-            out.append(f"<mark>{html.escape(text[word_start:word_end])}</mark>")
-            cursor = word_end
+    for at in np.flatnonzero(marked[first:last + 1]) + first:
+        word_start, word_end = int(words.starts[at]), int(words.ends[at])
+        out.append(html.escape(text[cursor:word_start]))
+        out.append(f"<mark>{html.escape(text[word_start:word_end])}</mark>")
+        cursor = word_end
     out.append(html.escape(text[cursor:end]))
     return "".join(out)
 
 
-def _snippet(text, words, keys):
+def _snippet(text, words, matching, keys, word_keys):
     """Return about SNIPPET_WORDS words of ``text`` around its densest cluster of
-    matched words, highlighted; the opening words when nothing matches."""
-    if not words:
+    matched words, highlighted; the opening words when nothing matches. ``matching``
+    is the word table's mask of matched words, ``keys`` the matched vocabulary keys and
+    ``word_keys`` the table's keys of each word."""
+    if not len(words.ids):
         return html.escape(text)
-    hits = [i for i, (_, _, word_keys) in enumerate(words) if word_keys & keys]
+    marked = matching[words.ids]
+    hits = np.flatnonzero(marked)
     first = 0
-    if hits:
+    if len(hits):
         # The window start that covers the most distinct matched keys.
         best = -1
-        for i in hits:
-            window = words[i: i + SNIPPET_WORDS]
-            distinct = len(set().union(*(k & keys for _, _, k in window)))
+        for position, i in enumerate(hits):
+            inside = hits[position: np.searchsorted(hits, i + SNIPPET_WORDS)]
+            distinct = len(set().union(*(word_keys[words.ids[j]] & keys for j in inside)))
             if distinct > best:
-                best, first = distinct, i
+                best, first = distinct, int(i)
         first = max(0, first - 3)  # a little context before the first match
-    last = min(len(words), first + SNIPPET_WORDS) - 1
-    start = 0 if first == 0 else words[first][0]
-    end = len(text) if last == len(words) - 1 else words[last][1]
-    body = _highlight(text, words, keys, start, end)
+    last = min(len(words.ids), first + SNIPPET_WORDS) - 1
+    body = _highlight(text, words, marked, first, last)
+    start = 0 if first == 0 else int(words.starts[first])
+    end = len(text) if last == len(words.ids) - 1 else int(words.ends[last])
     return ("… " if start else "") + body + (" …" if end < len(text) else "")
