@@ -4,6 +4,7 @@ refuses itself, and an article edited while it serves."""
 import json
 import os
 import pathlib
+import re
 import signal
 import socket
 import subprocess
@@ -71,6 +72,11 @@ class Served:
 
     def get(self, path):
         return self.request("GET", path)
+
+    def log_text(self):
+        """Return what the server has written to its log so far."""
+        self.log.flush()
+        return pathlib.Path(self.log.name).read_text(encoding="utf-8", errors="replace")
 
     def socket(self):
         return socket.create_connection(("127.0.0.1", self.port), timeout=PATIENCE)
@@ -212,6 +218,26 @@ def test_what_gunicorn_refuses_is_answered_as_json(served, request_bytes, status
     assert b"Content-Type: application/json" in head
     assert json.loads(body)["error"]
     assert server.get("/api/openapi.json")[0] == 200
+
+
+def test_the_access_log_has_gunicorns_default_line(served):
+    # The line Apache's combined format (gunicorn's default) gives, with a "%" in the
+    # path that must stay as sent.
+    server = served
+    with server.socket() as sock:
+        sock.sendall(b"GET /api/search?q=%25off HTTP/1.1\r\nHost: x\r\n"
+                     b"Referer: http://shop.example/help\r\nUser-Agent: probe/1.0\r\n\r\n")
+        response = _read_response(sock)
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    pattern = re.compile(r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] '
+                         r'"GET /api/search\?q=%25off HTTP/1\.1" 200 (\d+) '
+                         r'"http://shop\.example/help" "probe/1\.0"$', re.M)
+    deadline = time.monotonic() + PATIENCE
+    while not (found := pattern.search(server.log_text())) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert found, server.log_text()[-2000:]
+    assert int(found.group(1)) == len(body)
 
 
 def test_workers_pick_up_an_edited_article_while_serving(impatient):

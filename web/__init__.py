@@ -8,6 +8,7 @@ over the bot, wired by one factory.
     context.py    the request's bot, database and business hours
     errors.py     every error answered in one place (JSON under /api/, HTML elsewhere)
     auth.py       agents' sign-in and the guards of the console and its API
+    sessions.py   the signed session cookie (its signer made once)
     hooks.py      the request's language, security headers, the templates' context and
                   the one language switch
     i18n.py       every UI string in Arabic and English; the request's language; durations
@@ -28,6 +29,7 @@ from bot.desk.hours import BusinessHours
 from . import agent, api, chat, commands, errors, help_center, hooks, insights, learned, site
 from .context import close_db
 from .live import serve_bot
+from .sessions import SessionCookies
 from .settings import flask_app
 
 __all__ = ["create_app"]
@@ -43,6 +45,7 @@ def create_app(test_config=None):
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
     app.json.ensure_ascii = False  # Arabic stays readable in API responses
+    app.session_interface = SessionCookies()
 
     store.open_db(app.config["DATABASE"]).close()  # WAL mode and migrations, once
     # Fails at start-up, with the setting's value, when the hours cannot be read.

@@ -41,10 +41,12 @@ def gunicorn_options(app, host="127.0.0.1", port=8000, workers=2,
     seconds; None: web/worker.py's defaults)."""
     # Imported here: gevent is needed to serve, not to run `dalil ask`.
     from . import worker
+    from .access_log import AccessLogger
 
     header_timeout = worker.HEADER_TIMEOUT if header_timeout is None else header_timeout
     body_timeout = worker.BODY_TIMEOUT if body_timeout is None else body_timeout
     options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-",
+               "logger_class": AccessLogger,
                "worker_class": worker.worker_class(header_timeout, body_timeout),
                # Connections one worker holds at once, slow ones included (gevent's
                # default); past it, new ones wait in the listen backlog.
