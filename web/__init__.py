@@ -9,16 +9,21 @@ over the bot, wired by one factory.
     errors.py     every error answered in one place (JSON under /api/, HTML elsewhere)
     auth.py       agents' sign-in and the guards of the console and its API
     sessions.py   the signed session cookie (its signer made once)
+    csrf.py       the forms' CSRF token
+    ratelimit.py, signin_limits.py   the chat's rate limits; failed sign-ins' waits
     hooks.py      the request's language, security headers, the templates' context and
                   the one language switch
     i18n.py       every UI string in Arabic and English; the request's language; durations
     inputs.py     JSON bodies, ids in the path, text fields
     payloads.py   the JSON shapes of articles, replies, messages and handoffs
     rendering.py  an article's HTML and last-updated date, cached
+    svg_charts.py the insights' charts, drawn as inline SVG
     help_center.py, site.py, api.py, chat.py, agent.py, learned.py, insights.py
                   one blueprint each
     live.py       the serving bot: built at start-up, rebuilt live, learned questions
     cli.py, commands.py, cli_text.py   the `dalil` command
+    server.py, worker.py, access_log.py   `dalil serve`: gunicorn, its gevent worker
+                  with deadlines, and its access log
 """
 import os
 import secrets
