@@ -257,6 +257,15 @@ def test_a_collision_is_the_same_words_or_near_verbatim(bot, question):
     assert learning.conflict(bot, question, "shipping-costs") is None
 
 
+def test_an_index_that_learned_shares_the_writer_questions_table(bot):
+    # Index.learn makes a new index over the same articles: the table of writer
+    # questions is not read again for it (at 10,000 articles that is seconds).
+    learned = bot.index.learn({"order-tracking": ["وين الشحنة تبعتي يا جماعة"]})
+    assert learned is not bot.index
+    assert learning._writer_questions(learned) is learning._writer_questions(bot.index)
+    assert learning.conflict(bot, "كم سعر التوصيل", "order-tracking")[0] == "shipping-costs"
+
+
 @pytest.mark.parametrize("question", [
     "كم سعر التوصيل لجدة بعد ما تأخر طلبي",  # shares words, asks more
     QUESTION,
