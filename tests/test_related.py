@@ -54,6 +54,14 @@ def test_the_same_category_comes_first_then_the_neighbours_never_an_unrelated_on
     assert found[2:] == ["delivery-times"]
 
 
+def test_an_answer_is_worked_out_once_and_a_caller_cannot_change_it(tmp_path):
+    related = write(tmp_path)
+    found = related.of("order-tracking")
+    found.append("refunds")  # the caller's own list
+    assert related.of("order-tracking") == found[:-1]
+    assert related.of("order-tracking", limit=1) == found[:1]
+
+
 def test_writers_related_come_first_in_their_order(tmp_path):
     related = write(tmp_path, {"orders/order-tracking.en.md": "related: [refunds, return-policy]"})
     found = related.of("order-tracking")
