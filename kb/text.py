@@ -442,6 +442,14 @@ _ARABIZI_WORDS = {
     **dict.fromkeys(["7sab", "7esab", "hesab"], "حساب"),
     **dict.fromkeys(["7sabi", "7esabi", "hesabi"], "حسابي"),
     **dict.fromkeys(["wa7ad", "wa7ed", "wa7d"], "واحد"),
+    # ... arrive (s is ص), way (t is ط, 2 is ق), right, okay:
+    **dict.fromkeys(["wasal", "wisil", "wosel", "wesel"], "وصل"),
+    **dict.fromkeys(["wasalni", "wislni", "weselni", "wasalli"], "وصلني"),
+    **dict.fromkeys(["yosal", "yewsal", "yuwsal", "yowsal", "yoosal"], "يوصل"),
+    **dict.fromkeys(["byosal", "biwsal", "byewsal", "byowsal", "byoosal"], "بيوصل"),
+    **dict.fromkeys(["tari2a", "tari2et", "tari2at", "taree2a", "6ari2a"], "طريقة"),
+    **dict.fromkeys(["sa7", "sah", "sa77"], "صح"),
+    **dict.fromkeys(["tayeb", "tayb", "6ayeb", "6ayb", "tayyeb"], "طيب"),
     **dict.fromkeys(["ma", "maa"], "ما"),
     **dict.fromkeys(["la", "laa", "la2"], "لا"),
     **dict.fromkeys(["hada", "hatha", "hadha", "hayda", "hatha"], "هذا"),
@@ -464,6 +472,18 @@ _ARTICLES = {"el", "al", "il"}
 _LATIN_WORD = re.compile(r"^[a-z0-9']+$")
 
 
+# A doubled consonant is one letter with a shadda in Arabic (sakker: سكر, app: اب).
+_DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1")
+# "i" or "u" before a word's last consonant is mostly a long vowel, written in Arabic
+# (tarkib: تركيب, nsit: نسيت, mawjud: موجود); other short vowels inside a word are not.
+# (A digit last is a guttural after a short vowel, as in verbs: bargi3 برجع, arji3 ارجع.)
+_LONG_VOWEL_AT = re.compile(r"[iu](?=[b-df-hj-np-tv-z]$)")
+# Levantine and Egyptian glue the preposition and the article: "bl tarkib" (بالتركيب),
+# "fl bet" (في البيت). These join the next word as the article does.
+_WITH_ARTICLE = {**dict.fromkeys(["bl", "bil", "bel"], "بال"),
+                 **dict.fromkeys(["fl", "fil", "fel"], "في ال")}
+
+
 def _arabizi_word(word):
     if word in _ARABIZI_WORDS:
         return _ARABIZI_WORDS[word]
@@ -472,6 +492,10 @@ def _arabizi_word(word):
         if word.startswith(article) and len(word) > 3 and word[2] not in _VOWELS:
             prefix, word = "ال", word[2:]
             break
+    word = _DOUBLED.sub(r"\1", word)
+    if word[:1] == "2" and word[1:2] in _VOWELS:
+        word = word[1:]  # a glottal stop before a vowel starts the word: alef (2alghi: الغي)
+    long_vowel = _LONG_VOWEL_AT.search(word)
     out, i = [], 0
     while i < len(word):
         pair = word[i:i + 2]
@@ -485,6 +509,8 @@ def _arabizi_word(word):
                 out.append("ا")  # a word that starts with a vowel starts with alef
             elif i == len(word) - 1:
                 out.append({"a": "ا", "e": "ه", "i": "ي", "o": "و", "u": "و"}[ch])
+            elif long_vowel and i == long_vowel.start():
+                out.append("ي" if ch == "i" else "و")
             # a short vowel inside a word is not written in Arabic
         elif ch in _ARABIZI_LETTERS:
             out.append(_ARABIZI_LETTERS[ch])
@@ -504,16 +530,20 @@ def arabizi(text):
     if not all(_LATIN_WORD.match(w) for w in words if w):
         return None
     words = [w for w in words if w]
-    known = sum(w in _ARABIZI_WORDS or w in _ARTICLES for w in words)
+    known = sum(w in _ARABIZI_WORDS or w in _ARTICLES or w in _WITH_ARTICLE for w in words)
     digits = sum(bool(_ARABIZI_DIGIT_IN_WORD.search(w)) for w in words)
     if digits == 0 and known < 2 and not (known and len(words) <= 3):
         return None
     out, article = [], ""
     for word in words:
-        if word in _ARTICLES:
-            article = "ال"  # "el talab": the article joins the next word
+        if word in _ARTICLES or word in _WITH_ARTICLE:
+            # "el talab", "bl tarkib": the article (and preposition) joins the next word
+            article = _WITH_ARTICLE.get(word, "ال")
             continue
-        out.append(article + _arabizi_word(word))
+        transliterated = _arabizi_word(word)
+        if article and transliterated.startswith("ال"):
+            transliterated = transliterated[2:]  # "el el..." or "bl el...": one article
+        out.append(article + transliterated)
         article = ""
     return " ".join(out)
 

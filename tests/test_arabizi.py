@@ -10,7 +10,11 @@ from kb.text import arabizi, readings
     ("abgha astarje3 flousi", "ابغى استرجع فلوسي"),
     ("3ayez arga3 el order", "عايز ارجع الاردر"),
     ("wein talabi", "وين طلبي"),  # an everyday word looked up whole: t is ط here
-    ("emta yewsal el talab", "امتى يوسل الطلب"),
+    ("emta yewsal el talab", "امتى يوصل الطلب"),  # an everyday word: s is ص here
+    ("3andi mushkila bl tarkib", "عندي مشكلة بالتركيب"),  # bl: the preposition and article
+    ("badi sakker 7sabi", "بدي سكر حسابي"),  # a doubled letter is a shadda
+    ("bddi 2alghi talabi", "بدي الغي طلبي"),  # 2 before a vowel starts with alef
+    ("nsit el tarkib", "نسيت التركيب"),  # i before the last consonant is long
 ])
 def test_arabizi_is_transliterated(text, expected):
     assert arabizi(text) == expected
