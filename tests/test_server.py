@@ -220,6 +220,39 @@ def test_what_gunicorn_refuses_is_answered_as_json(served, request_bytes, status
     assert server.get("/api/openapi.json")[0] == 200
 
 
+def test_a_chat_stream_stays_open_while_the_one_worker_answers_other_requests(served):
+    # One gevent worker: the stream is a greenlet that sleeps between its looks, so the
+    # same worker takes the customer's message and the stream then carries the reply.
+    server = served
+    status, conversation = server.request("POST", "/api/conversations", {"lang": "ar"})
+    assert status == 201
+    with server.socket() as sock:
+        # HTTP/1.0: the body comes as it is written, not in chunks, so events are read
+        # off the socket as they are.
+        sock.sendall(f"GET /api/conversations/{conversation['id']}/events HTTP/1.0\r\n"
+                     f"Host: x\r\nX-Conversation-Token: {conversation['token']}\r\n\r\n"
+                     .encode())
+        received = b""
+        while b"event: update" not in received:
+            received += sock.recv(65536)
+        assert received.startswith(b"HTTP/1.0 200") and b"text/event-stream" in received
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{server.port}/api/conversations/{conversation['id']}/messages",
+            data=json.dumps({"text": "مرحبا"}).encode(), method="POST",
+            headers={"Content-Type": "application/json",
+                     "X-Conversation-Token": conversation["token"]})
+        with urllib.request.urlopen(request, timeout=PATIENCE) as response:
+            assert response.status == 200
+        seen = received.count(b"event: update")
+        while (received.count(b"event: update") == seen
+               or b"\n\n" not in received.rsplit(b"event: update", 1)[1]):
+            received += sock.recv(65536)
+    last = received.decode().rsplit("event: update", 1)[1]
+    data = json.loads(last.split("data: ", 1)[1].split("\n", 1)[0])
+    assert [m["role"] for m in data["messages"]] == ["customer", "bot"]
+    assert data["messages"][0]["text"] == "مرحبا"
+
+
 def test_the_access_log_has_gunicorns_default_line(served):
     # The line Apache's combined format (gunicorn's default) gives, with a "%" in the
     # path that must stay as sent.

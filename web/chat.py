@@ -12,13 +12,14 @@ key, and a retry gets back what the first send got.
 """
 import re
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request
+from flask import (Blueprint, current_app, g, jsonify, render_template, request,
+                   stream_with_context)
 
 from bot import InvalidQuestion, store
 from bot.desk import conversations
 
-from . import ratelimit
-from .context import get_bot, get_db, get_hours, now
+from . import events, ratelimit
+from .context import get_bot, get_db, get_hours, now, pool
 from .errors import ApiError
 from .i18n import LANGS, MESSAGES
 from .inputs import json_body, numeric_id, row_id, text_field
@@ -45,7 +46,7 @@ def _cors(response):
     if request.path.startswith("/api/conversations"):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Headers"] = (f"Content-Type, {TOKEN_HEADER}, "
-                                                            f"{KEY_HEADER}")
+                                                            f"{KEY_HEADER}, Last-Event-ID")
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Expose-Headers"] = "Retry-After"
         response.headers["Access-Control-Max-Age"] = "3600"
@@ -174,6 +175,23 @@ def get_messages(conversation_id):
     return jsonify({"messages": [message_json(m) for m in
                                  store.messages(db, conversation_id, after)],
                     **conversation_state(db, conversation_id)})
+
+
+@bp.get("/api/conversations/<conversation_id>/events")
+def stream(conversation_id):
+    """The conversation's Server-Sent Events (web/events.py): an ``update`` with the
+    messages after ``?after=`` (or the ``Last-Event-ID`` a reconnecting client sends)
+    and the handoff's state, then one whenever they change."""
+    _conversation(conversation_id)
+    after = row_id(request.headers.get("Last-Event-ID") or request.args.get("after", "0"))
+    if after is None:
+        raise ApiError("after (or Last-Event-ID) must be a message id (a whole number)")
+    body = stream_with_context(events.conversation_stream(pool(), conversation_id, after))
+    response = current_app.response_class(body, mimetype="text/event-stream")
+    # Not kept by any cache, not held back by a buffering proxy (nginx honours this).
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
 
 
 @bp.post("/api/conversations/<conversation_id>/handoff")

@@ -12,7 +12,7 @@ from flask import current_app, g
 
 from bot.store.connection import Pool
 
-__all__ = ["get_bot", "get_db", "close_db", "get_hours", "now"]
+__all__ = ["get_bot", "get_db", "close_db", "get_hours", "now", "pool"]
 
 
 def get_bot():
@@ -38,6 +38,12 @@ def close_db(exception=None):
     db = g.pop("db", None)
     if db is not None:
         _pool().give(db)
+
+
+def pool():
+    """Return the app's connection Pool, for work that outlives a request's database
+    (a stream takes a connection for each look and gives it back)."""
+    return _pool()
 
 
 def _pool():

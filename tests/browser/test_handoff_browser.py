@@ -1,6 +1,6 @@
 """A customer in the widget on a plain page of another site escalates in Arabic; an
 agent in the console (a second browser context) claims and replies; the customer sees
-the reply without reloading. Saves the widget (RTL) and console screenshots."""
+the reply without reloading, on the chat's event stream. Saves the widget (RTL) and console screenshots."""
 import datetime
 import functools
 import http.server
@@ -37,7 +37,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_widget_customer_and_console_agent_talk(live_server, chromium, shop, screenshot):
+@pytest.fixture
+def slow_polling(live_server):
+    """Polling slowed to once a minute: what reaches the widget sooner came on its
+    event stream."""
+    saved = live_server.app.config["CHAT_POLL_SECONDS"]
+    live_server.app.config["CHAT_POLL_SECONDS"] = 60
+    yield
+    live_server.app.config["CHAT_POLL_SECONDS"] = saved
+
+
+def test_widget_customer_and_console_agent_talk(live_server, chromium, shop, screenshot,
+                                                slow_polling):
     db = store.connect(live_server.app.config["DATABASE"])
     agents.add_agent(db, "mona", PASSWORD)
     db.close()
@@ -70,7 +81,7 @@ def test_widget_customer_and_console_agent_talk(live_server, chromium, shop, scr
         screenshot(console, "agent-console")
 
         reply = page.locator(".dalil-agent")
-        reply.wait_for(timeout=10_000)  # polling every 2.5 s brings it
+        reply.wait_for(timeout=10_000)  # the event stream brings it (polling would not yet)
         assert "طلبك في الطريق" in reply.inner_text()
         screenshot(page, "widget-ar")
 

@@ -73,6 +73,24 @@ PATHS = {
             "responses": {"200": _json("#/components/schemas/Messages"), "404": _NOT_FOUND},
         },
     },
+    "/api/conversations/{conversation_id}/events": {"get": {
+        "summary": "The conversation as Server-Sent Events: an update (the Messages shape: "
+                   "new messages and the handoff's state) at once and on every change",
+        "description": "Each event is `event: update`, `id:` the newest message id and "
+                       "`data:` a JSON object shaped as GET .../messages answers, sent "
+                       "when messages arrive or the handoff's status or queue position "
+                       "changes; a comment line every 15 s while nothing happens; the "
+                       "stream ends after 5 minutes, and a client reconnects with "
+                       "`Last-Event-ID` (or `?after=`) to get what came meanwhile.",
+        "parameters": [_CONVERSATION, _TOKEN,
+                       {"name": "after", "in": "query", "schema": {"type": "integer"}},
+                       {"name": "Last-Event-ID", "in": "header", "schema": {"type": "integer"},
+                        "description": "the id of the last event received (wins over after)"}],
+        "responses": {"200": {"description": "the event stream",
+                              "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                      "400": _error("after or Last-Event-ID is not a message id"),
+                      "404": _NOT_FOUND},
+    }},
     "/api/conversations/{conversation_id}/handoff": {"post": {
         "summary": "Hand the conversation to a person, with optional contact details",
         "parameters": [_CONVERSATION, _TOKEN],

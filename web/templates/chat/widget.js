@@ -76,7 +76,9 @@
   var lastId = 0;
   var handoff = null;
   var rated = false;
-  var timer = null;
+  var timer = null;  // polling for new messages, where there is no stream
+  var stream = null;  // the open event stream's AbortController, or null
+  var streamFailures = 0;
   var started = false;
   // The message being sent, until the server has it: {text, choice, key, tries}.
   var pending = null;
@@ -182,8 +184,62 @@
     var active = handoff && handoff.status !== "resolved";
     // Contact details are for the handoff in progress: none to give once it is resolved.
     if (!active) Array.prototype.forEach.call(log.querySelectorAll(".dalil-contact"), function (n) { n.remove(); });
-    if (active && !timer) timer = setInterval(poll, POLL_MS);
-    if (!active && timer) { clearInterval(timer); timer = null; }
+    live(active);
+  }
+
+  // While a person is on the case, new messages come on an event stream (GET .../events,
+  // Server-Sent Events read with fetch, which can send the token header EventSource
+  // cannot); a stream that ends is opened again after the last message seen, and after
+  // three failures in a row, or where streams are missing, the chat polls instead.
+  function live(active) {
+    if (!active) { stopLive(); return; }
+    if (stream || timer) return;
+    if (window.ReadableStream && window.TextDecoder && window.AbortController && streamFailures < 3) listen();
+    else timer = setInterval(poll, POLL_MS);
+  }
+
+  function stopLive() {
+    if (stream) { stream.abort(); stream = null; }
+    if (timer) { clearInterval(timer); timer = null; }
+  }
+
+  function listen() {
+    var controller = new AbortController();
+    stream = controller;
+    fetch(BASE + "/api/conversations/" + conversation.id + "/events?after=" + lastId,
+          {headers: {"Accept": "text/event-stream", "X-Conversation-Token": conversation.token},
+           signal: controller.signal})
+      .then(function (response) {
+        if (response.status === 404) { stream = null; reset(); return; }
+        if (!response.ok || !response.body) throw new Error(String(response.status));
+        streamFailures = 0;
+        var reader = response.body.getReader(), decoder = new TextDecoder(), buffer = "";
+        function read() {
+          return reader.read().then(function (part) {
+            if (part.done) return;
+            buffer += decoder.decode(part.value, {stream: true});
+            var end;
+            while ((end = buffer.indexOf("\n\n")) >= 0) {
+              var data = buffer.slice(0, end).split("\n")
+                .filter(function (line) { return line.indexOf("data: ") === 0; })
+                .map(function (line) { return line.slice(6); }).join("\n");
+              buffer = buffer.slice(end + 2);
+              if (data) { var news = JSON.parse(data); update(news); show(news.messages); }
+            }
+            return read();
+          });
+        }
+        return read();
+      })
+      .then(function () { reopen(controller, false); }, function () { reopen(controller, true); });
+  }
+
+  function reopen(controller, failed) {
+    if (stream !== controller) return;  // stopped, or replaced, meanwhile
+    stream = null;
+    if (failed) streamFailures += 1;
+    setTimeout(function () { live(Boolean(conversation && handoff && handoff.status !== "resolved")); },
+               failed ? 2000 : 0);
   }
 
   function poll() {
@@ -321,7 +377,7 @@
     conversation = null; lastId = 0; handoff = null; rated = false;
     if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
     localStorage.removeItem(KEY);
-    if (timer) { clearInterval(timer); timer = null; }
+    stopLive();
     log.textContent = ""; status.textContent = ""; error.textContent = "";
     welcome();
   }
