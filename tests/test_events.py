@@ -109,3 +109,55 @@ def test_a_wrong_token_or_id_is_refused(chat_app, customer):
     response = client.get(f"/api/conversations/{customer.id}/events",
                           headers={**customer.headers, "Last-Event-ID": "²"})
     assert response.status_code == 400
+
+
+class AgentStream(Stream):
+    """An agent's open event stream (the session cookie of ``client``)."""
+
+    def __init__(self, client):
+        self.response = client.get("/api/agent/events", buffered=False)
+        assert self.response.status_code == 200
+        self.chunks = iter(self.response.response)
+        self.text = ""
+
+    def next_event(self):
+        fields, data = super().next_event()
+        return fields["event"], data
+
+
+def test_an_agents_stream_carries_the_queue_and_what_they_hold(chat_app, customer, mona):
+    stream = AgentStream(mona)
+    try:
+        assert stream.response.headers["Cache-Control"] == "no-store"
+        assert stream.next_event() == ("queue", {"open": [], "mine": []})
+        handoff_id = customer.say(HANDOFF_REQUEST)["handoff"]["id"]
+        assert stream.next_event() == ("queue", {"open": [handoff_id], "mine": []})
+        assert mona.post(f"/api/agent/handoffs/{handoff_id}/claim",
+                         headers=XHR).status_code == 200
+        assert stream.next_event() == ("queue", {"open": [], "mine": [handoff_id]})
+        customer.say("طلبي رقم 5531 تأخر أسبوع")
+        name, data = stream.next_event()
+    finally:
+        stream.close()
+    assert (name, data["handoff_id"]) == ("messages", handoff_id)
+    assert [(m["role"], m["text"]) for m in data["messages"]] == [
+        ("customer", "طلبي رقم 5531 تأخر أسبوع")]
+
+
+def test_an_agents_stream_ends_with_their_session(chat_app, mona):
+    stream = AgentStream(mona)
+    try:
+        assert stream.next_event()[0] == "queue"
+        other = chat_app.test_client()  # the same agent signed out elsewhere: the
+        other.set_cookie("session", mona.get_cookie("session").value)  # same session
+        assert other.post("/api/agent/logout", headers=XHR).status_code == 200
+        with pytest.raises(StopIteration):
+            while True:
+                stream.next_event()
+    finally:
+        stream.close()
+
+
+def test_the_agents_stream_needs_a_signed_in_agent(chat_app):
+    response = chat_app.test_client().get("/api/agent/events")
+    assert response.status_code == 401 and "error" in response.json

@@ -21,7 +21,7 @@ over the bot, wired by one factory.
     help_center.py, site.py, api.py, chat.py, agent.py, learned.py, insights.py
                   one blueprint each
     live.py       the serving bot: built at start-up, rebuilt live, learned questions
-    events.py     the chat's Server-Sent Events
+    events.py     Server-Sent Events: the customer's chat, the agent's console
     cli.py, commands.py, cli_text.py   the `dalil` command
     server.py, worker.py, access_log.py   `dalil serve`: gunicorn, its gevent worker
                   with deadlines, and its access log

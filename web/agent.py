@@ -7,16 +7,17 @@ import functools
 import re
 import zoneinfo
 
-from flask import (Blueprint, abort, g, jsonify, make_response, redirect, render_template,
-                   request, url_for)
+from flask import (Blueprint, abort, current_app, g, jsonify, make_response, redirect,
+                   render_template, request, stream_with_context, url_for)
 
 from bot import store
 from bot.clean import undecodable
 from bot.desk import agents, handoffs, learning
 
-from . import csrf, ratelimit, signin_limits
-from .auth import api_login_required, end_session, login_required, sign_in, start_session
-from .context import get_bot, get_db, get_hours, now
+from . import csrf, events, ratelimit, signin_limits
+from .auth import (api_login_required, end_session, login_required, session_check, sign_in,
+                   start_session)
+from .context import get_bot, get_db, get_hours, now, pool
 from .errors import ApiError
 from .i18n import LANGS, MESSAGES, duration, t
 from .inputs import json_body, numeric_id
@@ -136,6 +137,17 @@ def api_handoffs():
     lang = request.args.get("lang") if request.args.get("lang") in LANGS else None
     return jsonify({"handoffs": [handoff_json(h, moment, lang=lang) for h in
                                  store.handoffs(get_db(), status, agent=g.agent)]})
+
+
+@bp.get("/api/agent/events")
+@api_login_required
+def api_events():
+    """The agent's one event stream (web/events.py): ``queue`` when the open or claimed
+    handoffs change, ``messages`` when a conversation the agent holds gets new lines."""
+    body = stream_with_context(events.agent_stream(pool(), g.agent, session_check()))
+    response = current_app.response_class(body, mimetype="text/event-stream")
+    response.headers["X-Accel-Buffering"] = "no"  # Cache-Control: no-store (web/hooks.py)
+    return response
 
 
 @bp.get("/api/agent/handoffs/<handoff_id>")

@@ -43,6 +43,14 @@ def current_agent():
     return name
 
 
+def session_check():
+    """Return ``live(db)``: whether the signed-in agent's session is still live, for work
+    that outlives this request (an event stream asks at every look)."""
+    session_id, name, lifetime = session.get(SESSION_ID), g.get("agent"), _lifetime()
+    return lambda db: (session_id is not None and name is not None
+                       and agents.session_agent(db, session_id, lifetime) == name)
+
+
 def _lifetime():
     return int(current_app.config["AGENT_SESSION_LIFETIME"])
 

@@ -1,6 +1,7 @@
-"""Server-Sent Events for an open chat: a customer's page or widget holds one stream and
-gets the conversation's new messages and its handoff's state as they happen, instead of
-asking every few seconds.
+"""Server-Sent Events: a customer's open chat and an agent's console hold one stream each
+and learn of changes as they happen, instead of asking every few seconds.
+
+The customer's stream:
 
     GET /api/conversations/<id>/events?after=<message id>     (X-Conversation-Token)
 
@@ -16,6 +17,22 @@ stream and tells a client the server is there; after LIFETIME_SECONDS the server
 the stream and the client opens a new one, so no connection lives for ever. Polling that
 URL stays the fallback of a client without streams.
 
+The agent's stream, one for everything the console shows (signed in: the session cookie):
+
+    GET /api/agent/events
+
+    event: queue
+    data: {"open": [handoff ids, oldest first], "mine": [the agent's claimed ones]}
+
+    event: messages
+    data: {"handoff_id": 7, "conversation_id": 3, "messages": [...]}
+
+``queue`` comes at once and whenever a handoff opens, is claimed, released or resolved;
+``messages`` when a conversation the agent holds gets new lines (the customer's, a
+colleague's note). The console then redraws what changed from the API it reads anyway.
+A stream ends when its session does (signed out, password changed): the session is
+checked at every look.
+
 How a stream learns of a change: it looks, every POLL_SECONDS, for messages after its
 last one (one indexed query) and, every STATE_SECONDS or after a new message, at the
 handoff's state (its place in the queue moves as others are claimed). The stream takes a
@@ -30,7 +47,7 @@ from bot import store
 
 from .payloads import conversation_state, message_json
 
-__all__ = ["conversation_stream", "POLL_SECONDS", "STATE_SECONDS", "HEARTBEAT_SECONDS",
+__all__ = ["conversation_stream", "agent_stream", "POLL_SECONDS", "STATE_SECONDS", "HEARTBEAT_SECONDS",
            "LIFETIME_SECONDS"]
 
 # An agent's reply reaches the customer within this (plus the request's own time).
@@ -70,7 +87,7 @@ def conversation_stream(pool, conversation_id, after, *, lifetime=LIFETIME_SECON
                 last_state = state
             after = messages[-1]["id"] if messages else after
             payload = {"messages": [message_json(m) for m in messages], **last_state}
-            yield f"id: {after}\nevent: update\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
+            yield _event("update", payload, after)
             last_beat = now
         elif now - last_beat >= HEARTBEAT_SECONDS:
             yield ": still here\n\n"
@@ -80,4 +97,54 @@ def conversation_stream(pool, conversation_id, after, *, lifetime=LIFETIME_SECON
             return
         # time.sleep looked up now, not when this module was imported: the gevent worker
         # patches it after the fork, so that it sleeps this greenlet, not the worker.
+        time.sleep(POLL_SECONDS)
+
+
+def _event(name, data, event_id=None):
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def agent_stream(pool, agent, still_signed_in, *, lifetime=LIFETIME_SECONDS):
+    """Yield the text/event-stream of ``agent``'s console: a ``queue`` event at once and
+    on every change of the open and claimed handoffs, a ``messages`` event for each new
+    line of a conversation the agent holds, heartbeats between, until ``lifetime``
+    seconds have passed or ``still_signed_in(db)`` is false."""
+    started = last_beat = time.monotonic()
+    last_queue = None
+    after = {}  # handoff id -> the last message id seen of its conversation
+    yield "retry: 2000\n\n"
+    while True:
+        now = time.monotonic()
+        sent = []
+        db = pool.take()
+        try:
+            if not still_signed_in(db):
+                return
+            queue = {status: store.handoffs(db, status, agent=agent) for status in ("open", "mine")}
+            for handoff in queue["mine"]:
+                seen = after.get(handoff["id"])
+                new = store.messages(db, handoff["conversation_id"], seen or 0)
+                if new:
+                    after[handoff["id"]] = new[-1]["id"]
+                if new and seen is not None:  # a claim's first look only marks where it is
+                    sent.append(_event("messages", {
+                        "handoff_id": handoff["id"], "conversation_id": handoff["conversation_id"],
+                        "messages": [message_json(m) for m in new]}))
+        finally:
+            pool.give(db)
+        for handoff_id in set(after) - {h["id"] for h in queue["mine"]}:
+            del after[handoff_id]  # released or resolved: no longer this agent's
+        shape = {status: [h["id"] for h in handoffs] for status, handoffs in queue.items()}
+        if shape != last_queue:
+            last_queue = shape
+            sent.insert(0, _event("queue", shape))
+        if sent:
+            yield "".join(sent)
+            last_beat = now
+        elif now - last_beat >= HEARTBEAT_SECONDS:
+            yield ": still here\n\n"
+            last_beat = now
+        if now - started >= lifetime:
+            return
         time.sleep(POLL_SECONDS)

@@ -124,6 +124,20 @@ PATHS = {
         "summary": "Sign out", "parameters": [_XHR],
         "responses": {"200": {"description": "signed out"}, "401": _error("not signed in")},
     }},
+    "/api/agent/events": {"get": {
+        "summary": "The agent's one event stream (signed in): the queue and the "
+                   "conversations they hold, as Server-Sent Events",
+        "description": "`event: queue` with `data: {\"open\": [handoff ids, oldest first], "
+                       "\"mine\": [the agent's claimed ones]}` at once and whenever a handoff "
+                       "opens, is claimed, released or resolved; `event: messages` with "
+                       "`data: {\"handoff_id\", \"conversation_id\", \"messages\": [...]}` "
+                       "when a conversation the agent holds gets new lines. A comment line "
+                       "every 15 s; the stream ends after 5 minutes (reconnect) or when the "
+                       "session does (signed out, password changed).",
+        "responses": {"200": {"description": "the event stream",
+                              "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                      "401": _error("not signed in")},
+    }},
     "/api/agent/handoffs": {"get": {
         "summary": "The queue: open (oldest first), mine, or resolved",
         "parameters": [{"name": "status", "in": "query", "schema": {

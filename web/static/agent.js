@@ -1,11 +1,29 @@
 // The agents' console: new messages appear in the transcript without a reload, the
-// queue redraws its rows from /api/agent/handoffs (announcing new handoffs in the tab's
+// queue redraws its rows from /api/agent/handoffs (at once on the agent's event stream) (announcing new handoffs in the tab's
 // title and to screen readers), and the resolve form finds articles with /api/search
 // and puts the customer's message the agent picks to teach the bot in an editable field.
 // Everything a customer typed is inserted with textContent, never as HTML.
 (function () {
   "use strict";
   var HEADERS = {"Accept": "application/json"};
+
+  // The agent's one event stream (GET /api/agent/events): "queue" when handoffs open, are
+  // claimed, released or resolved; "messages" when a conversation the agent holds gets
+  // new lines. The pages redraw at once on an event; their timers stay as the fallback
+  // (EventSource reconnects by itself after a drop).
+  var live = {open: false, mine: [], on: {}};
+  if (window.EventSource && (document.getElementById("transcript") || document.getElementById("queue"))) {
+    var source = new EventSource("/api/agent/events");
+    source.onopen = function () { live.open = true; };
+    source.onerror = function () { live.open = false; };
+    ["queue", "messages"].forEach(function (name) {
+      source.addEventListener(name, function (event) {
+        var data = JSON.parse(event.data);
+        if (name === "queue") live.mine = data.mine;
+        (live.on[name] || function () {})(data);
+      });
+    });
+  }
 
   var transcript = document.getElementById("transcript");
   if (transcript) {
@@ -47,7 +65,12 @@
         })
         .catch(function () {});
     };
-    setInterval(poll, 3000);
+    live.on.messages = function (data) { if (String(data.handoff_id) === id) poll(); };
+    // Polled while there is no stream, or the stream does not carry this handoff (one
+    // the agent reads but does not hold).
+    setInterval(function () {
+      if (!live.open || live.mine.map(String).indexOf(id) < 0) poll();
+    }, 3000);
   }
 
   var queue = document.getElementById("queue");
@@ -134,6 +157,7 @@
     window.addEventListener("focus", seen);
     document.addEventListener("click", seen);
     document.addEventListener("keydown", seen);
+    live.on.queue = refreshQueue;  // a change redraws at once; the timer ticks the waits
     setInterval(refreshQueue, Number(queue.getAttribute("data-poll")) * 1000);
   }
 
