@@ -12,7 +12,7 @@ SUITES := build/suites
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test screenshots install bench clean
+.PHONY: run test screenshots install bench clean postgresql
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,14 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core fonts-noto-color-emoji
 
-test: $(STAMP) $(CHROMIUM)
+# The store tests run on a real PostgreSQL too: tests/pg_fixtures.py starts Debian's
+# server binaries (initdb, pg_ctl) in a temporary folder, so only the package is needed.
+postgresql:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
+
+test: $(STAMP) $(CHROMIUM) postgresql
 	$(BIN)/python -m pytest
 
 # Only the browser tests, saving their screenshots into docs/screenshots/ (the README's

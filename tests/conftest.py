@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from bot import Bot
+from pg_fixtures import backend, backend_db, database, pg_server, pg_url  # noqa: F401  (fixtures)
 from web import create_app
 
 SHIPPED_ARTICLES = pathlib.Path(__file__).resolve().parent.parent / "articles"

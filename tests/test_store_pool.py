@@ -1,9 +1,11 @@
 """bot.store.connection.Pool: connections kept between requests, what a request left
-uncommitted rolled back, none carried across a fork; and the site's requests using it."""
+uncommitted rolled back, none carried across a fork; and the site's requests using it.
+On both backends (SQLite's own pool, psycopg's for a PostgreSQL URL) where both keep
+the promise; the SQLite pool's ``keep`` limit on idle connections is its own."""
 import os
 
 from bot import store
-from bot.store.connection import Pool
+from bot.store.connection import Pool, in_transaction
 
 
 def _pool(tmp_path, **kwargs):
@@ -12,25 +14,38 @@ def _pool(tmp_path, **kwargs):
     return Pool(path, **kwargs)
 
 
-def test_a_given_back_connection_is_lent_again(tmp_path):
-    pool = _pool(tmp_path)
+def _connection(db):
+    """The driver connection under a lent handle (psycopg's pool lends the same
+    connection in a new handle)."""
+    return db.conn
+
+
+def test_a_given_back_connection_is_lent_again(database):
+    store.open_db(database).close()
+    pool = Pool(database)
     db = pool.take()
+    conn = _connection(db)
     pool.give(db)
-    assert pool.take() is db
+    assert _connection(pool.take()) is conn
+    pool.close()
 
 
-def test_what_a_unit_of_work_left_uncommitted_is_rolled_back(tmp_path):
-    pool = _pool(tmp_path)
+def test_what_a_unit_of_work_left_uncommitted_is_rolled_back(database):
+    store.open_db(database).close()
+    pool = Pool(database)
     db = pool.take()
     db.execute("BEGIN")  # a request that failed between its BEGIN and COMMIT
     db.execute("INSERT INTO asks (question, lang, action, created) "
                "VALUES ('q', 'ar', 'answer', '2026-12-01T00:00:00+00:00')")
-    assert db.conn.in_transaction
+    assert in_transaction(db)
     pool.give(db)
-    assert not db.conn.in_transaction
+    again = pool.take()
+    assert not in_transaction(again)
     other = store.connect(pool.path)
     assert other.execute("SELECT count(*) FROM asks").fetchone()[0] == 0
     other.close()
+    pool.give(again)
+    pool.close()
 
 
 def test_no_more_than_keep_connections_stay_open(tmp_path):
@@ -44,16 +59,19 @@ def test_no_more_than_keep_connections_stay_open(tmp_path):
     pool.close()
 
 
-def test_a_forked_process_opens_its_own_connections(tmp_path):
-    pool = _pool(tmp_path)
+def test_a_forked_process_opens_its_own_connections(database):
+    store.open_db(database).close()
+    pool = Pool(database)
     db = pool.take()
+    conn = _connection(db)
     pool.give(db)
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: it must not be lent the parent's connection
         try:
             child_db = pool.take()
-            ok = child_db is not db and child_db.execute("SELECT 1").fetchone()[0] == 1
+            ok = (_connection(child_db) is not conn
+                  and child_db.execute("SELECT 1").fetchone()[0] == 1)
             os.write(write, b"1" if ok else b"0")
         finally:
             os._exit(0)
@@ -62,7 +80,11 @@ def test_a_forked_process_opens_its_own_connections(tmp_path):
     os.close(read)
     os.waitpid(pid, 0)
     assert answer == b"1"
-    assert pool.take() is db  # the parent's pool is untouched
+    db = pool.take()
+    assert _connection(db) is conn  # the parent's pool is untouched
+    assert db.execute("SELECT 1").fetchone()[0] == 1  # and its connection still works
+    pool.give(db)
+    pool.close()
 
 
 def test_requests_share_a_kept_connection_and_store_their_rows(app, client):

@@ -1,5 +1,7 @@
 """bot/store/schema.py: one migration history, adopted by files made under the old three
-sets; and the ratings' read functions. Real SQLite files in tmp_path."""
+sets; and the ratings' read functions. Real SQLite files in tmp_path; the history and
+the ratings on a real PostgreSQL database too (tests/pg_fixtures.py; adopting the old
+sets is SQLite's alone: no PostgreSQL database predates the one history)."""
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
@@ -40,6 +42,28 @@ def make_old_file(path, leave_out=()):
 def records(db):
     return list(db.query("SELECT id, migration_set, name, applied_at FROM _sqlite_migrations "
                          "ORDER BY id"))
+
+
+def test_a_new_database_gets_every_table_from_one_history(database):
+    db = store.open_db(database)
+    assert TABLES <= set(db.table_names())
+    assert [m.name for m in store.migrations.applied(db)] == HISTORY
+    assert store.migrations.pending(db) == []
+    assert [row["name"] for row in records(db)] == HISTORY
+    assert {row["migration_set"] for row in records(db)} == {"dalil"}
+    db.close()
+    db = store.open_db(database)  # a second start-up applies nothing
+    assert [row["name"] for row in records(db)] == HISTORY
+    db.close()
+
+
+def test_the_schema_has_the_same_columns_on_both_backends(database, tmp_path):
+    reference = store.open_db(tmp_path / "reference.sqlite3")
+    db = store.open_db(database)
+    for table in TABLES | {"agent_sessions"}:
+        assert db[table].columns_dict == reference[table].columns_dict, table
+    db.close()
+    reference.close()
 
 
 def test_a_new_file_gets_every_table_from_one_history(tmp_path):
@@ -113,8 +137,8 @@ def test_an_old_record_beside_its_new_one_is_dropped(tmp_path):
     db.close()
 
 
-def test_a_handoff_rating_comes_back_once_given(tmp_path):
-    db = store.open_db(tmp_path / "dalil.sqlite3")
+def test_a_handoff_rating_comes_back_once_given(backend_db):
+    db = backend_db
     conversation = store.create_conversation(db, "ar")
     first, _ = store.open_handoff(db, conversation["id"], reason="asked for a person", lang="ar")
     assert store.handoff_rating(db, first["id"]) is None
@@ -124,4 +148,4 @@ def test_a_handoff_rating_comes_back_once_given(tmp_path):
     assert store.is_rated(db, first["id"]) is True
     assert store.handoff_rating(db, first["id"] + 1) is None
     assert store.is_rated(db, first["id"] + 1) is False
-    db.close()
+    assert store.add_rating(db, conversation["id"], first["id"], 1) is None  # once only

@@ -4,8 +4,9 @@
 Views raise ``ApiError(message, status)`` for what a client did wrong, or ``abort(code)``
 on pages; ``register(app)`` installs the handlers.
 
-Storage trouble — SQLite saying the disk is full, the file read-only or failing, or the
-write lock held past the busy timeout — is not a bug: it answers 503 with Retry-After
+Storage trouble — the disk full, the database read-only or failing, the write lock held
+past the busy timeout, a PostgreSQL server unreachable or restarting (the store raises
+bot.store.StorageUnavailable for either backend) — is not a bug: it answers 503 with Retry-After
 and says so in the request's language, and nothing was stored (a write transaction is
 all or nothing), so the client may send again. Writes a response does not need (a view
 or a search logged) run under ``best_effort`` and are skipped instead.
@@ -16,20 +17,12 @@ import sqlite3
 from flask import current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from bot.store.errors import StorageUnavailable, sqlite_trouble
+
 from .i18n import chosen_lang, t
 
 __all__ = ["ApiError", "json_error", "storage_trouble", "best_effort",
-           "forget_connection", "register"]
-
-# SQLite's primary result codes that mean the storage, not the code: SQLITE_BUSY (the
-# lock outlasted busy_timeout), SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR,
-# SQLITE_FULL, SQLITE_CANTOPEN; with how long to wait before trying again, in seconds.
-# A lock passes in moments; a full or read-only disk needs a person.
-_TROUBLE_CODES = {5: 5, 6: 5, 8: 30, 10: 30, 13: 30, 14: 30}
-# The same by the words SQLite uses, for Pythons before 3.11 (no sqlite_errorcode).
-_TROUBLE_WORDS = {"database is locked": 5, "database table is locked": 5,
-                  "readonly database": 30, "disk i/o error": 30,
-                  "database or disk is full": 30, "unable to open database file": 30}
+           "forget_connection", "register", "STORAGE_ERRORS"]
 
 
 class ApiError(Exception):
@@ -52,17 +45,18 @@ def json_error(message, status, retry_after=None, **extra):
     return response
 
 
+# What the storage raises when it is in trouble: the store's own error (either backend),
+# and SQLite's, which a statement outside the store's handle may still raise.
+STORAGE_ERRORS = (StorageUnavailable, sqlite3.OperationalError)
+
+
 def storage_trouble(error):
-    """Return the seconds to wait (Retry-After) when ``error`` is SQLite saying its
-    storage is in trouble (full, read-only, failing, locked too long); None for anything
-    else (a bug, which stays a 500)."""
-    if not isinstance(error, sqlite3.OperationalError):
-        return None
-    code = getattr(error, "sqlite_errorcode", None)
-    if code is not None:
-        return _TROUBLE_CODES.get(code & 0xFF)
-    words = str(error).lower()
-    return next((wait for phrase, wait in _TROUBLE_WORDS.items() if phrase in words), None)
+    """Return the seconds to wait (Retry-After) when ``error`` is the storage in trouble
+    (full, read-only, failing, locked too long, the server unreachable); None for
+    anything else (a bug, which stays a 500)."""
+    if isinstance(error, StorageUnavailable):
+        return error.retry_after
+    return sqlite_trouble(error)
 
 
 @contextlib.contextmanager
@@ -72,7 +66,7 @@ def best_effort(what):
     still works on a full or read-only disk. Other errors are raised."""
     try:
         yield
-    except sqlite3.OperationalError as error:
+    except STORAGE_ERRORS as error:
         if storage_trouble(error) is None:
             raise
         current_app.logger.warning("%s not stored (%s): %s", what, request.path, error)
@@ -138,5 +132,6 @@ def register(app):
     """Install the error handlers on ``app``."""
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(sqlite3.OperationalError, _storage_error)
+    for storage_error in STORAGE_ERRORS:
+        app.register_error_handler(storage_error, _storage_error)
     app.register_error_handler(Exception, _server_error)

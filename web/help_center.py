@@ -6,7 +6,6 @@ remembered in a cookie (web/hooks.py), so / takes them back to it. Reading never
 depends on the database: views and searches are logged best effort, and the most read
 articles are left out when they cannot be read.
 """
-import sqlite3
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
@@ -15,7 +14,7 @@ from bot.clean import UncleanText, clean_text
 
 from . import csrf
 from .context import get_bot, get_db
-from .errors import best_effort, forget_connection, storage_trouble
+from .errors import STORAGE_ERRORS, best_effort, forget_connection, storage_trouble
 from .i18n import DEFAULT_LANG, t
 from .rendering import article_html, updated
 
@@ -100,7 +99,7 @@ def feedback(article_id):
         return _article_page(shown, comment=comment, problem=t("comment_invalid", g.lang)), 400
     try:
         store.record_feedback(get_db(), article_id, shown.lang, helpful == "1", comment)
-    except sqlite3.OperationalError as error:
+    except STORAGE_ERRORS as error:
         wait = storage_trouble(error)
         if wait is None:
             raise

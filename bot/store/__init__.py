@@ -1,25 +1,34 @@
-"""Every SQL statement of Dalil, over one SQLite file opened with sqlite-utils.
+"""Every SQL statement of Dalil, over one SQLite file opened with sqlite-utils or one
+PostgreSQL database (psycopg 3) when the DATABASE setting is a postgresql:// URL.
 
     db = store.open_db("instance/dalil.sqlite3")   # at start-up: WAL mode, migrations applied
+    db = store.open_db("postgresql://dalil@db/dalil")  # the same on PostgreSQL
     db = store.connect(path)                       # per request
     store.record_view(db, "refunds", "ar")
     with store.transaction(db):                    # several writes, all or nothing
         ...
 
-Every function takes the sqlite-utils Database first. Callers use this package's names
-(``from bot import store``); the modules behind them, one per owner:
+Every function takes the store handle first (a sqlite-utils Database, or a
+postgres.Database with the same small interface). Storage trouble (a lock held too
+long, a full or read-only disk, a lost server) is raised as ``StorageUnavailable`` on
+both backends. Callers use this package's names (``from bot import store``); the
+modules behind them, one per owner:
 
-    connection.py    connect, open_db, transaction; helpers the others share
+    connection.py    connect, open_db, transaction, Pool; helpers the others share
+    postgres.py      the PostgreSQL handle, pool, write lock and migration lock
+    errors.py        StorageUnavailable, and which driver errors are the storage's
     schema.py        the one migration history ``migrations`` (every table is created there)
     help_center.py   article_views, article_feedback, searches, asks
     conversations.py conversations, messages, handoffs, ratings (and the rate-limit counts)
     agents.py        agents, login_failures
     learned.py       learned_questions
     insights.py      read-only queries over all of them for the support leads' figures
+    copy.py          copy_store: every row from one store into another (SQLite <-> PostgreSQL)
 
-Imports inside the package run one way: connection imports schema; the five table modules
-import connection (conversations also help_center, for the comment limit); none imports
-this file.
+Imports inside the package run one way: connection imports schema and errors (and
+postgres, only when a URL is opened; postgres imports errors); the five table modules
+import connection (conversations also help_center, for the comment limit), as does
+copy; none imports this file.
 """
 from .agents import (add_agent, add_agent_session, clear_sign_in_failures, end_agent_session,
                      end_agent_sessions, get_agent, list_agents, record_login_failure,
@@ -31,7 +40,9 @@ from .conversations import (HANDOFF_STATUSES, OUTCOMES, active_handoff, add_mess
                             last_bot_message, latest_handoff, message_with_key, messages,
                             open_handoff, replies_to,
                             queue_position, release_handoff, resolve_handoff, set_contact)
-from .connection import connect, open_db, transaction
+from .copy import CopyError, copy_store
+from .connection import connect, integrity_errors, is_postgres, open_db, transaction
+from .errors import StorageUnavailable
 from .help_center import (MAX_COMMENT_LENGTH, feedback_summary, most_viewed, record_ask,
                           record_feedback, record_search, record_view)
 from .insights import (article_feedback_in, asks_in, backlog_at, chat_messages,
@@ -39,13 +50,16 @@ from .insights import (article_feedback_in, asks_in, backlog_at, chat_messages,
                        ratings_in, searches_in, views_per_article)
 from .learned import (LEARNED_STATUSES, add_learned_question, approve_learned_question,
                       dispute_learned_question, get_learned_question, learned_for_handoff,
-                      learned_questions, learned_questions_after, learned_version,
-                      list_learned, remove_learned_question)
+                      learned_listener, learned_questions, learned_questions_after,
+                      learned_version, list_learned, remove_learned_question)
 from .schema import migrations
 
 __all__ = [
     # connection
-    "connect", "open_db", "transaction",
+    "connect", "open_db", "transaction", "is_postgres", "integrity_errors",
+    "StorageUnavailable",
+    # copy
+    "copy_store", "CopyError",
     # schema
     "migrations",
     # help_center
@@ -66,7 +80,7 @@ __all__ = [
     "LEARNED_STATUSES", "add_learned_question", "learned_questions", "learned_version",
     "learned_questions_after", "list_learned", "remove_learned_question",
     "dispute_learned_question", "get_learned_question", "learned_for_handoff",
-    "approve_learned_question",
+    "approve_learned_question", "learned_listener",
     # insights
     "chat_messages", "conversation_messages", "conversations_with_handoffs", "asks_in",
     "searches_in", "views_per_article", "article_feedback_in", "handoffs_in", "backlog_at",

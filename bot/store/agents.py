@@ -1,8 +1,7 @@
 """The people who answer handoffs: the agents, agent_sessions and login_failures tables."""
 import hashlib
-import sqlite3
 
-from .connection import first_row, now
+from .connection import first_row, integrity_errors, now
 
 
 def add_agent(db, name, password_hash):
@@ -11,7 +10,7 @@ def add_agent(db, name, password_hash):
     try:
         return db["agents"].insert({"name": name, "password_hash": password_hash,
                                     "created": now()}).last_pk
-    except sqlite3.IntegrityError:
+    except integrity_errors():
         return None
 
 

@@ -11,7 +11,7 @@ import hmac
 import json
 import secrets
 
-from .connection import decode_message, first_row, now, transaction
+from .connection import decode_message, first_row, is_postgres, now, transaction
 from .help_center import MAX_COMMENT_LENGTH
 
 HANDOFF_STATUSES = ("open", "claimed", "resolved")
@@ -58,7 +58,13 @@ def add_message(db, conversation_id, role, text, data=None, handoff_id=None, *, 
     # written to until it is opened with open_db.
     row.update({k: v for k, v in (("idempotency_key", key), ("reply_to", reply_to))
                 if v is not None})
-    pk = db["messages"].insert(row).last_pk
+    if is_postgres(db):
+        # Under the write lock: ids are then given in commit order, so a client
+        # reading past its last id (messages(after=...)) never skips a line.
+        with transaction(db):
+            pk = db["messages"].insert(row).last_pk
+    else:
+        pk = db["messages"].insert(row).last_pk
     return decode_message(next(db.query("SELECT * FROM messages WHERE id = ?", [pk])))
 
 

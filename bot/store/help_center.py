@@ -1,6 +1,6 @@
 """What readers do in the help center and the API: the article_views, article_feedback,
 searches and asks tables."""
-from .connection import now
+from .connection import insert_row, now
 
 # A comment is a sentence or two about an article; a pasted novel is refused.
 MAX_COMMENT_LENGTH = 2000
@@ -10,13 +10,7 @@ def _log(db, table, row):
     """Insert ``row`` into the log ``table`` as one plain statement; return its id.
     The logs are written on every read of the help center and every ask: sqlite-utils'
     insert (which first reads the table's columns) costs three times as much."""
-    columns = ", ".join(row)
-    marks = ", ".join("?" * len(row))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-    if db.conn.in_transaction:  # the caller's transaction commits it
-        return db.conn.execute(sql, list(row.values())).lastrowid
-    with db.conn:  # commits, or rolls back on an error
-        return db.conn.execute(sql, list(row.values())).lastrowid
+    return insert_row(db, table, row)
 
 
 def record_view(db, article_id, lang):
@@ -54,6 +48,8 @@ def most_viewed(db, limit=5):
 
 def feedback_summary(db, article_id):
     """Return {"helpful": n, "not_helpful": n} for ``article_id`` (all languages)."""
-    row = next(db.query("SELECT coalesce(sum(helpful), 0) AS yes, count(*) AS total "
-                        "FROM article_feedback WHERE article_id = ?", [article_id]))
+    # count, not sum: PostgreSQL's sum of a BIGINT is a NUMERIC (a Decimal in Python).
+    row = next(db.query("SELECT count(CASE WHEN helpful != 0 THEN 1 END) AS yes, "
+                        "count(*) AS total FROM article_feedback WHERE article_id = ?",
+                        [article_id]))
     return {"helpful": row["yes"], "not_helpful": row["total"] - row["yes"]}

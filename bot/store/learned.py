@@ -6,9 +6,13 @@ same as a writer's question of another article, it waits for an agent to approve
 ``learned_questions_after`` and ``learned_version`` count nothing else, so a server's
 watcher (web/live.py) never sees a held one until it is approved.
 """
-from .connection import first_row, now, transaction
+from .connection import first_row, is_postgres, now, transaction
 
 LEARNED_STATUSES = ("live", "review")
+# PostgreSQL's ids come from a sequence that does not look at the table: an approved
+# question takes its next value, or the next insert would be given the same id.
+_NEXT_ID_POSTGRES = ("SELECT nextval(pg_get_serial_sequence('learned_questions', 'id')) "
+                     "AS id")
 
 
 def add_learned_question(db, article_id, question, lang, handoff_id=None, agent=None,
@@ -19,6 +23,21 @@ def add_learned_question(db, article_id, question, lang, handoff_id=None, agent=
     "live" or "review", with ``conflict`` (article id, writer question) saying why."""
     if status not in LEARNED_STATUSES:
         raise ValueError(f"unknown status {status!r}: live or review")
+    if is_postgres(db):
+        # Under the write lock: ids are then given in commit order, so a watcher
+        # reading past its last id (learned_questions_after) never skips one.
+        with transaction(db):
+            learned_id = _add_learned_question(db, article_id, question, lang, handoff_id,
+                                               agent, source, status, conflict)
+            if status == "live":
+                _changed(db)
+            return learned_id
+    return _add_learned_question(db, article_id, question, lang, handoff_id, agent,
+                                 source, status, conflict)
+
+
+def _add_learned_question(db, article_id, question, lang, handoff_id, agent, source,
+                          status, conflict):
     existing = first_row(db.query("SELECT id FROM learned_questions WHERE article_id = ? AND "
                                   "question = ?", [article_id, question]))
     if existing:
@@ -91,17 +110,49 @@ def approve_learned_question(db, learned_id):
     see the approval: ``learned_version`` grows, and ``learned_questions_after`` the
     watcher's last id returns it, as for a question learned just now."""
     with transaction(db):
-        top = first_row(db.query("SELECT coalesce(max(id), 0) + 1 AS id "
+        top = first_row(db.query(_NEXT_ID_POSTGRES if is_postgres(db) else
+                                 "SELECT coalesce(max(id), 0) + 1 AS id "
                                  "FROM learned_questions"))["id"]
         cursor = db.execute("UPDATE learned_questions SET id = ?, status = 'live', "
                             "conflict_article_id = NULL, conflict_question = NULL "
                             "WHERE id = ? AND status = 'review'", [top, learned_id])
-        return top if cursor.rowcount == 1 else None
+        if cursor.rowcount != 1:
+            return None
+        _changed(db)
+        return top
 
 
 def remove_learned_question(db, learned_id):
     """Delete one learned question (live or held); return whether it existed."""
-    return db.execute("DELETE FROM learned_questions WHERE id = ?", [learned_id]).rowcount > 0
+    removed = db.execute("DELETE FROM learned_questions WHERE id = ?",
+                         [learned_id]).rowcount > 0
+    if removed:
+        _changed(db)
+    return removed
+
+
+# --- telling other nodes ----------------------------------------------------------------------
+# On PostgreSQL every change to the live learned questions is announced on a channel
+# (NOTIFY, delivered when its transaction commits), so the other nodes' watchers reload
+# at once instead of at their next poll; SQLite has no such thing: its watchers poll.
+
+LEARNED_CHANNEL = "dalil_learned"
+
+
+def _changed(db):
+    if is_postgres(db):
+        db.execute("SELECT pg_notify(?, '')", [LEARNED_CHANNEL])
+
+
+def learned_listener(database):
+    """Return a listener for changes to the live learned questions of ``database`` (the
+    DATABASE setting): ``wait(timeout)`` returns True as soon as one is committed on any
+    node (False after ``timeout`` seconds without), ``close()`` ends it. None on SQLite,
+    where a watcher polls ``learned_version`` instead."""
+    if not is_postgres(database):
+        return None
+    from .postgres import Listener  # psycopg only for PostgreSQL
+    return Listener(str(database), LEARNED_CHANNEL)
 
 
 def dispute_learned_question(db, article_id, question):

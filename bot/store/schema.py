@@ -3,6 +3,14 @@ the records older installations wrote under three separate sets.
 
 Migrations run in the order they are declared here and are never edited once shipped:
 a change to the schema is a new migration at the end.
+
+The same history drives PostgreSQL: sqlite-utils' Migrations runs these functions on a
+postgres.Database too, whose tables offer the sqlite-utils calls used here (create with
+pk, foreign_keys, not_null and defaults; create_index; add_column) and whose
+``execute`` takes SQL both dialects read (the partial unique indexes). A new migration
+keeps to those calls, or to such SQL (tests/test_store_schema.py compares the columns
+both backends end up with). The migrations' records live in ``_sqlite_migrations`` on
+both; on PostgreSQL open_db takes an advisory lock around applying them.
 """
 from sqlite_utils.migrations import Migrations
 
