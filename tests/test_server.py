@@ -253,6 +253,32 @@ def test_a_chat_stream_stays_open_while_the_one_worker_answers_other_requests(se
     assert data["messages"][0]["text"] == "مرحبا"
 
 
+def test_open_streams_end_when_the_server_stops(tmp_path):
+    # Told to stop (SIGTERM; and the old workers of a reload), a worker ends its event
+    # streams at their next look — well inside gunicorn's 30 s graceful timeout, which
+    # would otherwise wait for every open stream — and the server exits.
+    server = Served(tmp_path, workers=1)
+    try:
+        status, conversation = server.request("POST", "/api/conversations", {"lang": "ar"})
+        with server.socket() as sock:
+            sock.sendall(f"GET /api/conversations/{conversation['id']}/events HTTP/1.0\r\n"
+                         f"Host: x\r\nX-Conversation-Token: {conversation['token']}\r\n\r\n"
+                         .encode())
+            received = b""
+            while b"event: update" not in received:
+                received += sock.recv(65536)
+            os.killpg(server.process.pid, signal.SIGTERM)
+            stopped = time.monotonic()
+            while chunk := sock.recv(65536):
+                received += chunk
+            # Not a speed figure: a bound between the next look (half a second) and the
+            # graceful timeout the stream would otherwise have held the worker for.
+            assert time.monotonic() - stopped < PATIENCE
+        server.process.wait(timeout=PATIENCE)
+    finally:
+        server.stop()
+
+
 def test_the_access_log_has_gunicorns_default_line(served):
     # The line Apache's combined format (gunicorn's default) gives, with a "%" in the
     # path that must stay as sent.

@@ -47,7 +47,7 @@ from bot import store
 
 from .payloads import conversation_state, message_json
 
-__all__ = ["conversation_stream", "agent_stream", "POLL_SECONDS", "STATE_SECONDS", "HEARTBEAT_SECONDS",
+__all__ = ["conversation_stream", "agent_stream", "stop_streams", "POLL_SECONDS", "STATE_SECONDS", "HEARTBEAT_SECONDS",
            "LIFETIME_SECONDS"]
 
 # An agent's reply reaches the customer within this (plus the request's own time).
@@ -60,6 +60,22 @@ HEARTBEAT_SECONDS = 15.0
 # Long enough that reconnecting is rare, short enough that a stream whose client went
 # away unnoticed (no write has failed yet) is let go.
 LIFETIME_SECONDS = 300.0
+
+# Set when this process is told to stop (web/worker.py): every stream then ends at its
+# next look, and its client reconnects — to a new worker after a reload (HUP), instead
+# of holding the old one for gunicorn's whole graceful timeout. A plain value, not a
+# threading.Event: the module is imported before the gevent worker patches threading.
+_stopping = False
+
+
+def stop_streams():
+    """End every open stream of this process at its next look."""
+    global _stopping
+    _stopping = True
+
+
+def _over(started, now, lifetime):
+    return _stopping or now - started >= lifetime
 
 
 def conversation_stream(pool, conversation_id, after, *, lifetime=LIFETIME_SECONDS):
@@ -93,7 +109,7 @@ def conversation_stream(pool, conversation_id, after, *, lifetime=LIFETIME_SECON
             yield ": still here\n\n"
             last_beat = now
         first = False
-        if now - started >= lifetime:
+        if _over(started, now, lifetime):
             return
         # time.sleep looked up now, not when this module was imported: the gevent worker
         # patches it after the fork, so that it sleeps this greenlet, not the worker.
@@ -145,6 +161,6 @@ def agent_stream(pool, agent, still_signed_in, *, lifetime=LIFETIME_SECONDS):
         elif now - last_beat >= HEARTBEAT_SECONDS:
             yield ": still here\n\n"
             last_beat = now
-        if now - started >= lifetime:
+        if _over(started, now, lifetime):
             return
         time.sleep(POLL_SECONDS)

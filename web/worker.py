@@ -37,6 +37,8 @@ from gunicorn import util
 from gunicorn.workers.base_async import AsyncWorker
 from gunicorn.workers.ggevent import GeventWorker
 
+from . import events
+
 __all__ = ["worker_class", "HEADER_TIMEOUT", "BODY_TIMEOUT"]
 
 # A browser or an app sends its headers in one packet; ten seconds leaves a slow mobile
@@ -58,6 +60,16 @@ class Worker(GeventWorker):
 
     header_timeout = HEADER_TIMEOUT
     body_timeout = BODY_TIMEOUT
+
+    def handle_quit(self, sig, frame):
+        # SIGQUIT / SIGINT, and the old workers of a reload: open event streams end at
+        # their next look (web/events.py), so the worker is free to go.
+        events.stop_streams()
+        super().handle_quit(sig, frame)
+
+    def handle_exit(self, sig, frame):
+        events.stop_streams()  # SIGTERM: a graceful stop, the same
+        super().handle_exit(sig, frame)
 
     def init_process(self):
         # gunicorn writes its rejections with util.write_error; in this process, ours.
