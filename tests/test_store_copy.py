@@ -21,7 +21,17 @@ def _a_used_store(path):
     store.approve_learned_question(db, held)
     conversation = store.create_conversation(db, "ar", "c")
     store.add_message(db, conversation["id"], "customer", "سلام", {"n": 1}, key="k-1")
+    handoff = next(db.query("SELECT id, conversation_id FROM handoffs ORDER BY id LIMIT 1"))
+    store.add_note(db, handoff["id"], handoff["conversation_id"], "mona", "اتصلت بالعميل")
     return db
+
+
+def test_every_table_of_the_schema_is_copied(tmp_path):
+    # A table a later migration adds must join TABLES, or a copy would leave it behind.
+    db = store.open_db(tmp_path / "dalil.sqlite3")
+    tables = {name for name in db.table_names() if not name.startswith(("_", "sqlite_"))}
+    db.close()
+    assert tables == set(store.copy.TABLES)
 
 
 def test_a_sqlite_file_moves_to_postgresql_whole_and_then_serves(tmp_path, pg_url):

@@ -13,9 +13,7 @@ import pytest
 from bot import store
 from bot.store import postgres
 
-HISTORY = ["m001_help_center", "m002_conversations", "m003_learned_sources",
-           "m004_login_failures", "m005_asks", "m006_learned_review",
-           "m007_agent_sessions", "m008_message_keys"]
+from test_store_schema import HISTORY
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

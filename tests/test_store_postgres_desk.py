@@ -1,4 +1,4 @@
-"""The chat, event stream, handoff, agent, learning, idempotency, session, rate-limit, insights,
+"""The chat, event stream, handoff, agent, note, learning, idempotency, session, rate-limit, insights,
 bad-input and stored-text web tests again, with the app's DATABASE a PostgreSQL URL (a
 real server from tests/pg_fixtures.py; a database per test).
 
@@ -23,12 +23,14 @@ import test_handoffs
 import test_idempotency
 import test_insights_web
 import test_learning
+import test_notes
 import test_ratelimit
 import test_sessions
 import test_stored_text
 
-MODULES = [test_chat, test_events, test_handoffs, test_agents, test_learning, test_idempotency,
-           test_sessions, test_ratelimit, test_insights_web, test_bad_input, test_stored_text]
+MODULES = [test_chat, test_events, test_handoffs, test_agents, test_learning, test_notes,
+           test_idempotency, test_sessions, test_ratelimit, test_insights_web, test_bad_input,
+           test_stored_text]
 # Tests that are about SQLite itself, not the behaviour both backends share.
 SQLITE_ONLY = {
     "test_the_file_itself_refuses_a_key_twice_in_a_conversation":

@@ -22,7 +22,7 @@ from .errors import ApiError
 from .i18n import LANGS, MESSAGES, duration, t
 from .inputs import json_body, numeric_id
 from .learned import learned_json
-from .payloads import handoff_json, message_json
+from .payloads import handoff_json, message_json, note_json
 
 bp = Blueprint("agent", __name__)
 bp.url_value_preprocessor(numeric_id("handoff_id"))
@@ -73,6 +73,10 @@ def _handoff_or_404(handoff_id, api=True):
 
 def _transcript(handoff):
     return [message_json(m) for m in store.messages(get_db(), handoff["conversation_id"])]
+
+
+def _notes(handoff):
+    return [note_json(n) for n in store.notes_for(get_db(), handoff["id"])]
 
 
 def _act(action, *args):
@@ -155,7 +159,8 @@ def api_events():
 def api_handoff(handoff_id):
     """The handoff with its whole transcript (customer, bot, agent and system messages)."""
     handoff = _handoff_or_404(handoff_id)
-    return jsonify({**handoff_json(handoff, now()), "messages": _transcript(handoff)})
+    return jsonify({**handoff_json(handoff, now()), "messages": _transcript(handoff),
+                    "notes": _notes(handoff)})
 
 
 @bp.post("/api/agent/handoffs/<handoff_id>/claim")
@@ -176,6 +181,15 @@ def api_reply(handoff_id):
     """{"text"} -> the stored message, which the customer's chat picks up."""
     text = json_body().get("text")
     return jsonify(message_json(_act(handoffs.reply, handoff_id, g.agent, text))), 201
+
+
+@bp.post("/api/agent/handoffs/<handoff_id>/notes")
+@api_login_required
+def api_note(handoff_id):
+    """{"text"} -> the stored internal note: for agents only, never in the customer's
+    chat, widget, API or event stream."""
+    text = json_body().get("text")
+    return jsonify(note_json(_act(handoffs.add_note, handoff_id, g.agent, text))), 201
 
 
 @bp.post("/api/agent/handoffs/<handoff_id>/resolve")
@@ -267,7 +281,8 @@ def handoff_page(handoff_id, problem=None, status=200):
     teaching = learning.teaching_questions(db, handoff)
     return render_template("agent/handoff.html",
                            handoff=handoff_json(handoff, now(), lang=g.lang),
-                           messages=_transcript(handoff), problem=problem,
+                           messages=_transcript(handoff), notes=_notes(handoff),
+                           problem=problem,
                            rating=store.handoff_rating(db, handoff_id),
                            speakers=_speakers(handoff), teaching=teaching,
                            teach_default=learning.default_question(teaching),
@@ -286,7 +301,7 @@ def _form_question(form):
     return (picked or None), picked != ""
 
 
-@bp.post("/agent/handoffs/<handoff_id>/<any(claim, release, reply, resolve):action>")
+@bp.post("/agent/handoffs/<handoff_id>/<any(claim, release, reply, note, resolve):action>")
 @login_required
 def handoff_form(handoff_id, action):
     csrf.protect()
@@ -299,6 +314,8 @@ def handoff_form(handoff_id, action):
             handoffs.release(db, handoff_id, g.agent)
         elif action == "reply":
             handoffs.reply(db, handoff_id, g.agent, form.get("text", ""))
+        elif action == "note":
+            handoffs.add_note(db, handoff_id, g.agent, form.get("text", ""))
         else:
             question, teach = _form_question(form)
             handoffs.resolve(db, get_bot(), handoff_id, g.agent, form.get("outcome"),
@@ -311,4 +328,5 @@ def handoff_form(handoff_id, action):
         return handoff_page(handoff_id, problem=problem, status=409)
     except handoffs.HandoffError as error:
         return handoff_page(handoff_id, problem=str(error), status=400)
-    return redirect(url_for("agent.handoff_page", handoff_id=handoff_id, _anchor="reply"), 303)
+    return redirect(url_for("agent.handoff_page", handoff_id=handoff_id,
+                            _anchor="notes" if action == "note" else "reply"), 303)

@@ -13,7 +13,7 @@ from .context import get_bot
 from .rendering import article_html, updated
 
 __all__ = ["article_url", "article_link", "article_json", "search_results_json",
-           "reply_json", "message_json", "customer_handoff_json", "conversation_state",
+           "reply_json", "message_json", "note_json", "customer_handoff_json", "conversation_state",
            "handoff_json", "waiting_seconds"]
 
 
@@ -84,6 +84,12 @@ def reply_json(reply):
                         "url": article_url(aid, reply.lang)}
                        for aid, score in reply.candidates],
     }
+
+
+def note_json(note):
+    """Return an agent's internal note as the agents' API sends it (never the customer's)."""
+    return {"id": note["id"], "handoff_id": note["handoff_id"], "agent": note["agent"],
+            "text": note["text"], "created": note["created"]}
 
 
 def message_json(message):

@@ -13,7 +13,7 @@ from bot.messages import message
 from . import learning
 
 __all__ = ["HandoffError", "NoSuchHandoff", "HandoffConflict", "claim", "reply", "release",
-           "resolve", "MAX_REPLY_LENGTH"]
+           "resolve", "add_note", "MAX_REPLY_LENGTH"]
 
 # An agent's reply may quote steps at length, but is still a chat message.
 MAX_REPLY_LENGTH = 4000
@@ -79,6 +79,24 @@ def reply(db, handoff_id, agent, text):
         handoff = _held(db, handoff_id, agent, "reply to")
         return store.add_message(db, handoff["conversation_id"], "agent", text,
                                  {"agent": agent}, handoff_id=handoff_id)
+
+
+def add_note(db, handoff_id, agent, text):
+    """Add ``agent``'s internal note to the handoff; return it. Any agent may note on any
+    handoff (a colleague or a lead leaving word for whoever holds it); the customer
+    never sees notes. Raise NoSuchHandoff for an unknown handoff, HandoffError for an
+    empty, over-long or unclean text."""
+    try:  # bot/clean.py's rule, as for every stored text
+        text = clean_text(text if isinstance(text, str) else None, "the note",
+                          limit=MAX_REPLY_LENGTH)
+    except UncleanText as error:
+        raise HandoffError(str(error)) from None
+    if not text:
+        raise HandoffError("the note is empty")
+    handoff = store.get_handoff(db, handoff_id)
+    if handoff is None:
+        raise NoSuchHandoff(f"there is no handoff {handoff_id}")
+    return store.add_note(db, handoff_id, handoff["conversation_id"], agent, text)
 
 
 def release(db, handoff_id, agent):

@@ -22,6 +22,7 @@ modules behind them, one per owner:
     conversations.py conversations, messages, handoffs, ratings (and the rate-limit counts)
     agents.py        agents, login_failures
     learned.py       learned_questions
+    notes.py         notes (agents' internal notes on handoffs)
     insights.py      read-only queries over all of them for the support leads' figures
     copy.py          copy_store: every row from one store into another (SQLite <-> PostgreSQL)
 
@@ -52,6 +53,7 @@ from .learned import (LEARNED_STATUSES, add_learned_question, approve_learned_qu
                       dispute_learned_question, get_learned_question, learned_for_handoff,
                       learned_listener, learned_questions, learned_questions_after,
                       learned_version, list_learned, remove_learned_question)
+from .notes import add_note, notes_for
 from .schema import migrations
 
 __all__ = [
@@ -81,6 +83,8 @@ __all__ = [
     "learned_questions_after", "list_learned", "remove_learned_question",
     "dispute_learned_question", "get_learned_question", "learned_for_handoff",
     "approve_learned_question", "learned_listener",
+    # notes
+    "add_note", "notes_for",
     # insights
     "chat_messages", "conversation_messages", "conversations_with_handoffs", "asks_in",
     "searches_in", "views_per_article", "article_feedback_in", "handoffs_in", "backlog_at",

@@ -11,8 +11,8 @@ from .connection import is_postgres, transaction
 
 # Parents before the rows that point at them (the foreign keys PostgreSQL checks).
 TABLES = ["article_views", "article_feedback", "searches", "asks", "conversations",
-          "handoffs", "messages", "ratings", "agents", "agent_sessions", "login_failures",
-          "learned_questions"]
+          "handoffs", "messages", "ratings", "notes", "agents", "agent_sessions",
+          "login_failures", "learned_questions"]
 # Rows read and written at a time: a big log table never sits in memory whole.
 BATCH = 2000
 

@@ -166,3 +166,16 @@ def m008_message_keys(db):
     db["messages"].add_column("reply_to", int)
     db.execute("CREATE UNIQUE INDEX messages_idempotency_key ON messages(conversation_id, "
                "idempotency_key) WHERE idempotency_key IS NOT NULL")
+
+
+@migrations()
+def m009_notes(db):
+    """Agents' internal notes on a handoff: for the team only, in a table of their own,
+    so no query for the customer's conversation (their page, the widget, the API, an
+    event stream) can ever return one."""
+    db["notes"].create({"id": int, "handoff_id": int, "conversation_id": int, "agent": str,
+                        "text": str, "created": str}, pk="id",
+                       foreign_keys=[("handoff_id", "handoffs", "id"),
+                                     ("conversation_id", "conversations", "id")],
+                       not_null={"handoff_id", "conversation_id", "agent", "text", "created"})
+    db["notes"].create_index(["handoff_id", "id"])

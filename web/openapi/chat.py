@@ -146,7 +146,8 @@ PATHS = {
                       "401": _error("not signed in as an agent")},
     }},
     "/api/agent/handoffs/{handoff_id}": {"get": {
-        "summary": "A handoff with its whole transcript", "parameters": [_HANDOFF],
+        "summary": "A handoff with its whole transcript (messages) and its internal notes",
+        "parameters": [_HANDOFF],
         "responses": {"200": _json("#/components/schemas/Handoff"),
                       "401": _error("not signed in"), "404": _error("no such handoff")},
     }},
@@ -156,6 +157,11 @@ PATHS = {
         "Reply to the customer", {"type": "object", "required": ["text"],
                                   "properties": {"text": {"type": "string", "maxLength": 4000}}},
         ok="#/components/schemas/Message"),
+    "/api/agent/handoffs/{handoff_id}/notes": _agent_post(
+        "Add an internal note (agents only: never in the customer's chat, widget, API or "
+        "stream)", {"type": "object", "required": ["text"],
+                    "properties": {"text": {"type": "string", "maxLength": 4000}}},
+        ok="#/components/schemas/Note"),
     "/api/agent/handoffs/{handoff_id}/resolve": _agent_post(
         "Resolve your handoff", {"type": "object", "required": ["outcome"], "properties": {
             "outcome": {"type": "string", "enum": ["article", "no_article", "not_support"]},
@@ -196,6 +202,10 @@ PATHS = {
 }
 
 SCHEMAS = {
+    "Note": {"type": "object", "required": ["id", "handoff_id", "agent", "text", "created"],
+             "properties": {"id": {"type": "integer"}, "handoff_id": {"type": "integer"},
+                            "agent": {"type": "string"}, "text": {"type": "string"},
+                            "created": {"type": "string", "format": "date-time"}}},
     "Message": {"type": "object", "required": ["id", "role", "text", "created"], "properties": {
         "id": {"type": "integer"},
         "role": {"type": "string", "enum": ["customer", "bot", "agent", "system"]},
