@@ -3,6 +3,7 @@ SQLite file, a real PostgreSQL database: tests/pg_fixtures.py)."""
 import pytest
 
 from bot import store
+from test_store_schema import HISTORY
 
 
 def test_open_db_applies_migrations_once(database, backend):
@@ -12,10 +13,7 @@ def test_open_db_applies_migrations_once(database, backend):
         assert {"article_views", "article_feedback", "searches"} <= set(db.table_names())
         if backend == "sqlite":
             assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert [m.name for m in store.migrations.applied(db)] == [
-            "m001_help_center", "m002_conversations", "m003_learned_sources",
-            "m004_login_failures", "m005_asks", "m006_learned_review",
-            "m007_agent_sessions", "m008_message_keys"]
+        assert [m.name for m in store.migrations.applied(db)] == HISTORY
         assert store.migrations.pending(db) == []
     finally:
         db.close()
