@@ -17,6 +17,7 @@ from kb.calibration import cross_validate, thresholds_for
 from kb.index import Index
 from kb.related import Related
 from kb.search import Search
+from kb.semantic import encoder_name
 from kb.text import detect_language
 
 from .decide import CHOICES, Decision, LastReply, Thresholds, confidence, decide, follow_up
@@ -58,7 +59,7 @@ class Bot:
 
     @classmethod
     def from_articles(cls, folder, *, learned=None, index_settings=None, cache=None,
-                      answer_precision=None, **options):
+                      answer_precision=None, encoder=None, **options):
         """Return a Bot over the published articles in ``folder``, its categories.yml
         and synonyms.yml (raises ArticleError naming the file and line of a broken
         article). With ``cache`` (a kb.cache.Cache), the index and the help-center
@@ -66,9 +67,12 @@ class Bot:
         questions, settings and code, and stored in it when they are built. With
         ``answer_precision`` (e.g. 0.9), each language answers from the threshold that
         reaches that precision on the articles' own questions (kb.calibration: a few
-        index builds, cached like the index)."""
+        index builds, cached like the index). With ``encoder`` (kb.semantic, e.g.
+        default_encoder()), questions the lexical ranking is unsure of are matched by
+        meaning too (IndexSettings.semantic_below), the calibration likewise."""
         def build():
-            return Index(load_articles(folder), learned=learned, settings=index_settings)
+            return Index(load_articles(folder), learned=learned, settings=index_settings,
+                         encoder=encoder)
 
 
         built_from = None
@@ -79,14 +83,16 @@ class Bot:
             # each article remembers its file.
             built_from = {"folder": os.path.abspath(folder), "files": folder_digest(folder),
                           "learned": learned or {}, "settings": index_settings,
+                          "encoder": encoder_name(encoder),
                           "composed by": source_digest(__file__)}
-            index = cache.get("index", built_from, build)
+            # A cached index holds no encoder (a model is not pickled): attach ours.
+            index = cache.get("index", built_from, build).using(encoder)
         if answer_precision is not None:
             def calibrate():
                 # The index's articles (no second read of the folder), scored as
                 # decide() scores them: the confidence it answers on.
                 return cross_validate(index.articles, settings=index_settings,
-                                      measure=confidence)
+                                      measure=confidence, encoder=encoder)
 
             records = calibrate() if cache is None else cache.get(
                 "calibration", {**built_from, "learned": {}}, calibrate)
@@ -191,9 +197,12 @@ class Bot:
         InvalidQuestion."""
         question = self.read(question)
         check_lang(lang)
-        reading, hits = self.index.lookup(question.text, limit=5,
-                                          other_readings=question.readings)
         talk, wants_person, said = self._intent(question)
+        # Semantic matching (when the index has it) only for a question to answer: a
+        # "thanks" or a request for a person is not worth 40 ms of encoding.
+        reading, hits = self.index.lookup(question.text, limit=5,
+                                          other_readings=question.readings,
+                                          semantic=not (talk or wants_person))
         # Small talk and requests for a person are answered in the language they were
         # recognized in, even when the search preferred another reading ("شكرا" is also
         # the keys of "a;vh"; "bdi a7ki m3 7ada" is Arabic in Latin letters).

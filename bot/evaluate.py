@@ -110,6 +110,8 @@ def evaluate(bot, rows, progress=iter):
     total = len(rows)
     unanswerable_total = total - answerable
     report = {
+        # Which ranking was measured: "lexical", or the encoder that matched by meaning.
+        "matching": bot.index.semantic or "lexical",
         "questions": total,
         "answerable": answerable,
         "unanswerable": unanswerable_total,

@@ -50,10 +50,12 @@ def top_score(scores):
 
 
 def cross_validate(articles, *, folds=FOLDS, out_of_scope_share=OUT_OF_SCOPE_SHARE,
-                   settings=None, seed=0, measure=top_score):
+                   settings=None, seed=0, measure=top_score, encoder=None):
     """Return [(lang, score, answered right)] for every question the ``folds`` rounds
     held out (see the module's docstring), the score ``measure`` of the hits' scores
-    (best first) — what the caller decides on; [] for fewer than three articles."""
+    (best first) — what the caller decides on; [] for fewer than three articles. With
+    ``encoder`` (kb.semantic) the rounds' indexes match by meaning too, exactly as the
+    bot's does: the thresholds are for the scores it will act on."""
     published = [a for a in articles if a.published]
     ids = sorted({a.id for a in published})
     if len(ids) < 3:
@@ -87,9 +89,10 @@ def cross_validate(articles, *, folds=FOLDS, out_of_scope_share=OUT_OF_SCOPE_SHA
         wanted = round(len(asked) * out_of_scope_share / (1 - out_of_scope_share))
         rng.shuffle(outside)
         asked.extend((lang, q, None) for lang, q in outside[:wanted])
-        index = Index(kept, settings=settings)
+        index = Index(kept, settings=settings, encoder=encoder)
         for lang, question, expected in asked:
-            _, hits = index.lookup(question, limit=5, other_readings=readings(question))
+            _, hits = index.lookup(question, limit=5, other_readings=readings(question),
+                                   semantic=True)
             score = measure([hit.score for hit in hits])
             right = bool(hits) and expected is not None and hits[0].article_id == expected
             records.append((lang, score, right))

@@ -25,6 +25,16 @@ rapidfuzz then re-checks the best candidates' questions character by character, 
 question typed with a slip still finds its near-twin. An Index is immutable: to take in
 changed articles, build a new one and swap the reference (see ``build_index``); to take
 in a learned question at once, ``index.learn(...)`` returns a new Index in milliseconds.
+
+Given an encoder (kb.semantic: sentence embeddings), the index also embeds each
+article's titles and first questions and trains a logistic regression over those
+vectors (only while articles have few phrasings, ``semantic_phrasings``: with many,
+the lexical parts rank better alone). When the lexical best score leaves the bot unsure (under
+``semantic_below``) and the caller asks for it (``lookup(..., semantic=True)``: the
+bot's answers and its calibration, never the help-center search), the question is
+encoded and the regression's probabilities are blended into the candidates' scores,
+adding its own best articles. Above ``classifier_articles`` the index stays lexical: encoding is some 20
+texts a second, hours for ten thousand articles' questions.
 """
 import copy
 import dataclasses
@@ -150,6 +160,36 @@ class IndexSettings:
     # ... and only when the best article as typed scores under this: a sure match needs
     # no repair, and the repaired reading costs a second search.
     repair_below: float = 0.6
+    # Semantic matching (kb.semantic; used when the Index is given an encoder): a
+    # logistic regression over the sentence embeddings of each article's title and
+    # questions, its probabilities blended into the scores. Measured on the tuning
+    # suites (benchmarks/tuning_suites.py; blending the hits' scores with the
+    # probabilities): ar-dev-tune top-1 0.680 -> 0.720 and coverage at 90% precision
+    # 0.468 -> 0.578; en-dev-3-tune 0.650 -> 0.722 and 0.409 -> 0.541.
+    # Only consulted when the best lexical score is under this: a sure answer costs no
+    # encoding (a question is 40 ms or more to encode, a lexical ask about 1 ms). At
+    # 0.8 the figures above are within 0.002 of consulting it always; at 0.5 coverage
+    # fell back to 0.47 on ar-dev-tune (the sure and the blended scores no longer
+    # rank alike).
+    semantic_below: float = 0.8
+    # The semantic part is built only while articles have at most this many phrasings
+    # (titles, questions, learned) on average: the more they have, the better the
+    # lexical parts know them. On the ar-dev-full tuning suite, its articles cut to n
+    # phrasings each, top-1 changed by +0.048 at 22, +0.043 at 31, +0.001 at 62 (and
+    # coverage at 90% -0.013), -0.022 at 120 and -0.036 at all 280 (0.915 -> 0.879).
+    semantic_phrasings: float = 45.0
+    # Share of the semantic probability in a blended score (0.6 and 0.7 traded top-1
+    # between the Arabic and English tuning suites; 0.5 was best on Arabic).
+    semantic_weight: float = 0.5
+    # Inverse regularization of the semantic regression (100: ar-dev-tune 0.713, 300:
+    # 0.720, 1000: 0.721 with less coverage, 0.570 against 0.578).
+    semantic_c: float = 300.0
+    # Texts embedded an article (its titles, then writers' questions, then learned
+    # ones): encoding is slow (some 20 texts a second here), and past a few dozen
+    # phrasings the lexical parts know the article well.
+    semantic_questions: int = 30
+    # Articles the semantic regression adds to the lexical candidates (its best ones).
+    semantic_candidates: int = 5
 
 
 # The index's vectorization (kb.vectors.Views): word stems beside character n-grams of
@@ -186,15 +226,18 @@ def _plain(markdown):
 class Index:
     """Articles made searchable by question. Build once, then only read (thread-safe)."""
 
-    def __init__(self, articles, learned=None, settings=None):
+    def __init__(self, articles, learned=None, settings=None, encoder=None):
         self.settings = settings or IndexSettings()
+        self._encoder = encoder  # a kb.semantic encoder, or None: lexical only
+        self._semantic = None
         self.articles = tuple(a for a in articles if a.published)
         self.article_ids = tuple(dict.fromkeys(a.id for a in self.articles))
         learned = learned or {}
+        self._positions = {article_id: p for p, article_id in enumerate(self.article_ids)}
         versions = {}
         for article in self.articles:
             versions.setdefault(article.id, []).append(article)
-        texts, owners, kinds = [], [], []
+        texts, owners, kinds, semantic = [], [], [], []
         for position, article_id in enumerate(self.article_ids):
             own = [_as_indexed(q, a.lang) for a in versions[article_id]
                    for q in (a.title, *a.questions)]
@@ -207,6 +250,8 @@ class Index:
             owners.extend([position] * (len(own) + len(extra) + len(bodies)))
             kinds.extend([_QUESTION] * len(own) + [_LEARNED] * len(extra) +
                          [_BODY] * len(bodies))
+            semantic.append(_semantic_texts(versions[article_id], extra,
+                                            self.settings.semantic_questions))
         if not texts:
             self.questions, self._views = (), None
             return
@@ -227,6 +272,54 @@ class Index:
         by_centroids = self._classifier is not None and sp.issparse(self._classifier[0])
         self._candidates = (self.settings.centroid_candidates if by_centroids
                             else self.settings.nearest_candidates)
+        # Where phrasings are few (IndexSettings.semantic_phrasings); beyond
+        # classifier_articles, encoding them all would take hours.
+        phrasings = np.count_nonzero(self._kinds != _BODY) / len(self.article_ids)
+        if (encoder is not None and self._classifier is not None and not by_centroids
+                and phrasings <= self.settings.semantic_phrasings):
+            self._semantic = self._train_semantic(encoder, semantic)
+
+    def __getstate__(self):
+        # The encoder (a model in C memory) is not pickled with the index (kb.cache):
+        # the loader attaches its own (``using``).
+        state = self.__dict__.copy()
+        state["_encoder"] = None
+        return state
+
+    @property
+    def semantic(self):
+        """The name of the encoder the index was built with, or None (lexical only)."""
+        return None if self._semantic is None else self._semantic.name
+
+    def using(self, encoder):
+        """Return this Index with ``encoder`` to encode questions at ask time (an index
+        loaded from the cache has none): itself when it has no semantic part, or when
+        ``encoder`` is not the one it was built with (its vectors would not compare)."""
+        if self._semantic is None or encoder is None or encoder.name != self.semantic:
+            return self
+        new = copy.copy(self)
+        new._encoder = encoder
+        return new
+
+    def _train_semantic(self, encoder, texts_by_article):
+        """Return the _Semantic part trained on the embeddings of each article's texts
+        (``semantic_questions`` at most)."""
+        texts, owners, learned = [], [], []
+        for position, pairs in enumerate(texts_by_article):
+            for text, is_learned in pairs:
+                texts.append(text)
+                owners.append(position)
+                learned.append(is_learned)
+        learned = np.array(learned, dtype=bool)
+        weights = np.where(learned, self.settings.learned_weight, 1.0)
+        vectors = np.asarray(encoder.queries(texts), dtype=np.float32)
+        coef, intercept = _fit_semantic(vectors, np.array(owners, dtype=np.int32), weights,
+                                        self.settings.semantic_c)
+        if len(self.article_ids) == 2 and coef.shape[0] == 1:
+            coef, intercept = np.vstack([-coef, coef]) / 2, np.r_[-intercept, intercept] / 2
+        starts = np.r_[0, np.cumsum([len(pairs) for pairs in texts_by_article])]
+        return _Semantic(encoder.name, coef.T.astype(np.float32), intercept.astype(np.float32),
+                         vectors, tuple(texts), learned, starts)
 
     def _arrange(self, texts, owners, kinds, matrix):
         """Set every per-row structure from rows grouped by article."""
@@ -287,6 +380,7 @@ class Index:
         if not texts:
             return self
         new = copy.copy(self)
+        new._encoder = self._encoder  # copy.copy goes through __getstate__, which drops it
         all_owners = np.r_[self._owners, np.array(owners, dtype=np.int32)]
         all_kinds = np.r_[self._kinds, np.full(len(texts), _LEARNED, dtype=np.int8)]
         # Keep rows grouped by article, kinds in order, the newest learned last.
@@ -377,18 +471,68 @@ class Index:
         return (self.settings.many_phrasings_svm
                 and questions > self.settings.classifier_questions * len(self.article_ids))
 
-    def search(self, text, limit=5):
+    def search(self, text, limit=5, semantic=False):
         """Return up to ``limit`` Hits for ``text``, best first."""
-        return self.lookup(text, limit)[1]
+        return self.lookup(text, limit, semantic=semantic)[1]
 
-    def lookup(self, text, limit=5, other_readings=None):
+    def lookup(self, text, limit=5, other_readings=None, semantic=False):
         """Return (the reading searched, its Hits best first). The reading is ``text``
         itself unless it reads clearly better as typed with the other keyboard layout
         (hgf'hrm → البطاقة) or as Arabizi (wein talabi → وين طلبي): then that reading is
         searched instead. ``other_readings`` are those readings when the caller has
-        worked them out already (kb.text.readings(text))."""
+        worked them out already (kb.text.readings(text)). With ``semantic`` (the bot's
+        answers; the help-center search never waits for encoding), an index built with
+        an encoder blends in the semantic scores when the lexical best is under
+        ``semantic_below``."""
+        reading, hits = self._lookup(text, limit, other_readings)
+        if (semantic and hits and self._semantic is not None and self._encoder is not None
+                and hits[0].score < self.settings.semantic_below
+                and not self._asked_as_known(reading, hits[0])):
+            return reading, self._blend(reading, hits, limit)
+        return reading, hits[:limit]
+
+    def _asked_as_known(self, reading, hit):
+        """Whether ``reading`` is ``hit``'s known question (near) verbatim: stronger
+        evidence than any model's guess — and a question learned since the build
+        (``learn``) is not in the semantic part yet, which would dilute it."""
+        return fuzz.ratio(normalize(reading), normalize(hit.question)) >= \
+            self.settings.fuzzy_same_question
+
+    def _blend(self, reading, hits, limit):
+        """Return ``hits`` (all the lexical candidates) rescored with the semantic
+        regression's probabilities, its best articles added, best first."""
+        part, weight = self._semantic, self.settings.semantic_weight
+        vector = np.asarray(self._encoder.query(reading), dtype=np.float32)
+        logits = vector @ part.coef + part.intercept
+        probability = np.exp(logits - logits.max())
+        probability /= probability.sum()
+        # Only what the regression knows beyond chance counts: over four articles a
+        # question about none of them still gets some 0.3 for one, enough to turn a
+        # handoff into suggestions; over 77 chance is 0.013 and changes nothing.
+        chance = 1 / len(probability)
+        probability = np.maximum(probability - chance, 0) / (1 - chance)
+        lexical = {hit.article_id: hit for hit in hits}
+        positions = [self._positions[hit.article_id] for hit in hits]
+        positions += _best(probability, self.settings.semantic_candidates)
+        blended = []
+        for position in dict.fromkeys(positions):
+            article_id = self.article_ids[position]
+            hit = lexical.get(article_id)
+            if hit is None:  # the semantic part's candidate: its closest embedded text
+                start, end = part.starts[position], part.starts[position + 1]
+                row = start + int(np.argmax(part.vectors[start:end] @ vector))
+                hit = Hit(article_id, 0.0, part.texts[row], bool(part.learned[row]))
+            score = (1 - weight) * hit.score + weight * float(probability[position])
+            blended.append(dataclasses.replace(hit, score=min(1.0, score)))
+        blended.sort(key=lambda hit: -hit.score)
+        return blended[:limit]
+
+    def _lookup(self, text, limit, other_readings):
+        """``lookup`` by the lexical parts alone, every candidate's Hit kept (at least
+        ``limit``)."""
         if self._views is None or not text.strip():
             return text, []
+        limit = max(limit, self._candidates + 1)
         similarity, hits = self._rank(text, limit)
         others = list(readings(text) if other_readings is None else other_readings)
         # Repairing typos compares each unknown word with the whole vocabulary: only
@@ -511,6 +655,47 @@ class Index:
         return closest_similarity, hits[:limit]
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class _Semantic:
+    """An index's semantic part: the regression over embedded texts (feature-major
+    weights, intercepts) and those texts with their vectors, grouped by article."""
+    name: str  # the encoder's: vectors of another model do not compare
+    coef: np.ndarray  # dim x articles
+    intercept: np.ndarray
+    vectors: np.ndarray  # a row per embedded text
+    texts: tuple
+    learned: np.ndarray  # whether each text is a learned question
+    starts: np.ndarray  # article p's texts are starts[p]:starts[p + 1]
+
+
+def _fit_semantic(vectors, owners, weights, c):
+    """Return (coef, intercept) of a multinomial logistic regression on ``vectors``
+    (scikit-learn imported here, as in ``_fit_linear``)."""
+    import warnings
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+    classifier = LogisticRegression(C=c, max_iter=1000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        # A help center of titles alone has one text a class: that is the point.
+        warnings.filterwarnings("ignore", "The number of unique classes", UserWarning)
+        classifier.fit(vectors, owners, sample_weight=weights)
+    return classifier.coef_, classifier.intercept_
+
+
+def _semantic_texts(versions, learned, count):
+    """Return up to ``count`` (text, is learned) of an article to embed: its titles,
+    then its versions' questions taken in turn (the Arabic and the English in equal
+    share), then the newest learned questions."""
+    texts = [a.title for a in versions]
+    columns = [list(a.questions) for a in versions]
+    for row in range(max((len(c) for c in columns), default=0)):
+        texts.extend(c[row] for c in columns if row < len(c))
+    texts = [t for t in dict.fromkeys(texts) if t.strip()][:count]
+    extra = [q for q in reversed(learned) if q not in texts][: max(0, count - len(texts))]
+    return [(t, False) for t in texts] + [(q, True) for q in extra]
+
+
 def _centroid_logits(centroids, indices, values):
     """Return the logits of every article for the query (``indices``, ``values``)
     against feature-major ``centroids``: a sum over the postings of the query's
@@ -562,7 +747,7 @@ def _fit_linear(features, labels, weights, many, settings):
     return classifier.coef_, classifier.intercept_, scale
 
 
-def build_index(folder, learned=None, settings=None):
+def build_index(folder, learned=None, settings=None, encoder=None):
     """Return a new Index over the published articles in ``folder`` (raises
     ArticleError for a broken file, so a caller can keep serving its old index)."""
-    return Index(load_articles(folder), learned=learned, settings=settings)
+    return Index(load_articles(folder), learned=learned, settings=settings, encoder=encoder)

