@@ -1,4 +1,4 @@
-"""The `dalil` command's subcommands: check, ask, eval, serve, agents, learned, report.
+"""The `dalil` command's subcommands: check, ask, eval, serve, agents, learned, report, db.
 
 Each parses its options, runs library code with the settings the site runs with (the
 defaults, then ``DALIL_*`` variables — web/settings.py — then ``--articles``/``--db``),
@@ -40,7 +40,23 @@ articles_option = click.option(
     help="Folder of Markdown articles (default: $DALIL_ARTICLES, else ./articles).")
 db_option = click.option(
     "--db", type=click.Path(dir_okay=False),
-    help="SQLite file (default: $DALIL_DATABASE, else the instance folder's).")
+    help="SQLite file or postgresql:// URL (default: $DALIL_DATABASE, else the instance "
+         "folder's file).")
+
+
+def _database_setting(db):
+    """Return ``db`` (--db) as the DATABASE setting: a PostgreSQL URL as given, a file's
+    path made absolute."""
+    return db if store.is_postgres(db) else os.path.abspath(db)
+
+
+def _without_password(url):
+    """Return a PostgreSQL URL fit to print: its password replaced by ***."""
+    scheme, _, rest = url.partition("://")
+    credentials, at, place = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{place}"
 
 
 def _shown(path):
@@ -58,7 +74,7 @@ def _settings(articles=None, db=None):
     if articles:
         config["ARTICLES"] = os.path.abspath(articles)
     if db:
-        config["DATABASE"] = os.path.abspath(db)
+        config["DATABASE"] = _database_setting(db)
     return config
 
 
@@ -86,6 +102,17 @@ def _database(config, must_exist=False):
     not exist (a typo must not leave a folder and an empty database behind) or, with
     ``must_exist``, when the file does not."""
     path = config["DATABASE"]
+    if store.is_postgres(path):
+        try:
+            database = store.open_db(path)
+        except store.StorageUnavailable as error:
+            raise click.ClickException(f"{_without_password(path)}: the database cannot be "
+                                       f"reached ({error})") from None
+        try:
+            yield database
+        finally:
+            database.close()
+        return
     folder = os.path.dirname(os.path.abspath(path))
     if path == default_database():
         os.makedirs(folder, exist_ok=True)  # the instance folder, as the site makes it
@@ -222,8 +249,9 @@ def serve(articles, db, host, port, workers, header_timeout, body_timeout, debug
                                    "made: set its ARTICLES and DATABASE instead")
         app = given.load_app()
     else:
-        overrides = {key: os.path.abspath(value) for key, value in
-                     (("ARTICLES", articles), ("DATABASE", db)) if value}
+        overrides = {key: convert(value) for key, value, convert in
+                     (("ARTICLES", articles, os.path.abspath),
+                      ("DATABASE", db, _database_setting)) if value}
         try:
             app = context.find_root().obj(overrides)  # the factory (web/cli.py)
         except (ArticleError, HoursError) as error:
@@ -422,4 +450,51 @@ def report(since, until, db, articles, as_json):
     click.echo(cli_text.report_text(figures))
 
 
-COMMANDS = (check, ask, eval_command, serve, agents, learned, report)
+# --- the database ------------------------------------------------------------------------
+
+@click.group(name="db")
+def database_group():
+    """The store: SQLite (a file, the default) or PostgreSQL (a postgresql:// URL)."""
+
+
+@database_group.command(name="migrate")
+@db_option
+def db_migrate(db):
+    """Apply the migrations the database lacks (the server also does at start-up).
+
+        dalil db migrate --db postgresql://dalil@localhost/dalil
+    """
+    config = _settings(db=db)
+    with _database(config) as database:
+        applied = [m.name for m in store.migrations.applied(database)]
+    click.echo(f"{_shown_database(config['DATABASE'])}: {len(applied)} migrations applied, "
+               f"the last {applied[-1]}")
+
+
+@database_group.command(name="copy")
+@click.argument("source")
+@click.argument("target")
+def db_copy(source, target):
+    """Copy every row of the store SOURCE into the new, empty store TARGET (each a SQLite
+    file or a postgresql:// URL), ids kept, then compare the counts.
+
+        dalil db copy instance/dalil.sqlite3 postgresql://dalil@localhost/dalil
+    """
+    with _database({"DATABASE": _database_setting(source)},
+                   must_exist=not store.is_postgres(source)) as origin, \
+            _database({"DATABASE": _database_setting(target)}) as destination:
+        try:
+            copied = store.copy_store(origin, destination)
+        except store.CopyError as error:
+            raise click.ClickException(str(error)) from None
+    for table, rows in copied.items():
+        click.echo(f"{table}: {rows}")
+    click.echo(f"copied to {_shown_database(_database_setting(target))}; the counts match")
+
+
+def _shown_database(database):
+    return (_without_password(database) if store.is_postgres(database)
+            else _shown(database))
+
+
+COMMANDS = (check, ask, eval_command, serve, agents, learned, report, database_group)
