@@ -541,6 +541,12 @@ class Index:
             repaired = self._repaired(text)
             if repaired:
                 others.append(repaired)
+        # A question's similarity is a cosine times its weight, so never above the
+        # heaviest weight: once the customer's own words are that close, no other
+        # reading could win, and the half of questions that have one skip its search.
+        best_possible = float(self._question_weight.max(initial=0.0))
+        if self.settings.variant_advantage * similarity > best_possible:
+            others = []
         for reading in others:
             other_similarity, other_hits = self._rank(reading, limit)
             # A reading the customer did not type must match a known question clearly
