@@ -74,7 +74,6 @@ class Bot:
             return Index(load_articles(folder), learned=learned, settings=index_settings,
                          encoder=encoder)
 
-
         built_from = None
         if cache is None:
             index = build()

@@ -358,6 +358,7 @@ class Index:
             [self.settings.learned_weight, 0.0], 1.0).astype(np.float32)
         self._training_weight = np.where(kinds == _BODY, self.settings.body_weight,
                                          self._question_weight)
+        self._heaviest_weight = float(self._question_weight.max(initial=0.0))
         density = len(texts) / len(self.article_ids)
         self._nearest_weight = self.settings.nearest_weight * density / (
             density + self.settings.nearest_half)
@@ -544,8 +545,7 @@ class Index:
         # A question's similarity is a cosine times its weight, so never above the
         # heaviest weight: once the customer's own words are that close, no other
         # reading could win, and the half of questions that have one skip its search.
-        best_possible = float(self._question_weight.max(initial=0.0))
-        if self.settings.variant_advantage * similarity > best_possible:
+        if self.settings.variant_advantage * similarity > self._heaviest_weight:
             others = []
         for reading in others:
             other_similarity, other_hits = self._rank(reading, limit)

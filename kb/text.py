@@ -468,7 +468,7 @@ _VOWELS = set("aeiou")
 # A digit standing for a letter: between letters (a7ki, ra2em) or in a word of three or
 # more letters (3ayez, 7ada) — not "2fa", "mp3", "4g".
 _ARABIZI_DIGIT_IN_WORD = re.compile(r"[a-z][2-9][a-z]|^(?=(?:.*[a-z]){3})[a-z]*[2-9]")
-_ARTICLES = {"el", "al", "il"}
+_ARTICLES = ("el", "al", "il")
 _LATIN_WORD = re.compile(r"^[a-z0-9']+$")
 
 
@@ -478,17 +478,18 @@ _DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1")
 # (tarkib: تركيب, nsit: نسيت, mawjud: موجود); other short vowels inside a word are not.
 # (A digit last is a guttural after a short vowel, as in verbs: bargi3 برجع, arji3 ارجع.)
 _LONG_VOWEL_AT = re.compile(r"[iu](?=[b-df-hj-np-tv-z]$)")
-# Levantine and Egyptian glue the preposition and the article: "bl tarkib" (بالتركيب),
-# "fl bet" (في البيت). These join the next word as the article does.
-_WITH_ARTICLE = {**dict.fromkeys(["bl", "bil", "bel"], "بال"),
-                 **dict.fromkeys(["fl", "fil", "fel"], "في ال")}
+# Words that join the next one: the article written apart ("el talab": الطلب), and, in
+# Levantine and Egyptian, the preposition glued to it: "bl tarkib" (بالتركيب), "fl bet"
+# (في البيت).
+_JOIN_NEXT = {**dict.fromkeys(_ARTICLES, "ال"), **dict.fromkeys(["bl", "bil", "bel"], "بال"),
+              **dict.fromkeys(["fl", "fil", "fel"], "في ال")}
 
 
 def _arabizi_word(word):
     if word in _ARABIZI_WORDS:
         return _ARABIZI_WORDS[word]
     prefix = ""
-    for article in ("el", "al", "il"):
+    for article in _ARTICLES:
         if word.startswith(article) and len(word) > 3 and word[2] not in _VOWELS:
             prefix, word = "ال", word[2:]
             break
@@ -530,15 +531,14 @@ def arabizi(text):
     if not all(_LATIN_WORD.match(w) for w in words if w):
         return None
     words = [w for w in words if w]
-    known = sum(w in _ARABIZI_WORDS or w in _ARTICLES or w in _WITH_ARTICLE for w in words)
+    known = sum(w in _ARABIZI_WORDS or w in _JOIN_NEXT for w in words)
     digits = sum(bool(_ARABIZI_DIGIT_IN_WORD.search(w)) for w in words)
     if digits == 0 and known < 2 and not (known and len(words) <= 3):
         return None
     out, article = [], ""
     for word in words:
-        if word in _ARTICLES or word in _WITH_ARTICLE:
-            # "el talab", "bl tarkib": the article (and preposition) joins the next word
-            article = _WITH_ARTICLE.get(word, "ال")
+        if word in _JOIN_NEXT:  # "el talab", "bl tarkib"
+            article = _JOIN_NEXT[word]
             continue
         transliterated = _arabizi_word(word)
         if article and transliterated.startswith("ال"):

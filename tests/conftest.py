@@ -3,6 +3,7 @@ shipped articles/ folder, the web app and its client, and the runner of the `dal
 import os
 import pathlib
 import textwrap
+import threading
 
 import pytest
 
@@ -136,6 +137,17 @@ def write_article(folder, name, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path
+
+
+def run_in_threads(target, arguments):
+    """Call ``target(*args)`` for each ``args`` of ``arguments``, each in a thread of its
+    own, all started before any is waited for (the tests of racing writers pair it with
+    a threading.Barrier inside ``target``); return once every thread has ended."""
+    threads = [threading.Thread(target=target, args=args) for args in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def app_over(articles, database, **config):

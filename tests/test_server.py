@@ -220,6 +220,19 @@ def test_what_gunicorn_refuses_is_answered_as_json(served, request_bytes, status
     assert server.get("/api/openapi.json")[0] == 200
 
 
+def _open_event_stream(sock, conversation):
+    """Ask for ``conversation``'s event stream on ``sock``; return what came up to its
+    first update. HTTP/1.0: the body comes as it is written, not in chunks, so events
+    are read off the socket as they are."""
+    sock.sendall(f"GET /api/conversations/{conversation['id']}/events HTTP/1.0\r\n"
+                 f"Host: x\r\nX-Conversation-Token: {conversation['token']}\r\n\r\n"
+                 .encode())
+    received = b""
+    while b"event: update" not in received:
+        received += sock.recv(65536)
+    return received
+
+
 def test_a_chat_stream_stays_open_while_the_one_worker_answers_other_requests(served):
     # One gevent worker: the stream is a greenlet that sleeps between its looks, so the
     # same worker takes the customer's message and the stream then carries the reply.
@@ -227,14 +240,7 @@ def test_a_chat_stream_stays_open_while_the_one_worker_answers_other_requests(se
     status, conversation = server.request("POST", "/api/conversations", {"lang": "ar"})
     assert status == 201
     with server.socket() as sock:
-        # HTTP/1.0: the body comes as it is written, not in chunks, so events are read
-        # off the socket as they are.
-        sock.sendall(f"GET /api/conversations/{conversation['id']}/events HTTP/1.0\r\n"
-                     f"Host: x\r\nX-Conversation-Token: {conversation['token']}\r\n\r\n"
-                     .encode())
-        received = b""
-        while b"event: update" not in received:
-            received += sock.recv(65536)
+        received = _open_event_stream(sock, conversation)
         assert received.startswith(b"HTTP/1.0 200") and b"text/event-stream" in received
         request = urllib.request.Request(
             f"http://127.0.0.1:{server.port}/api/conversations/{conversation['id']}/messages",
@@ -261,12 +267,7 @@ def test_open_streams_end_when_the_server_stops(tmp_path):
     try:
         status, conversation = server.request("POST", "/api/conversations", {"lang": "ar"})
         with server.socket() as sock:
-            sock.sendall(f"GET /api/conversations/{conversation['id']}/events HTTP/1.0\r\n"
-                         f"Host: x\r\nX-Conversation-Token: {conversation['token']}\r\n\r\n"
-                         .encode())
-            received = b""
-            while b"event: update" not in received:
-                received += sock.recv(65536)
+            received = _open_event_stream(sock, conversation)
             os.killpg(server.process.pid, signal.SIGTERM)
             stopped = time.monotonic()
             while chunk := sock.recv(65536):

@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from bot import store
+from conftest import run_in_threads
 
 
 @pytest.fixture
@@ -138,11 +139,7 @@ def test_racing_claims_on_separate_connections_have_one_winner(database, db):
         finally:
             own.close()
 
-    threads = [threading.Thread(target=claim, args=(agent,)) for agent in agents]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(claim, [(agent,) for agent in agents])
     assert len(won) == 1
     assert store.get_handoff(db, handoff["id"])["assignee"] == won[0]
 
@@ -160,10 +157,6 @@ def test_escalating_at_once_on_separate_connections_opens_one_handoff(database, 
         finally:
             own.close()
 
-    threads = [threading.Thread(target=escalate) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(escalate, [()] * 5)
     assert sorted(created for _, created in results) == [False] * 4 + [True]
     assert len({handoff["id"] for handoff, _ in results}) == 1

@@ -4,6 +4,8 @@ On both backends (SQLite's own pool, psycopg's for a PostgreSQL URL) where both 
 the promise; the SQLite pool's ``keep`` limit on idle connections is its own."""
 import os
 
+import pytest
+
 from bot import store
 from bot.store.connection import Pool, in_transaction
 
@@ -14,25 +16,29 @@ def _pool(tmp_path, **kwargs):
     return Pool(path, **kwargs)
 
 
+@pytest.fixture
+def pool(database):
+    """A Pool over the test's migrated store on its backend; closed after the test."""
+    store.open_db(database).close()
+    lender = Pool(database)
+    yield lender
+    lender.close()
+
+
 def _connection(db):
     """The driver connection under a lent handle (psycopg's pool lends the same
     connection in a new handle)."""
     return db.conn
 
 
-def test_a_given_back_connection_is_lent_again(database):
-    store.open_db(database).close()
-    pool = Pool(database)
+def test_a_given_back_connection_is_lent_again(pool):
     db = pool.take()
     conn = _connection(db)
     pool.give(db)
     assert _connection(pool.take()) is conn
-    pool.close()
 
 
-def test_what_a_unit_of_work_left_uncommitted_is_rolled_back(database):
-    store.open_db(database).close()
-    pool = Pool(database)
+def test_what_a_unit_of_work_left_uncommitted_is_rolled_back(pool):
     db = pool.take()
     db.execute("BEGIN")  # a request that failed between its BEGIN and COMMIT
     db.execute("INSERT INTO asks (question, lang, action, created) "
@@ -45,7 +51,6 @@ def test_what_a_unit_of_work_left_uncommitted_is_rolled_back(database):
     assert other.execute("SELECT count(*) FROM asks").fetchone()[0] == 0
     other.close()
     pool.give(again)
-    pool.close()
 
 
 def test_no_more_than_keep_connections_stay_open(tmp_path):
@@ -59,9 +64,7 @@ def test_no_more_than_keep_connections_stay_open(tmp_path):
     pool.close()
 
 
-def test_a_forked_process_opens_its_own_connections(database):
-    store.open_db(database).close()
-    pool = Pool(database)
+def test_a_forked_process_opens_its_own_connections(pool):
     db = pool.take()
     conn = _connection(db)
     pool.give(db)
@@ -84,7 +87,6 @@ def test_a_forked_process_opens_its_own_connections(database):
     assert _connection(db) is conn  # the parent's pool is untouched
     assert db.execute("SELECT 1").fetchone()[0] == 1  # and its connection still works
     pool.give(db)
-    pool.close()
 
 
 def test_requests_share_a_kept_connection_and_store_their_rows(app, client):

@@ -12,6 +12,7 @@ import pytest
 
 from bot import store
 from bot.store import postgres
+from conftest import run_in_threads
 
 from test_store_schema import HISTORY
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -36,11 +37,7 @@ def test_nodes_starting_at_once_migrate_a_new_database_once(pg_url):
         except Exception as error:  # noqa: BLE001  (collected, asserted below)
             failures.append(error)
 
-    threads = [threading.Thread(target=node) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(node, [()] * 4)
     errors = [p.communicate()[1].decode() for p in processes]
     assert [p.returncode for p in processes] == [0] * 4, errors
     assert failures == []
@@ -91,11 +88,7 @@ def test_a_limit_checked_and_recorded_in_one_transaction_holds_across_connection
         finally:
             db.close()
 
-    threads = [threading.Thread(target=try_sign_in, args=(n,)) for n in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(try_sign_in, [(n,) for n in range(10)])
     assert len(stored) == limit
     db = store.connect(pg_url)
     assert len(store.sign_in_failures(db, "mona", "client", "0", 100)[0]) == limit
@@ -116,11 +109,7 @@ def test_messages_written_at_once_come_back_in_id_order_with_none_lost(pg_url):
         finally:
             own.close()
 
-    threads = [threading.Thread(target=say, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(say, [(n,) for n in range(8)])
     stored = store.messages(db, conversation["id"])
     assert len(stored) == 40 and len({m["text"] for m in stored}) == 40
     assert [m["id"] for m in stored] == sorted(m["id"] for m in stored)

@@ -8,12 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 
 from bot import store
-from conftest import write_articles
+from conftest import run_in_threads, write_articles
 
 DALIL = pathlib.Path(sys.executable).with_name("dalil")
 PATIENCE = 60  # bounds a hang; not a timing figure
@@ -67,11 +66,7 @@ def test_two_workers_on_one_postgresql_store_every_message_once(tmp_path, pg_url
             except Exception as error:  # noqa: BLE001  (asserted below)
                 failures.append(repr(error))
 
-        threads = [threading.Thread(target=customer, args=(n,)) for n in range(12)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_in_threads(customer, [(n,) for n in range(12)])
         assert failures == [], (tmp_path / "server.log").read_text()[-3000:]
     finally:
         os.killpg(process.pid, signal.SIGTERM)

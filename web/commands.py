@@ -102,29 +102,29 @@ def _database(config, must_exist=False):
     not exist (a typo must not leave a folder and an empty database behind) or, with
     ``must_exist``, when the file does not."""
     path = config["DATABASE"]
-    if store.is_postgres(path):
-        try:
-            database = store.open_db(path)
-        except store.StorageUnavailable as error:
-            raise click.ClickException(f"{_without_password(path)}: the database cannot be "
-                                       f"reached ({error})") from None
-        try:
-            yield database
-        finally:
-            database.close()
-        return
-    folder = os.path.dirname(os.path.abspath(path))
-    if path == default_database():
-        os.makedirs(folder, exist_ok=True)  # the instance folder, as the site makes it
-    if not os.path.isdir(folder):
-        raise click.ClickException(f"{_shown(path)}: there is no folder {folder}")
-    if must_exist and not os.path.isfile(path):
-        raise click.ClickException(f"{_shown(path)}: no such database file")
-    database = store.open_db(path)
+    if not store.is_postgres(path):
+        folder = os.path.dirname(os.path.abspath(path))
+        if path == default_database():
+            os.makedirs(folder, exist_ok=True)  # the instance folder, as the site makes it
+        if not os.path.isdir(folder):
+            raise click.ClickException(f"{_shown(path)}: there is no folder {folder}")
+        if must_exist and not os.path.isfile(path):
+            raise click.ClickException(f"{_shown(path)}: no such database file")
+    try:
+        database = store.open_db(path)
+    except store.StorageUnavailable as error:
+        raise click.ClickException(f"{_shown_database(path)}: the database cannot be "
+                                   f"reached ({error})") from None
     try:
         yield database
     finally:
         database.close()
+
+
+def _shown_database(database):
+    """Return the DATABASE setting ``database`` as a command prints it."""
+    return (_without_password(database) if store.is_postgres(database)
+            else _shown(database))
 
 
 def _echo_json(value):
@@ -490,11 +490,6 @@ def db_copy(source, target):
     for table, rows in copied.items():
         click.echo(f"{table}: {rows}")
     click.echo(f"copied to {_shown_database(_database_setting(target))}; the counts match")
-
-
-def _shown_database(database):
-    return (_without_password(database) if store.is_postgres(database)
-            else _shown(database))
 
 
 COMMANDS = (check, ask, eval_command, serve, agents, learned, report, database_group)

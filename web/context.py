@@ -28,7 +28,7 @@ def get_hours():
 def get_db():
     """Return this request's sqlite-utils Database (taken from the pool on first use)."""
     if "db" not in g:
-        g.db = _pool().take()
+        g.db = pool().take()
     return g.db
 
 
@@ -37,22 +37,18 @@ def close_db(exception=None):
     what it left uncommitted is rolled back."""
     db = g.pop("db", None)
     if db is not None:
-        _pool().give(db)
+        pool().give(db)
 
 
 def pool():
-    """Return the app's connection Pool, for work that outlives a request's database
+    """Return the app's connection Pool (made on first use, and again if a test points
+    DATABASE elsewhere); work that outlives a request's database takes from it directly
     (a stream takes a connection for each look and gives it back)."""
-    return _pool()
-
-
-def _pool():
-    # Made on first use, and again if a test points DATABASE elsewhere.
     path = current_app.config["DATABASE"]
-    pool = current_app.extensions.get("dalil_db")
-    if pool is None or pool.path != path:
-        pool = current_app.extensions["dalil_db"] = Pool(path)
-    return pool
+    current = current_app.extensions.get("dalil_db")
+    if current is None or current.path != path:
+        current = current_app.extensions["dalil_db"] = Pool(path)
+    return current
 
 
 def now():

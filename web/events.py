@@ -78,37 +78,29 @@ def _over(started, now, lifetime):
     return _stopping or now - started >= lifetime
 
 
-def conversation_stream(pool, conversation_id, after, *, lifetime=LIFETIME_SECONDS):
-    """Yield the text/event-stream of conversation ``conversation_id`` from message id
-    ``after`` on: a first ``update`` at once (the state, and any messages already after
-    ``after``), then one per change, heartbeats between, until ``lifetime`` seconds have
-    passed. ``pool`` lends the database connections (bot.store.connection.Pool)."""
-    started = time.monotonic()
-    last_state = None
-    last_beat = last_state_look = started
-    first = True
+def _stream(pool, look, lifetime):
+    """Yield a text/event-stream: the reconnect hint, then what ``look(db, now)`` finds
+    every POLL_SECONDS (a list of events' texts, maybe empty; None ends the stream),
+    with a database connection ``pool`` lends for that look only; a heartbeat after
+    HEARTBEAT_SECONDS without an event; until ``lifetime`` seconds have passed or the
+    process is told to stop."""
+    started = last_beat = time.monotonic()
     yield "retry: 2000\n\n"  # how long a client waits before reconnecting (ms)
     while True:
         now = time.monotonic()
         db = pool.take()
         try:
-            messages = store.messages(db, conversation_id, after)
-            state = None
-            if first or messages or now - last_state_look >= STATE_SECONDS:
-                state, last_state_look = conversation_state(db, conversation_id), now
+            sent = look(db, now)
         finally:
             pool.give(db)
-        if messages or (state is not None and state != last_state):
-            if state is not None:
-                last_state = state
-            after = messages[-1]["id"] if messages else after
-            payload = {"messages": [message_json(m) for m in messages], **last_state}
-            yield _event("update", payload, after)
+        if sent is None:
+            return
+        if sent:
+            yield "".join(sent)
             last_beat = now
         elif now - last_beat >= HEARTBEAT_SECONDS:
             yield ": still here\n\n"
             last_beat = now
-        first = False
         if _over(started, now, lifetime):
             return
         # time.sleep looked up now, not when this module was imported: the gevent worker
@@ -121,46 +113,58 @@ def _event(name, data, event_id=None):
     return f"{head}event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
+def conversation_stream(pool, conversation_id, after, *, lifetime=LIFETIME_SECONDS):
+    """Return the text/event-stream (a generator) of conversation ``conversation_id``
+    from message id ``after`` on: a first ``update`` at once (the state, and any
+    messages already after ``after``), then one per change, until ``lifetime`` seconds
+    have passed. ``pool`` lends the database connections (bot.store.connection.Pool)."""
+    last_state = looked = None
+
+    def look(db, now):
+        nonlocal after, last_state, looked
+        messages = store.messages(db, conversation_id, after)
+        state = last_state
+        if messages or looked is None or now - looked >= STATE_SECONDS:
+            state, looked = conversation_state(db, conversation_id), now
+        if not messages and state == last_state:
+            return []
+        last_state = state
+        after = messages[-1]["id"] if messages else after
+        payload = {"messages": [message_json(m) for m in messages], **state}
+        return [_event("update", payload, after)]
+
+    return _stream(pool, look, lifetime)
+
+
 def agent_stream(pool, agent, still_signed_in, *, lifetime=LIFETIME_SECONDS):
-    """Yield the text/event-stream of ``agent``'s console: a ``queue`` event at once and
-    on every change of the open and claimed handoffs, a ``messages`` event for each new
-    line of a conversation the agent holds, heartbeats between, until ``lifetime``
+    """Return the text/event-stream (a generator) of ``agent``'s console: a ``queue``
+    event at once and on every change of the open and claimed handoffs, a ``messages``
+    event for each new line of a conversation the agent holds, until ``lifetime``
     seconds have passed or ``still_signed_in(db)`` is false."""
-    started = last_beat = time.monotonic()
     last_queue = None
     after = {}  # handoff id -> the last message id seen of its conversation
-    yield "retry: 2000\n\n"
-    while True:
-        now = time.monotonic()
+
+    def look(db, now):
+        nonlocal last_queue
+        if not still_signed_in(db):
+            return None
+        queue = {status: store.handoffs(db, status, agent=agent) for status in ("open", "mine")}
         sent = []
-        db = pool.take()
-        try:
-            if not still_signed_in(db):
-                return
-            queue = {status: store.handoffs(db, status, agent=agent) for status in ("open", "mine")}
-            for handoff in queue["mine"]:
-                seen = after.get(handoff["id"])
-                new = store.messages(db, handoff["conversation_id"], seen or 0)
-                if new:
-                    after[handoff["id"]] = new[-1]["id"]
-                if new and seen is not None:  # a claim's first look only marks where it is
-                    sent.append(_event("messages", {
-                        "handoff_id": handoff["id"], "conversation_id": handoff["conversation_id"],
-                        "messages": [message_json(m) for m in new]}))
-        finally:
-            pool.give(db)
+        for handoff in queue["mine"]:
+            seen = after.get(handoff["id"])
+            new = store.messages(db, handoff["conversation_id"], seen or 0)
+            if new:
+                after[handoff["id"]] = new[-1]["id"]
+            if new and seen is not None:  # a claim's first look only marks where it is
+                sent.append(_event("messages", {
+                    "handoff_id": handoff["id"], "conversation_id": handoff["conversation_id"],
+                    "messages": [message_json(m) for m in new]}))
         for handoff_id in set(after) - {h["id"] for h in queue["mine"]}:
             del after[handoff_id]  # released or resolved: no longer this agent's
         shape = {status: [h["id"] for h in handoffs] for status, handoffs in queue.items()}
         if shape != last_queue:
             last_queue = shape
             sent.insert(0, _event("queue", shape))
-        if sent:
-            yield "".join(sent)
-            last_beat = now
-        elif now - last_beat >= HEARTBEAT_SECONDS:
-            yield ": still here\n\n"
-            last_beat = now
-        if _over(started, now, lifetime):
-            return
-        time.sleep(POLL_SECONDS)
+        return sent
+
+    return _stream(pool, look, lifetime)

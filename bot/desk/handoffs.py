@@ -64,17 +64,25 @@ def claim(db, handoff_id, agent):
     raise HandoffConflict("this handoff is resolved", handoff["assignee"], handoff["status"])
 
 
-def reply(db, handoff_id, agent, text):
-    """Send ``text`` to the customer from ``agent``, who holds the handoff; return the
-    stored message. Raise HandoffError for an empty, over-long or unclean text (what
-    bot.clean.clean_text refuses; the bidi controls it removes are gone)."""
-    try:  # bot/clean.py's rule, as for every stored text
-        text = clean_text(text if isinstance(text, str) else None, "the reply",
+def _agents_text(text, what):
+    """Return an agent's ``text`` (``what``: "the reply", "the note") as it is stored:
+    bot/clean.py's rule, as for every stored text. Raise HandoffError for an empty,
+    over-long or unclean one."""
+    try:
+        text = clean_text(text if isinstance(text, str) else None, what,
                           limit=MAX_REPLY_LENGTH)
     except UncleanText as error:
         raise HandoffError(str(error)) from None
     if not text:
-        raise HandoffError("the reply is empty")
+        raise HandoffError(f"{what} is empty")
+    return text
+
+
+def reply(db, handoff_id, agent, text):
+    """Send ``text`` to the customer from ``agent``, who holds the handoff; return the
+    stored message. Raise HandoffError for an empty, over-long or unclean text (what
+    bot.clean.clean_text refuses; the bidi controls it removes are gone)."""
+    text = _agents_text(text, "the reply")
     with store.transaction(db):
         handoff = _held(db, handoff_id, agent, "reply to")
         return store.add_message(db, handoff["conversation_id"], "agent", text,
@@ -86,13 +94,7 @@ def add_note(db, handoff_id, agent, text):
     handoff (a colleague or a lead leaving word for whoever holds it); the customer
     never sees notes. Raise NoSuchHandoff for an unknown handoff, HandoffError for an
     empty, over-long or unclean text."""
-    try:  # bot/clean.py's rule, as for every stored text
-        text = clean_text(text if isinstance(text, str) else None, "the note",
-                          limit=MAX_REPLY_LENGTH)
-    except UncleanText as error:
-        raise HandoffError(str(error)) from None
-    if not text:
-        raise HandoffError("the note is empty")
+    text = _agents_text(text, "the note")
     handoff = store.get_handoff(db, handoff_id)
     if handoff is None:
         raise NoSuchHandoff(f"there is no handoff {handoff_id}")
