@@ -98,7 +98,7 @@ def pg_server():
                         "--encoding=UTF8", "--locale=C", "--no-sync"], **quiet)
         options = (f"-c listen_addresses='' -c unix_socket_directories='{sockets}' "
                    "-c shared_buffers=16MB -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=60")
+                   "-c full_page_writes=off -c max_connections=120")
         subprocess.run([*prefix, pg_ctl, "-D", data, "-o", options, "-w", "-s",
                         "-l", os.path.join(folder, "server.log"), "start"], **quiet)
     except subprocess.CalledProcessError as error:

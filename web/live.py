@@ -10,7 +10,10 @@ threads do not survive a fork, so ``ensure_running`` restarts it in the new proc
 
 The same thread brings in learned questions (agents' article-linked resolutions,
 customers' confirmed answers) from the database: new ones join the serving index in
-milliseconds (Index.learn), a removed one means a full rebuild.
+milliseconds (Index.learn), a removed one means a full rebuild. On PostgreSQL, where
+several nodes share the database, the thread also LISTENs for the notice every change
+to the learned questions sends (bot/store/learned.py), so a question taught on one
+node is answered on all of them in milliseconds, not at their next poll.
 
 Tests call ``reload_now()``, which rebuilds at once and returns whether it succeeded.
 """
@@ -60,18 +63,43 @@ def fingerprint(folder):
 
 
 class LearnedQuestions:
-    """The learned questions in the SQLite file at ``path`` (a connection per call, so
-    any thread may ask)."""
+    """The live learned questions in ``database`` (the DATABASE setting: a SQLite file or
+    a PostgreSQL URL), read from any thread.
 
-    def __init__(self, path):
-        self.path = path
+    On SQLite each call opens the file (microseconds). On PostgreSQL a new connection
+    is a server process and milliseconds, once a second per worker, so one is kept
+    for the process, made anew after a failure or in a forked child.
+    """
+
+    def __init__(self, database):
+        self.path = database
+        self.postgres = store.is_postgres(database)
+        self._kept = None
+        self._kept_pid = None
+        self._lock = threading.Lock()  # the kept connection serves one caller at a time
+        # A forked child must not close its parent's connection (closing sends the
+        # server a goodbye on the socket they share): the parent's is kept here.
+        self._parents = []
 
     def _read(self, query, *args):
-        db = store.connect(self.path)
-        try:
-            return query(db, *args)
-        finally:
-            db.close()
+        if not self.postgres:
+            db = store.connect(self.path)
+            try:
+                return query(db, *args)
+            finally:
+                db.close()
+        with self._lock:
+            if self._kept is not None and self._kept_pid != os.getpid():
+                self._parents.append(self._kept)
+                self._kept = None
+            if self._kept is None:
+                self._kept, self._kept_pid = store.connect(self.path), os.getpid()
+            try:
+                return query(self._kept, *args)
+            except store.StorageUnavailable:
+                self._kept.close()  # lost or broken: the next call connects again
+                self._kept = None
+                raise
 
     def version(self):
         return self._read(store.learned_version)
@@ -81,6 +109,18 @@ class LearnedQuestions:
 
     def after(self, learned_id):
         return self._read(store.learned_questions_after, learned_id)
+
+    def close(self):
+        """Close the kept connection, if any (a later call opens another)."""
+        with self._lock:
+            if self._kept is not None and self._kept_pid == os.getpid():
+                self._kept.close()
+            self._kept = None
+
+    def listener(self):
+        """Return a store listener woken when any node changes the learned questions
+        (PostgreSQL's LISTEN/NOTIFY), or None on SQLite, whose watchers only poll."""
+        return store.learned_listener(self.path) if self.postgres else None
 
 
 def _now():
@@ -112,7 +152,7 @@ def build_bot(config, folder=None, include_learned=True):
     with ``include_learned``, the learned questions in the DATABASE, with the thresholds
     and limits of ``config``; raise ArticleError naming the file and line of a broken
     article."""
-    learned = LearnedQuestions(config["DATABASE"]).all() if include_learned else None
+    learned = _learned_now(config["DATABASE"]) if include_learned else None
     thresholds = Thresholds(answer_at=float(config["ANSWER_AT"]),
                             suggest_at=float(config["SUGGEST_AT"]))
     precision = config.get("ANSWER_PRECISION")
@@ -123,6 +163,14 @@ def build_bot(config, folder=None, include_learned=True):
                             answer_precision=precision or None,
                             encoder=semantic_encoder(config))
     return bot
+
+
+def _learned_now(database):
+    learned = LearnedQuestions(database)
+    try:
+        return learned.all()
+    finally:
+        learned.close()
 
 
 def semantic_encoder(config):
@@ -268,8 +316,10 @@ class Watcher:
                 return
             self._stop.clear()
             self._pid = os.getpid()
+            listen = self.learned.listener if self.learned is not None else None
             self._thread = threading.Thread(target=_poll_forever,
-                                            args=(weakref.ref(self), self._stop, self.interval),
+                                            args=(weakref.ref(self), self._stop, self.interval,
+                                                  listen),
                                             name="dalil-live-reload", daemon=True)
             self._thread.start()
 
@@ -279,15 +329,50 @@ class Watcher:
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
         self._thread = None
+        if self.learned is not None:
+            self.learned.close()
 
 
-def _poll_forever(ref, stop, interval):
-    while not stop.wait(interval):
-        watcher = ref()
-        if watcher is None:  # its app is gone
-            return
+def _poll_forever(ref, stop, interval, listen=None):
+    # ``listen`` makes the listener that cuts a wait short (PostgreSQL): the thread's
+    # own, made here, closed when the thread ends.
+    listener = None
+    try:
+        while True:
+            listener = _wait(listener, listen, stop, interval)
+            if stop.is_set():
+                return
+            watcher = ref()
+            if watcher is None:  # its app is gone
+                return
+            try:
+                watcher.poll()
+            except Exception:  # keep watching whatever happened this time
+                log.exception("live reload poll failed")
+            del watcher
+    finally:
+        if listener is not None:
+            listener.close()
+
+
+def _wait(listener, listen, stop, interval):
+    """Wait until the next look: ``interval`` seconds, or only until another node
+    commits a change to the learned questions when there is a listener. Return the
+    listener to wait with next time: None without one, or when it broke (the
+    database away: this wait polls, and the next makes a new listener)."""
+    if listener is None and listen is not None:
         try:
-            watcher.poll()
-        except Exception:  # keep watching whatever happened this time
-            log.exception("live reload poll failed")
-        del watcher
+            listener = listen()
+        except store.StorageUnavailable as error:
+            log.warning("not listening for learned questions, polling: %s", error)
+    if listener is None:
+        stop.wait(interval)
+        return None
+    try:
+        listener.wait(interval)
+        return listener
+    except store.StorageUnavailable as error:
+        log.warning("learned questions listener lost, polling: %s", error)
+        listener.close()
+        stop.wait(interval)
+        return None

@@ -330,9 +330,13 @@ class Pool:
                     self._forked_away.append(self._pool)
                 # min_size 0: no connection is opened until one is wanted, and none is
                 # kept open for nobody (idle ones close after max_idle).
+                # check: a connection is tried (an empty query, one round trip) before
+                # it is lent, so one the server dropped (a restart, a failover) is
+                # replaced instead of failing a customer's request with a 503.
                 self._pool = psycopg_pool.ConnectionPool(
                     self.path, min_size=0, max_size=self.keep, open=True, num_workers=1,
                     kwargs={"autocommit": True}, timeout=10.0, max_idle=60.0,
+                    check=psycopg_pool.ConnectionPool.check_connection,
                     name=f"dalil-{os.getpid()}")
                 self._pid = os.getpid()
             return self._pool
