@@ -15,6 +15,7 @@ nothing that matters). initdb refuses to run as root, so as root the server runs
 When no PostgreSQL is installed the PostgreSQL cases are skipped, saying so; `make test`
 installs it.
 """
+import contextlib
 import glob
 import itertools
 import os
@@ -65,6 +66,12 @@ class Server:
     def __init__(self, folder, socket_dir, user):
         self.folder, self.socket_dir, self.user = folder, socket_dir, user
 
+    @property
+    def pid(self):
+        """The postmaster's process id (its backends are its children)."""
+        with open(os.path.join(self.folder, "data", "postmaster.pid")) as f:
+            return int(f.readline())
+
     def url(self, name="postgres"):
         return (f"postgresql://{self.user}@/{name}?host="
                 f"{urllib.parse.quote(self.socket_dir, safe='')}")
@@ -76,14 +83,18 @@ class Server:
             conn.execute(sql)
 
 
-@pytest.fixture(scope="session")
-def pg_server():
-    """The session's PostgreSQL server (started on first use), or a skip when neither
-    initdb nor psycopg is installed."""
+class NotInstalled(RuntimeError):
+    """Neither initdb nor pg_ctl is installed."""
+
+
+@contextlib.contextmanager
+def temporary_server(settings=""):
+    """Run a PostgreSQL server in a new temporary folder for the block (``settings``:
+    more ``-c name=value`` options); yield its Server. Stopped and removed afterwards.
+    Raises NotInstalled without the server programs. The benchmarks use it too."""
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
     if initdb is None or pg_ctl is None:
-        pytest.skip("PostgreSQL is not installed (make test installs Debian's postgresql)")
-    pytest.importorskip("psycopg", reason="psycopg is not installed")
+        raise NotInstalled("PostgreSQL is not installed (make test installs Debian's postgresql)")
     prefix, uid, gid = _as_server_user()
     folder = tempfile.mkdtemp(prefix="dalil-pg-")
     data, sockets = os.path.join(folder, "data"), os.path.join(folder, "sockets")
@@ -97,8 +108,7 @@ def pg_server():
         subprocess.run([*prefix, initdb, "-D", data, "-U", user, "--auth=trust",
                         "--encoding=UTF8", "--locale=C", "--no-sync"], **quiet)
         options = (f"-c listen_addresses='' -c unix_socket_directories='{sockets}' "
-                   "-c shared_buffers=16MB -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=120")
+                   f"-c max_connections=120 {settings}")
         subprocess.run([*prefix, pg_ctl, "-D", data, "-o", options, "-w", "-s",
                         "-l", os.path.join(folder, "server.log"), "start"], **quiet)
     except subprocess.CalledProcessError as error:
@@ -110,6 +120,23 @@ def pg_server():
         subprocess.run([*prefix, pg_ctl, "-D", data, "-m", "immediate", "-w", "-s",
                         "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# Only test data: a crash of the test server loses nothing that matters.
+_FAST_AND_SMALL = ("-c shared_buffers=16MB -c fsync=off -c synchronous_commit=off "
+                   "-c full_page_writes=off")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's PostgreSQL server (started on first use), or a skip when neither
+    initdb nor psycopg is installed."""
+    pytest.importorskip("psycopg", reason="psycopg is not installed")
+    try:
+        with temporary_server(_FAST_AND_SMALL) as server:
+            yield server
+    except NotInstalled as error:
+        pytest.skip(str(error))
 
 
 @pytest.fixture
