@@ -3,7 +3,7 @@
 
     python benchmarks/http.py [--articles articles] [--workers 2] [--requests 2000]
                               [--concurrency 1,8,32] [--endpoints ask,search,article,chat]
-                              [--seconds 20] [--write docs/benchmarks.md]
+                              [--seconds 20] [--rounds 1] [--compare-env KEY=VALUE ...]
 
 Starts `dalil serve` on a free loopback port with a fresh database and index cache and
 DALIL_RATELIMIT_ENABLED=false (the chat's per-conversation and per-address limits would
@@ -14,6 +14,14 @@ seconds, whichever comes first, from that many clients, each a kept-alive connec
 is the utime + stime of the gunicorn master and its workers (/proc/<pid>/stat) before
 and after each run, divided by the requests answered. Every response must be 2xx: a
 run with any other status stops with an error. The server is stopped at the end.
+
+The CPU per request moves by a few tenths of a millisecond from run to run when other
+jobs share the machine, more than most changes move it. ``--rounds N`` runs each row N
+times and reports the median with the lowest and highest; ``--compare-env KEY=VALUE``
+(repeatable) starts a second server with those variables added (DALIL_ACCESS_LOG=false,
+or PYTHONPATH=<another checkout> to compare code) and the two take turns, round by
+round (A B, B A, ...), so both meet the same load; the second's rows also give the
+median of the rounds' differences from the first.
 
 Endpoints: ask (POST /api/ask), search (GET /api/search?q=), article (GET
 /ar/articles/<id>, a rendered page), chat (POST /api/conversations/<id>/messages, one
@@ -34,6 +42,7 @@ import json  # noqa: E402
 import platform  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -266,26 +275,63 @@ def first_article(articles):
     raise RuntimeError(f"no .ar.md article under {articles}")
 
 
-def measure(process, port, endpoints, levels, total, seconds, article_id, warmup=200):
-    """Return a list of row dicts, one per endpoint and concurrency."""
-    rows = []
+def _run(process, port, endpoint, concurrency, total, seconds, article_id):
+    """Return (latencies, wall seconds, server CPU seconds) of one bounded load."""
     pids = server_pids(process.pid)
+    before = cpu_seconds(pids)
+    latencies, wall = asyncio.run(
+        run_load(port, endpoint, concurrency, total, seconds, article_id))
+    return latencies, wall, cpu_seconds(pids) - before
+
+
+def _row(server, endpoint, concurrency, runs, first=None):
+    """Return the row dict of one server's ``runs`` of a row; ``first``: the runs of the
+    server it is compared with, round for round."""
+    latencies = [latency for run in runs for latency in run[0]]
+    cpu = [used / len(run_latencies) * 1000 for run_latencies, _, used in runs]
+    row = {"server": server, "endpoint": endpoint, "concurrency": concurrency,
+           "rounds": len(runs), "requests": len(latencies),
+           "rps": len(latencies) / sum(wall for _, wall, _ in runs),
+           "p50_ms": percentile(latencies, 50) * 1000,
+           "p99_ms": percentile(latencies, 99) * 1000,
+           "cpu_ms": statistics.median(cpu), "cpu_min_ms": min(cpu), "cpu_max_ms": max(cpu)}
+    if first is not None:
+        theirs = [used / len(run_latencies) * 1000 for run_latencies, _, used in first]
+        differences = [mine - other for mine, other in zip(cpu, theirs)]
+        row["cpu_difference_ms"] = statistics.median(differences)
+        row["rounds_lower"] = sum(difference < 0 for difference in differences)
+    return row
+
+
+def measure(servers, endpoints, levels, total, seconds, article_id, rounds=1, warmup=200):
+    """Return a list of row dicts, one per server, endpoint and concurrency. ``servers``
+    is [(name, process, port), ...]; each row runs ``rounds`` times, the servers taking
+    turns (A B, then B A, so neither always comes first), and its CPU per request is the
+    median of its rounds."""
+    rows = []
     for endpoint in endpoints:
-        asyncio.run(run_load(port, endpoint, 4, warmup, seconds, article_id))
+        for _, _, port in servers:
+            asyncio.run(run_load(port, endpoint, 4, warmup, seconds, article_id))
         for concurrency in levels:
-            pids = server_pids(process.pid)
-            before = cpu_seconds(pids)
-            latencies, wall = asyncio.run(
-                run_load(port, endpoint, concurrency, total, seconds, article_id))
-            used = cpu_seconds(pids) - before
-            rows.append({"endpoint": endpoint, "concurrency": concurrency,
-                         "requests": len(latencies), "rps": len(latencies) / wall,
-                         "p50_ms": percentile(latencies, 50) * 1000,
-                         "p99_ms": percentile(latencies, 99) * 1000,
-                         "cpu_ms": used / len(latencies) * 1000})
-            print(f"{endpoint:8} c={concurrency:<3} {rows[-1]['rps']:7.0f} req/s  "
-                  f"p50 {rows[-1]['p50_ms']:6.2f} ms  p99 {rows[-1]['p99_ms']:7.2f} ms  "
-                  f"server CPU {rows[-1]['cpu_ms']:.2f} ms/request", flush=True)
+            runs = {name: [] for name, _, _ in servers}
+            for round_ in range(rounds):
+                for name, process, port in servers[::-1] if round_ % 2 else servers:
+                    runs[name].append(_run(process, port, endpoint, concurrency, total,
+                                           seconds, article_id))
+            first = servers[0][0]
+            for name, _, _ in servers:
+                row = _row(name, endpoint, concurrency, runs[name],
+                           None if name == first else runs[first])
+                rows.append(row)
+                spread = (f" ({row['cpu_min_ms']:.2f}-{row['cpu_max_ms']:.2f} over "
+                          f"{rounds} rounds)" if rounds > 1 else "")
+                compared = (f"; {row['cpu_difference_ms']:+.2f} ms vs {first}, lower in "
+                            f"{row['rounds_lower']}/{rounds}" if name != first else "")
+                label = f"{name}  " if len(servers) > 1 else ""
+                print(f"{label}{endpoint:8} c={concurrency:<3} {row['rps']:7.0f} req/s  "
+                      f"p50 {row['p50_ms']:6.2f} ms  p99 {row['p99_ms']:7.2f} ms  "
+                      f"server CPU {row['cpu_ms']:.2f} ms/request{spread}{compared}",
+                      flush=True)
     return rows
 
 
@@ -295,13 +341,25 @@ ENDPOINT_NAMES = {"ask": "`POST /api/ask`", "search": "`GET /api/search?q=`",
 
 
 def table(rows):
-    """Return the rows as a Markdown table."""
-    lines = ["| endpoint | concurrency | requests | requests/s | p50 | p99 | server CPU / request |",
-             "|---|---|---|---|---|---|---|"]
+    """Return the rows as a Markdown table (a server column when there are two)."""
+    servers = len({row["server"] for row in rows}) > 1
+    spread = any(row["rounds"] > 1 for row in rows)
+    head = ["endpoint", "concurrency", "requests", "requests/s", "p50", "p99",
+            "server CPU / request"]
+    if spread:
+        head.append("lowest-highest")
+    if servers:
+        head.insert(0, "server")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
-        lines.append(f"| {ENDPOINT_NAMES[row['endpoint']]} | {row['concurrency']} | "
-                     f"{row['requests']} | {row['rps']:.0f} | {row['p50_ms']:.2f} ms | "
-                     f"{row['p99_ms']:.2f} ms | {row['cpu_ms']:.2f} ms |")
+        cells = [ENDPOINT_NAMES[row["endpoint"]], str(row["concurrency"]),
+                 str(row["requests"]), f"{row['rps']:.0f}", f"{row['p50_ms']:.2f} ms",
+                 f"{row['p99_ms']:.2f} ms", f"{row['cpu_ms']:.2f} ms"]
+        if spread:
+            cells.append(f"{row['cpu_min_ms']:.2f}-{row['cpu_max_ms']:.2f} ms")
+        if servers:
+            cells.insert(0, row["server"])
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -310,9 +368,14 @@ def main(argv=None):
     parser.add_argument("--articles", default=os.path.join(ROOT, "articles"))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=2000,
-                        help="requests per endpoint and concurrency (at most)")
+                        help="requests per endpoint, concurrency and round (at most)")
     parser.add_argument("--seconds", type=float, default=20.0,
-                        help="time per endpoint and concurrency (at most)")
+                        help="time per endpoint, concurrency and round (at most)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="runs of each row; the CPU figure is their median")
+    parser.add_argument("--compare-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="a second server with this environment variable added "
+                             "(repeatable); the two take turns round by round")
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--endpoints", default="ask,search,article,chat")
     parser.add_argument("--serve-arg", action="append", default=[],
@@ -322,21 +385,38 @@ def main(argv=None):
     levels = [int(c) for c in args.concurrency.split(",")]
     endpoints = args.endpoints.split(",")
     articles = os.path.abspath(args.articles)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    if any("=" not in pair for pair in args.compare_env):
+        parser.error("--compare-env takes KEY=VALUE")
+    variants = [("A", {})]
+    if args.compare_env:
+        variants.append(("B", dict(pair.split("=", 1) for pair in args.compare_env)))
+        print(f"A: this environment; B: with {' '.join(args.compare_env)}", flush=True)
     with tempfile.TemporaryDirectory(prefix="dalil-http-") as folder:
-        port = free_port()
-        process = start_server(articles, args.workers, port, folder, args.serve_arg)
+        servers = []
         try:
-            rows = measure(process, port, endpoints, levels, args.requests, args.seconds,
-                           first_article(articles))
+            for name, env in variants:
+                os.makedirs(os.path.join(folder, name))
+                port = free_port()
+                servers.append((name, start_server(articles, args.workers, port,
+                                                   os.path.join(folder, name),
+                                                   args.serve_arg, env), port))
+            rows = measure(servers, endpoints, levels, args.requests, args.seconds,
+                           first_article(articles), args.rounds)
         finally:
-            stop_server(process)
+            for _, process, _ in servers:
+                stop_server(process)
     if args.json:
         print(json.dumps(rows, indent=2))
         return
     print()
     print(f"Measured {datetime.date.today()} on {platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{args.workers} workers, load generator on the same machine")
+          f"{args.workers} workers, load generator on the same machine, load average "
+          f"{os.getloadavg()[0]:.1f} at the end")
+    if args.compare_env:
+        print(f"A: this environment; B: with {' '.join(args.compare_env)}")
     print()
     print(table(rows))
 

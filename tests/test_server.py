@@ -2,6 +2,7 @@
 that drip their headers or say nothing, bodies that stop halfway, requests gunicorn
 refuses itself, and an article edited while it serves."""
 import json
+import logging
 import os
 import pathlib
 import re
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import types
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,11 +34,11 @@ def _free_port():
 class Served:
     """A `dalil serve` process on 127.0.0.1:``port``."""
 
-    def __init__(self, folder, *args, workers=1):
+    def __init__(self, folder, *args, workers=1, env=None):
         self.articles = write_articles(folder / "articles")
         self.port = _free_port()
         env = {**os.environ, "DALIL_INDEX_CACHE": str(folder / "index-cache"),
-               "DALIL_LIVE_RELOAD_INTERVAL": "0.2"}
+               "DALIL_LIVE_RELOAD_INTERVAL": "0.2", **(env or {})}
         self.log = open(folder / "server.log", "wb")
         self.process = subprocess.Popen(
             [str(DALIL), "serve", "--articles", str(self.articles),
@@ -75,7 +77,8 @@ class Served:
 
     def log_text(self):
         """Return what the server has written to its log so far."""
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         return pathlib.Path(self.log.name).read_text(encoding="utf-8", errors="replace")
 
     def socket(self):
@@ -298,6 +301,62 @@ def test_the_access_log_has_gunicorns_default_line(served):
         time.sleep(0.1)
     assert found, server.log_text()[-2000:]
     assert int(found.group(1)) == len(body)
+
+
+@pytest.mark.parametrize("value", ["false", "off"])
+def test_the_access_log_can_be_turned_off(tmp_path, value):
+    # Behind a reverse proxy that logs every request, DALIL_ACCESS_LOG=false: the
+    # requests are answered as before and no access line is written (the start-up
+    # lines still are).
+    server = Served(tmp_path, workers=1, env={"DALIL_ACCESS_LOG": value})
+    try:
+        status, body = server.request("POST", "/api/ask", {"question": "where is my order"})
+        assert status == 200 and body["article_id"] == "order-tracking"
+        assert server.get("/api/search?q=refund")[0] == 200
+        server.stop()  # every line the workers would write is written by now
+        log = server.log_text()
+    finally:
+        server.stop()
+    assert "Booting worker" in log
+    assert "POST /api/ask" not in log and "GET /api/" not in log
+
+
+def test_the_access_line_also_reaches_a_logging_handler_a_deployment_adds(tmp_path):
+    # gunicorn's own file (or "-") alone: the line is written to it directly; with a
+    # handler of the deployment's beside it, through logging, to both — the same line.
+    from gunicorn.config import Config
+
+    from web.access_log import AccessLogger
+
+    class Kept(logging.Handler):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def emit(self, record):
+            self.lines.append(self.format(record))
+
+    response = types.SimpleNamespace(status="200 OK", sent=2)  # what access() reads of one
+    environ = {"REMOTE_ADDR": "127.0.0.1", "REQUEST_METHOD": "GET", "RAW_URI": "/api/x?q=%25",
+               "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_USER_AGENT": "probe/1.0"}
+    cfg = Config()
+    cfg.set("accesslog", str(tmp_path / "access.log"))
+    logger = AccessLogger(cfg)
+    try:
+        logger.access(response, None, environ, 0.001)
+        kept = Kept()
+        logger.access_log.addHandler(kept)
+        logger.access(response, None, environ, 0.001)
+    finally:
+        # gunicorn's loggers are this process's: leave them without our file.
+        for handler in list(logger.access_log.handlers):
+            logger.access_log.removeHandler(handler)
+            handler.close()
+    lines = (tmp_path / "access.log").read_text().splitlines()
+    pattern = re.compile(r'^127\.0\.0\.1 - - \[[^]]+\] "GET /api/x\?q=%25 HTTP/1\.1" 200 2 '
+                         r'"-" "probe/1\.0"$')
+    assert len(lines) == 2 and all(pattern.match(line) for line in lines), lines
+    assert kept.lines == lines[1:]
 
 
 def test_workers_pick_up_an_edited_article_while_serving(impatient):

@@ -45,7 +45,10 @@ def gunicorn_options(app, host="127.0.0.1", port=8000, workers=2,
 
     header_timeout = worker.HEADER_TIMEOUT if header_timeout is None else header_timeout
     body_timeout = worker.BODY_TIMEOUT if body_timeout is None else body_timeout
-    options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-",
+    options = {"bind": f"{host}:{port}", "workers": workers,
+               # One line per request on standard output, unless ACCESS_LOG is off (a
+               # reverse proxy in front logs the same requests).
+               "accesslog": "-" if _enabled(app.config.get("ACCESS_LOG", True)) else None,
                "logger_class": AccessLogger,
                "worker_class": worker.worker_class(header_timeout, body_timeout),
                # Connections one worker holds at once, slow ones included (gevent's
@@ -82,6 +85,14 @@ def gunicorn_options(app, host="127.0.0.1", port=8000, workers=2,
 
         options["post_fork"] = post_fork
     return options
+
+
+def _enabled(value):
+    """Return whether a setting's ``value`` means on: True, or text other than an
+    off-word (DALIL_ACCESS_LOG=off reaches the config as the text "off")."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "off", "no")
+    return bool(value)
 
 
 def serve_with_gunicorn(app, host="127.0.0.1", port=8000, workers=2,

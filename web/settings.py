@@ -51,6 +51,11 @@ def flask_app(test_config=None):
         # Watch ARTICLES and serve edits without a restart; poll every this many seconds.
         LIVE_RELOAD=True,
         LIVE_RELOAD_INTERVAL=1.0,
+        # `dalil serve` writes one access line per request to standard output. False
+        # (DALIL_ACCESS_LOG=false or off) writes none: behind a reverse proxy that logs
+        # every request already, the line is only a second copy (each costs some 15 µs
+        # of the server's CPU, web/access_log.py).
+        ACCESS_LOG=True,
         # Built indexes are kept in this folder (kb/cache.py), so a start or a `dalil
         # ask` over unchanged articles loads in milliseconds what takes seconds to build.
         # It holds pickles: keep it as private as the instance folder. None or "" (or
