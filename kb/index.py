@@ -8,7 +8,8 @@ into vectors and kb.text owns the text rules.
 Each article (all its languages together) is one class. Its questions — the title, the
 writers' questions, and learned questions — and its body are vectorized three ways
 (kb.vectors: word stems, and character 2–4-grams of the stems and of the normalized
-text, which absorb inflection and typos), then scored by two complementary parts:
+text, which absorb inflection and typos; while phrasings are few, a fourth: character
+n-grams of the Arabic words' roots, kb.roots), then scored by two complementary parts:
 
 - a multinomial logistic regression trained on the questions (and, at a lower weight,
   the body), which learns which words tell articles apart (strong when each article has
@@ -51,6 +52,7 @@ except ImportError:  # pragma: no cover - then numpy does the same, slower
 
 from .articles import load_articles
 from .text import arabizi, normalize, readings
+from .roots import roots
 from .vectors import Views, unit_rows
 
 __all__ = ["Hit", "Index", "IndexSettings", "build_index"]
@@ -190,6 +192,25 @@ class IndexSettings:
     semantic_questions: int = 30
     # Articles the semantic regression adds to the lexical candidates (its best ones).
     semantic_candidates: int = 5
+    # The root view (ROOT_VIEWS, kb.roots) is built where the regression trains: few
+    # phrasings an article (not the SVM of many_phrasings_svm), at most
+    # classifier_articles articles. There it pays (tuning suites, top-1 without -> with:
+    # ar-dev-3 0.514 -> 0.538, ar-dev-0 0.272 -> 0.324, ar-dev 0.680 -> 0.695,
+    # ar-dev-open 0.700 -> 0.721, coverage at 90% precision up on each; English
+    # unchanged, its words have no Arabic roots). With many phrasings it does not
+    # (ar-dev-full 0.915 -> 0.913) and the build pays for a fourth view over 21,000
+    # questions; thousands of articles were not measured with it.
+    root_view: bool = True
+    # With the root view the regression's logits for a question with Arabic words are
+    # divided by this: more features agree, so its probabilities come out sharper, and
+    # the same thresholds answered more questions, wrong ones too (ar-dev-open tuning,
+    # answered right / wrong answers of all: 0.575 / 0.155 without roots; with them
+    # 0.601 / 0.160 at 1.0, 0.596 / 0.145 at 1.05, 0.568 / 0.117 at 1.15). 1.05 keeps
+    # the scores' scale, so the thresholds' meaning: every Arabic tuning suite then
+    # answers more right and fewer wrong than without roots (ar-dev 0.538 / 0.091 ->
+    # 0.549 / 0.090, ar-dev-3 0.308 / 0.090 -> 0.318 / 0.075, ar-dev-0 0.137 / 0.141 ->
+    # 0.157 / 0.118). English questions have no roots and keep their logits.
+    root_temperature: float = 1.05
 
 
 # The index's vectorization (kb.vectors.Views): word stems beside character n-grams of
@@ -197,6 +218,10 @@ class IndexSettings:
 # text repeats it) and float32 (half the memory of float64). IndexSettings' figures were
 # measured with exactly these.
 VIEWS = ("stems", "stem_ngrams", "text_ngrams")
+# ... and, where the regression trains (IndexSettings.root_view), the character n-grams
+# of the words' roots (kb.roots), so that inflections and derived forms the light stems
+# keep apart meet (تحويل, حولت, يحول; مبلغ, مبالغ).
+ROOT_VIEWS = VIEWS + ("root_ngrams",)
 
 _QUESTION, _LEARNED, _BODY = 0, 1, 2
 # Shorter words are too easily another word with one letter changed (كود, كوب).
@@ -255,7 +280,15 @@ class Index:
         if not texts:
             self.questions, self._views = (), None
             return
-        self._views = Views(VIEWS, binary=True, dtype=np.float32,
+        # Roots where the regression trains (IndexSettings.root_view): few phrasings an
+        # article (as _many_phrasings counts them), not thousands of articles.
+        phrasings = kinds.count(_QUESTION) + kinds.count(_LEARNED)
+        few = (not self.settings.many_phrasings_svm
+               or phrasings <= self.settings.classifier_questions * len(self.article_ids))
+        self._roots = (self.settings.root_view and few
+                       and len(self.article_ids) <= self.settings.classifier_articles)
+        views = ROOT_VIEWS if self._roots else VIEWS
+        self._views = Views(views, binary=True, dtype=np.float32,
                             max_char_features=self.settings.max_char_features)
         matrix = self._views.fit_transform(
             texts, [self.settings.body_ngram_words if kind == _BODY else None for kind in kinds])
@@ -571,8 +604,9 @@ class Index:
                 words[position], changed = match[0], True
         return " ".join(words) if changed else None
 
-    def _probabilities(self, indices, values):
-        """Return the classifier's probability of each article for one question."""
+    def _probabilities(self, indices, values, rooted=False):
+        """Return the classifier's probability of each article for one question
+        (``rooted``: one with words in the root view)."""
         if self._classifier is None:
             return np.ones(len(self.article_ids), dtype=np.float32)
         coef, intercept = self._classifier
@@ -580,6 +614,8 @@ class Index:
             logits = _centroid_logits(coef, indices, values) + intercept
         else:
             logits = values @ coef[self._weight_row[indices]] + intercept
+            if rooted:  # the scores' scale without roots (IndexSettings.root_temperature)
+                logits /= self.settings.root_temperature
         logits = np.exp(logits - logits.max())
         return logits / logits.sum()
 
@@ -611,7 +647,8 @@ class Index:
         if not len(indices):
             return 0.0, []  # not one word or n-gram the index knows: nothing matches
         normalized = normalize(text)
-        probability = self._probabilities(indices, values)
+        probability = self._probabilities(indices, values,
+                                          rooted=self._roots and bool(roots(text)))
         scores = (1 - self._nearest_weight) * probability
         # Nearest questions are compared only within the classifier's best articles
         # (and the article whose question this is, verbatim): the work stays bounded

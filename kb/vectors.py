@@ -23,6 +23,7 @@ an index loaded from the cache needs no scikit-learn, which takes a second to im
 import numpy as np
 import scipy.sparse as sp
 
+from .roots import roots
 from .text import normalize, stems, terms
 
 __all__ = ["ANALYZERS", "Views", "char_ngrams", "unit_rows"]
@@ -59,6 +60,7 @@ ANALYZERS = {
     "terms": (terms, False),  # non-glue tokens and their stems (kb.text.terms)
     "stem_ngrams": (stems, True),  # character n-grams of the stems
     "text_ngrams": (_text_words, True),  # character n-grams of the normalized text
+    "root_ngrams": (roots, True),  # character n-grams of the Arabic words' roots (kb.roots)
 }
 
 
