@@ -141,3 +141,52 @@ def test_cli_refuses_a_db_in_a_folder_that_does_not_exist(runner, tmp_path, comm
     result = runner.invoke(cli, ["agents", *command, "--db", str(typo)], input=PASSWORD + "\n")
     assert result.exit_code == 1 and "no folder" in result.output
     assert not typo.parent.exists()
+
+
+def test_cli_gives_agents_a_team_and_level_and_changes_them(runner, tmp_path):
+    path = str(tmp_path / "cli.sqlite3")
+    added = runner.invoke(cli, ["agents", "add", "mona", "--team", "payments", "--level", "2",
+                                "--db", path], input=PASSWORD + "\n")
+    assert added.exit_code == 0, added.output
+    assert "payments, level 2" in added.output
+    plain = runner.invoke(cli, ["agents", "add", "omar", "--db", path], input=PASSWORD + "\n")
+    assert "first-line, level 1" in plain.output  # teams.toml's default team, first level
+    listed = json.loads(runner.invoke(cli, ["agents", "list", "--db", path, "--json"]).output)
+    assert [(a["name"], a["team"], a["level"], a["status"], a["capacity"]) for a in listed] == [
+        ("mona", "payments", "2", "offline", 3), ("omar", "first-line", "1", "offline", 3)]
+    changed = runner.invoke(cli, ["agents", "set", "omar", "--team", "returns", "--level",
+                                  "supervisor", "--capacity", "5", "--db", path])
+    assert changed.exit_code == 0, changed.output
+    assert changed.output.strip() == "omar: returns, level supervisor, offline, capacity 5"
+    text = runner.invoke(cli, ["agents", "list", "--db", path]).output
+    assert "omar\treturns\tsupervisor\toffline\t5\t" in text
+
+
+@pytest.mark.parametrize("command, problem", [
+    (["add", "lina", "--team", "sales"], "no team 'sales'"),
+    (["add", "lina", "--level", "3"], "no level '3'"),
+    (["set", "mona", "--team", "sales"], "no team 'sales'"),
+    (["set", "mona", "--capacity", "0"], "1 to 20"),
+    (["set", "nobody", "--capacity", "2"], "no agent"),
+    (["set", "mona"], "give --team"),
+])
+def test_cli_refuses_an_unknown_team_level_or_agent(runner, tmp_path, command, problem):
+    path = str(tmp_path / "cli.sqlite3")
+    runner.invoke(cli, ["agents", "add", "mona", "--db", path], input=PASSWORD + "\n")
+    result = runner.invoke(cli, ["agents", *command, "--db", path], input=PASSWORD + "\n")
+    assert result.exit_code != 0 and problem in result.output
+    db = store.connect(path)
+    assert [a["name"] for a in store.list_agents(db)] == ["mona"]
+    assert store.list_agents(db)[0]["team"] == "first-line"
+    db.close()
+
+
+def test_cli_names_a_broken_teams_file(tmp_path):
+    from click.testing import CliRunner
+    broken = tmp_path / "teams.toml"
+    broken.write_text("[levels.1\n", encoding="utf-8")
+    env = {"DALIL_DATABASE": str(tmp_path / "env.sqlite3"), "DALIL_TEAMS": str(broken),
+           "DALIL_SECRET_KEY": "a key for this test only"}
+    result = CliRunner().invoke(cli, ["agents", "add", "mona"], input=PASSWORD + "\n", env=env)
+    assert result.exit_code == 1
+    assert str(broken) in result.output and "line 1" in result.output

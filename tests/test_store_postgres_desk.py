@@ -1,5 +1,5 @@
-"""The chat, event stream, handoff, agent, note, learning, idempotency, session, rate-limit, insights,
-bad-input and stored-text web tests again, with the app's DATABASE a PostgreSQL URL (a
+"""The chat, customer, event stream, handoff, agent, note, learning, idempotency, session, rate-limit, insights,
+bad-input, stored-text and desk-routing web tests again, with the app's DATABASE a PostgreSQL URL (a
 real server from tests/pg_fixtures.py; a database per test).
 
 The tests are those modules' own functions, collected here a second time: every test
@@ -18,6 +18,8 @@ from chat_fixtures import make_app
 import test_agents
 import test_bad_input
 import test_chat
+import test_customers
+import test_desk_web
 import test_events
 import test_handoffs
 import test_idempotency
@@ -28,9 +30,9 @@ import test_ratelimit
 import test_sessions
 import test_stored_text
 
-MODULES = [test_chat, test_events, test_handoffs, test_agents, test_learning, test_notes,
+MODULES = [test_chat, test_customers, test_events, test_handoffs, test_agents, test_learning, test_notes,
            test_idempotency, test_sessions, test_ratelimit, test_insights_web, test_bad_input,
-           test_stored_text]
+           test_stored_text, test_desk_web]
 # Tests that are about SQLite itself, not the behaviour both backends share.
 SQLITE_ONLY = {
     "test_the_file_itself_refuses_a_key_twice_in_a_conversation":

@@ -18,7 +18,8 @@ over the bot, wired by one factory.
     payloads.py   the JSON shapes of articles, replies, messages and handoffs
     rendering.py  an article's HTML and last-updated date, cached
     svg_charts.py the insights' charts, drawn as inline SVG
-    help_center.py, site.py, api.py, chat.py, agent.py, learned.py, insights.py
+    help_center.py, site.py, api.py, chat.py, agent.py (agent_text.py: its words),
+    learned.py, insights.py
                   one blueprint each
     live.py       the serving bot: built at start-up, rebuilt live, learned questions
     events.py     Server-Sent Events: the customer's chat, the agent's console
@@ -31,6 +32,7 @@ import secrets
 
 from bot import store
 from bot.desk.hours import BusinessHours
+from bot.desk.teams import desk_teams
 
 from . import agent, api, chat, commands, errors, help_center, hooks, insights, learned, site
 from .context import close_db
@@ -57,6 +59,8 @@ def create_app(test_config=None):
     # Fails at start-up, with the setting's value, when the hours cannot be read.
     app.extensions["dalil_hours"] = BusinessHours.parse(app.config["BUSINESS_HOURS"],
                                                         app.config["BUSINESS_TIMEZONE"])
+    # Likewise the teams (TeamsError names the file and the line or key).
+    app.extensions["dalil_teams"] = desk_teams(app.config["TEAMS"], app.extensions["dalil_hours"])
     serve_bot(app)
     for blueprint in (site, help_center, api, chat, agent, learned, insights):
         app.register_blueprint(blueprint.bp)

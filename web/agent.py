@@ -1,6 +1,8 @@
-"""The agents' console (/agent: sign-in, the queue, a handoff's page) and its JSON API
-(/api/agent/...). Every page and call stands behind web/auth.py's guards; forms carry
-the CSRF token (web/csrf.py).
+"""The agents' console (/agent: sign-in, the queue, a handoff's page, the agent's status)
+and its JSON API (/api/agent/...). Every page and call stands behind web/auth.py's
+guards; forms carry the CSRF token (web/csrf.py). The desk's teams and levels are read
+at start-up (create_app, bot.desk.teams.desk_teams), so a broken TEAMS file stops the
+start-up naming the file and the line or key.
 """
 import datetime
 import functools
@@ -13,11 +15,14 @@ from flask import (Blueprint, abort, current_app, g, jsonify, make_response, red
 from bot import store
 from bot.clean import undecodable
 from bot.desk import agents, handoffs, learning
+from bot.desk import sla as desk_sla
+from bot.store import customers as customer_store
 
 from . import csrf, events, ratelimit, signin_limits
-from .auth import (api_login_required, end_session, login_required, session_check, sign_in,
-                   start_session)
-from .context import get_bot, get_db, get_hours, now, pool
+from .agent_text import dt
+from .auth import (api_login_required, current_agent, end_session, login_required,
+                   session_check, sign_in, start_session)
+from .context import get_bot, get_db, get_hours, get_teams, now, pool
 from .errors import ApiError
 from .i18n import LANGS, MESSAGES, duration, t
 from .inputs import json_body, numeric_id
@@ -58,7 +63,82 @@ def _clock(iso):
 def _console_helpers():
     lang = g.get("lang", "ar")
     return {"reason_text": lambda reason: reason_text(reason, lang), "clock": _clock,
-            "zone": get_hours().timezone, "waiting": lambda seconds: duration(seconds, lang)}
+            "zone": get_hours().timezone, "waiting": lambda seconds: duration(seconds, lang),
+            "dt": lambda key, **values: dt(key, lang, **values), "teams": get_teams(),
+            "team_title": lambda name: _team_title(name, lang),
+            "level_title": lambda name: _level_title(name, lang)}
+
+
+def _team_title(name, lang):
+    team = get_teams().team(name) if name else None
+    return team.title(lang) if team else (name or dt("desk_no_team", lang))
+
+
+def _level_title(name, lang):
+    """A level as the console names it: its title in teams.toml, else "Level 2"."""
+    level = get_teams().level(name)
+    return (level.title(lang) if level else None) or dt("desk_level_name", lang, level=name)
+
+
+# --- the agents' view of a handoff: the shared shape plus team, level, transfer, SLA ----------
+
+def _moment(value):
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def _desk_fields(handoff, details, moment, lang):
+    """Return what the console adds to a handoff's JSON: its team (and title), level and
+    the level above, its latest transfer with the reason, and its SLA (bot.desk.sla:
+    due times and ok / soon / breached) in the team's business hours."""
+    teams = get_teams()
+    name, level_name = handoff.get("team"), handoff.get("level") or "1"
+    level, above = teams.level(level_name), teams.next_level(level_name)
+    fields = {"team": name, "team_title": _team_title(name, lang), "level": level_name,
+              "level_title": _level_title(level_name, lang),
+              "next_level": above.name if above else None,
+              "next_level_title": _level_title(above.name, lang) if above else None,
+              "transfer": details.get("transfer"), "sla": None}
+    if level is not None and details:
+        hours = teams.hours_of(name) or get_hours()
+        fields["sla"] = desk_sla.assess(
+            level, hours, reached=_moment(details["level_started"]),
+            responded=_moment(details["first_response"]),
+            resolved=_moment(handoff["resolved"]), now=moment).as_data()
+    return fields
+
+
+def agent_handoff_json(handoff, moment, lang=None, details=None):
+    """Return the agent's view of one handoff (web.payloads.handoff_json and the desk's
+    fields); ``details``: store.handoff_details' entry, looked up when not given."""
+    if details is None:
+        details = store.handoff_details(get_db(), [handoff["id"]]).get(handoff["id"], {})
+    return {**handoff_json(handoff, moment, lang=lang),
+            **_desk_fields(handoff, details, moment, lang or g.get("lang", "ar"))}
+
+
+def agent_handoffs_json(rows, moment, lang=None):
+    """Return the agent's view of a queue's handoffs, their details read in one query."""
+    details = store.handoff_details(get_db(), [h["id"] for h in rows])
+    return [agent_handoff_json(h, moment, lang, details.get(h["id"], {})) for h in rows]
+
+
+def _route_new():
+    """File open handoffs that have no team yet (opened before teams, or by a chat that
+    does not route them) under theirs, and assign what waits — only when there are such,
+    so reading the queue does not take the write lock for nothing. Run before the
+    console shows or changes handoffs."""
+    db = get_db()
+    if store.waiting_handoffs(db, unrouted=True, limit=1):
+        handoffs.assign_waiting(db, bot=get_bot(), teams=get_teams())
+
+
+def _team_filter(value):
+    """Return the queue's ?team= (a known team's name), None for every team; ApiError."""
+    if value in (None, ""):
+        return None
+    if get_teams().team(value) is None:
+        raise ApiError(f"there is no team {value!r}")
+    return value
 
 
 
@@ -82,6 +162,7 @@ def _notes(handoff):
 def _act(action, *args):
     """Return ``action(db, *args)`` (a bot.desk.handoffs action), its errors turned into
     API errors: 404, 409 naming who holds the handoff, or 400."""
+    _route_new()
     try:
         return action(get_db(), *args)
     except handoffs.NoSuchHandoff as error:
@@ -122,25 +203,37 @@ def api_login():
     return jsonify({"agent": name})
 
 
+def _sign_out():
+    """End the session; the agent goes offline, so nothing more is assigned to someone
+    who left (the handoffs they hold stay theirs)."""
+    name = current_agent()
+    if name is not None:
+        agents.set_status(get_db(), name, "offline")
+    end_session()
+
+
 @bp.post("/api/agent/logout")
 @api_login_required
 def api_logout():
-    end_session()
+    _sign_out()
     return jsonify({"ok": True})
 
 
 @bp.get("/api/agent/handoffs")
 @api_login_required
 def api_handoffs():
-    """?status=open|mine|resolved -> {"handoffs": [...]}: open and mine oldest first."""
+    """?status=open|mine|resolved[&team=NAME] -> {"handoffs": [...]}: open and mine
+    oldest first; each with its team, level, latest transfer and SLA."""
     status = request.args.get("status", "open")
     if status not in QUEUES:
         raise ApiError("status must be open, mine or resolved")
+    team = _team_filter(request.args.get("team"))
+    _route_new()
     moment = now()
     # ?lang= titles the candidates in the console's language (the queue page's refresh).
     lang = request.args.get("lang") if request.args.get("lang") in LANGS else None
-    return jsonify({"handoffs": [handoff_json(h, moment, lang=lang) for h in
-                                 store.handoffs(get_db(), status, agent=g.agent)]})
+    return jsonify({"handoffs": agent_handoffs_json(
+        store.handoffs(get_db(), status, agent=g.agent, team=team), moment, lang)})
 
 
 @bp.get("/api/agent/events")
@@ -158,21 +251,42 @@ def api_events():
 @api_login_required
 def api_handoff(handoff_id):
     """The handoff with its whole transcript (customer, bot, agent and system messages)."""
+    _route_new()
     handoff = _handoff_or_404(handoff_id)
-    return jsonify({**handoff_json(handoff, now()), "messages": _transcript(handoff),
-                    "notes": _notes(handoff)})
+    return jsonify({**agent_handoff_json(handoff, now()), "messages": _transcript(handoff),
+                    "notes": _notes(handoff),
+                    "transfers": store.transfers_for(get_db(), handoff_id),
+                    "customer": _customer(handoff)})
+
+
+def _customer(handoff):
+    """The customer panel: who the customer is (as the shop vouched, or by the address
+    they gave) and their other conversations, newest first — or None for a customer
+    Dalil does not know again."""
+    db = get_db()
+    customer = customer_store.conversation_customer(db, handoff["conversation_id"])
+    if customer is None:
+        return None
+    earlier = [{key: row[key] for key in ("id", "created", "first_message", "messages",
+                                          "handoff_id", "handoff_status", "outcome",
+                                          "resolved_with", "rating", "articles")}
+               for row in customer_store.customer_conversations(db, customer["id"])
+               if row["id"] != handoff["conversation_id"]]
+    return {"name": customer["name"], "email": customer["email"],
+            "verified": customer["identified"] == "verified",
+            "external_id": customer["external_id"], "conversations": earlier}
 
 
 @bp.post("/api/agent/handoffs/<handoff_id>/claim")
 @api_login_required
 def api_claim(handoff_id):
-    return jsonify(handoff_json(_act(handoffs.claim, handoff_id, g.agent), now()))
+    return jsonify(agent_handoff_json(_act(handoffs.claim, handoff_id, g.agent), now()))
 
 
 @bp.post("/api/agent/handoffs/<handoff_id>/release")
 @api_login_required
 def api_release(handoff_id):
-    return jsonify(handoff_json(_act(handoffs.release, handoff_id, g.agent), now()))
+    return jsonify(agent_handoff_json(_act(handoffs.release, handoff_id, g.agent), now()))
 
 
 @bp.post("/api/agent/handoffs/<handoff_id>/reply")
@@ -205,7 +319,70 @@ def api_resolve(handoff_id):
     resolve = functools.partial(handoffs.resolve, question=question, teach=teach)
     handoff = _act(resolve, get_bot(), handoff_id, g.agent, data.get("outcome"),
                    data.get("article_id"))
-    return jsonify({**handoff_json(handoff, now()), "learned": learned_json(handoff["learned"])})
+    return jsonify({**agent_handoff_json(handoff, now()),
+                    "learned": learned_json(handoff["learned"])})
+
+
+@bp.post("/api/agent/handoffs/<handoff_id>/transfer")
+@api_login_required
+def api_transfer(handoff_id):
+    """{"team": NAME} or {"agent": NAME}, and {"reason"} -> the handoff: in that team's
+    queue (given to an agent of it with room, if one is online), or the agent's at once."""
+    data = json_body()
+    transfer = functools.partial(handoffs.transfer, reason=data.get("reason"),
+                                 to_team=data.get("team"), to_agent=data.get("agent"))
+    return jsonify(agent_handoff_json(_act(transfer, handoff_id, g.agent, get_teams()), now()))
+
+
+@bp.post("/api/agent/handoffs/<handoff_id>/escalate")
+@api_login_required
+def api_escalate(handoff_id):
+    """{"reason"} -> the handoff, one level up in its team's queue (given to an agent of
+    that level with room, if one is online); 400 at the top level."""
+    escalate = functools.partial(handoffs.escalate, reason=json_body().get("reason"))
+    return jsonify(agent_handoff_json(_act(escalate, handoff_id, g.agent, get_teams()), now()))
+
+
+def _profile_json(profile):
+    return {key: profile[key] for key in ("name", "team", "level", "status", "capacity", "load")}
+
+
+@bp.get("/api/agent/status")
+@api_login_required
+def api_status():
+    """The signed-in agent's team, level, status, capacity and load (handoffs held)."""
+    return jsonify(_profile_json(agents.profile(get_db(), g.agent)))
+
+
+@bp.post("/api/agent/status")
+@api_login_required
+def api_set_status():
+    """{"status": "online"|"away"|"offline", "capacity": 1..MAX} (either or both) -> the
+    agent's status; going online or raising the capacity assigns waiting handoffs."""
+    data = json_body()
+    try:
+        profile = agents.set_status(get_db(), g.agent, data.get("status"),
+                                    capacity=data.get("capacity"), bot=get_bot(),
+                                    teams=get_teams())
+    except agents.AgentError as error:
+        raise ApiError(str(error)) from None
+    return jsonify(_profile_json(profile))
+
+
+@bp.get("/api/agent/teams")
+@api_login_required
+def api_teams():
+    """The desk's teams (name, title, categories), levels (in escalation order, with
+    their targets) and agents (team, level, status, capacity, load): what a transfer
+    may choose from."""
+    teams = get_teams()
+    lang = request.args.get("lang") if request.args.get("lang") in LANGS else g.get("lang", "ar")
+    return jsonify({
+        "teams": [{"name": team.name, "title": team.title(lang),
+                   "categories": list(team.categories)} for team in teams.teams],
+        "levels": [{"name": level.name, "first_response_minutes": level.first_response_minutes,
+                    "resolution_minutes": level.resolution_minutes} for level in teams.levels],
+        "agents": [_profile_json(row) for row in store.agent_loads(get_db())]})
 
 
 # --- the console pages ---------------------------------------------------------------------------
@@ -238,7 +415,7 @@ def login():
 @bp.post("/agent/logout")
 def logout():
     csrf.protect()
-    end_session()
+    _sign_out()
     return redirect(url_for("agent.login"), 303)
 
 
@@ -249,11 +426,41 @@ def queue():
     status = request.args.get("status", "open")
     if status not in QUEUES:
         status = "open"
+    team = request.args.get("team") or None
+    if team is not None and get_teams().team(team) is None:
+        team = None
+    _route_new()
     moment = now()
-    rows = [handoff_json(h, moment, lang=g.lang) for h in
-            store.handoffs(get_db(), status, agent=g.agent)]
-    return render_template("agent/queue.html", handoffs=rows, status=status,
-                           queues=QUEUES, strings=_queue_strings())
+    rows = agent_handoffs_json(store.handoffs(get_db(), status, agent=g.agent, team=team),
+                               moment, g.lang)
+    return render_template("agent/queue.html", handoffs=rows, status=status, team=team,
+                           queues=QUEUES, strings=_queue_strings(),
+                           me=agents.profile(get_db(), g.agent))
+
+
+@bp.post("/agent/status")
+@login_required
+def status_form():
+    """The console's status form: status and capacity; back to the page it came from."""
+    csrf.protect()
+    capacity = request.form.get("capacity", "").strip()
+    try:
+        agents.set_status(get_db(), g.agent, request.form.get("status") or None,
+                          capacity=int(capacity) if capacity.isdigit() else (capacity or None),
+                          bot=get_bot(), teams=get_teams())
+    except agents.AgentError as error:
+        return queue_problem(str(error))
+    target = request.form.get("next", "")
+    return redirect(target if NEXT.fullmatch(target) else url_for("agent.queue"), 303)
+
+
+def queue_problem(problem):
+    """The queue page again with ``problem`` said at the top (a 400)."""
+    moment = now()
+    rows = agent_handoffs_json(store.handoffs(get_db(), "open", agent=g.agent), moment, g.lang)
+    return render_template("agent/queue.html", handoffs=rows, status="open", team=None,
+                           queues=QUEUES, strings=_queue_strings(), problem=problem,
+                           me=agents.profile(get_db(), g.agent)), 400
 
 
 def _queue_strings():
@@ -261,7 +468,11 @@ def _queue_strings():
     wanted = ("reason_", "handoff_state_", "outcome_", "agent_minutes", "agent_hours",
               "ins_seconds", "ins_days_hours", "agent_handoff", "agent_no_question",
               "agent_new_handoffs")
-    return {key: texts[g.lang] for key, texts in MESSAGES.items() if key.startswith(wanted)}
+    strings = {key: texts[g.lang] for key, texts in MESSAGES.items() if key.startswith(wanted)}
+    strings.update({key: dt(key, g.lang) for key in (
+        "desk_sla_ok", "desk_sla_soon", "desk_sla_breached", "desk_level_name",
+        "desk_no_team")})
+    return strings
 
 
 def _speakers(handoff):
@@ -276,14 +487,19 @@ def _speakers(handoff):
 @bp.get("/agent/handoffs/<handoff_id>")
 @login_required
 def handoff_page(handoff_id, problem=None, status=200):
+    _route_new()
     handoff = _handoff_or_404(handoff_id, api=False)
     db = get_db()
     teaching = learning.teaching_questions(db, handoff)
     return render_template("agent/handoff.html",
-                           handoff=handoff_json(handoff, now(), lang=g.lang),
+                           handoff=agent_handoff_json(handoff, now(), lang=g.lang),
+                           transfers=store.transfers_for(db, handoff_id),
+                           colleagues=[row for row in store.agent_loads(db)
+                                       if row["name"] != g.agent and row["status"] != "offline"],
                            messages=_transcript(handoff), notes=_notes(handoff),
                            problem=problem,
                            rating=store.handoff_rating(db, handoff_id),
+                           customer=_customer(handoff),
                            speakers=_speakers(handoff), teaching=teaching,
                            teach_default=learning.default_question(teaching),
                            taught=[learned_json(row) for row in
@@ -301,10 +517,12 @@ def _form_question(form):
     return (picked or None), picked != ""
 
 
-@bp.post("/agent/handoffs/<handoff_id>/<any(claim, release, reply, note, resolve):action>")
+@bp.post("/agent/handoffs/<handoff_id>/"
+         "<any(claim, release, reply, note, resolve, transfer, escalate):action>")
 @login_required
 def handoff_form(handoff_id, action):
     csrf.protect()
+    _route_new()
     _handoff_or_404(handoff_id, api=False)
     form, db = request.form, get_db()
     try:
@@ -316,6 +534,15 @@ def handoff_form(handoff_id, action):
             handoffs.reply(db, handoff_id, g.agent, form.get("text", ""))
         elif action == "note":
             handoffs.add_note(db, handoff_id, g.agent, form.get("text", ""))
+        elif action == "transfer":
+            handoffs.transfer(db, handoff_id, g.agent, get_teams(), reason=form.get("reason", ""),
+                              to_team=form.get("to_team") or None,
+                              to_agent=form.get("to_agent") or None)
+            # No longer the agent's: the queue is where they go on from here.
+            return redirect(url_for("agent.queue"), 303)
+        elif action == "escalate":
+            handoffs.escalate(db, handoff_id, g.agent, get_teams(), reason=form.get("reason", ""))
+            return redirect(url_for("agent.queue"), 303)
         else:
             question, teach = _form_question(form)
             handoffs.resolve(db, get_bot(), handoff_id, g.agent, form.get("outcome"),

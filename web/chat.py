@@ -16,10 +16,11 @@ from flask import (Blueprint, current_app, g, jsonify, render_template, request,
                    stream_with_context)
 
 from bot import InvalidQuestion, store
-from bot.desk import conversations
+from bot.desk import conversations, customers
+from bot.store import customers as customer_store
 
 from . import events, ratelimit
-from .context import get_bot, get_db, get_hours, now, pool
+from .context import get_bot, get_db, get_hours, get_teams, now, pool
 from .errors import ApiError
 from .i18n import LANGS, MESSAGES
 from .inputs import json_body, numeric_id, row_id, text_field
@@ -32,9 +33,7 @@ TOKEN_HEADER = "X-Conversation-Token"
 KEY_HEADER = "Idempotency-Key"  # the IETF httpapi draft's name for it
 # Visible ASCII, no spaces: a UUID or random hex is typical (the widget sends 32 hex digits).
 KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
-# One @, something before it, a dot in the domain, no spaces or angle brackets: the
-# shape every deliverable address has (RFC 5321 allows more; customers don't use it).
-EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]+\.[^@\s<>\".]{2,}$")
+EMAIL = customers.EMAIL  # the shape every deliverable address has
 MAX_NAME_LENGTH = 100
 MAX_EMAIL_LENGTH = 254  # RFC 5321's longest path
 # "article:" and an article id (a file name): the longest choice a chat button sends.
@@ -118,18 +117,56 @@ def widget():
 
 @bp.post("/api/conversations")
 def create_conversation():
-    """Start a conversation: {"lang": optional} -> {"id", "token"}."""
+    """Start a conversation: {"lang": optional, "customer": optional {"id", "email",
+    "name", "hash"}, the shop's signed identity} -> {"id", "token", "lang", "customer"}.
+    A customer whose hash is not the shop's signature under IDENTITY_SECRET: 403."""
     data = json_body(allow_empty=True)
     lang = data.get("lang") or g.get("lang") or "ar"
     if lang not in LANGS:
         raise ApiError("unknown lang: use ar or en")
+    identity = None
+    if data.get("customer") is not None:
+        try:
+            identity = customers.verify(current_app.config["IDENTITY_SECRET"], data["customer"])
+        except customers.IdentityError as error:
+            raise ApiError(str(error), 403 if error.forged else 400) from None
     client = ratelimit.client_key()
     db = get_db()
     with store.transaction(db):  # counted and stored under one write lock
         _limits(ratelimit.check_new_conversation, client)(db)
         conversation = store.create_conversation(db, lang, client)
+        if identity is not None:
+            customers.identify(db, conversation["id"], identity)
     return jsonify({"id": conversation["id"], "token": conversation["token"],
-                    "lang": lang}), 201
+                    "lang": lang, "customer": _customer_json(db, conversation["id"])}), 201
+
+
+def _customer_json(db, conversation_id):
+    """What the customer's side may know of who Dalil takes them for: their name and
+    e-mail when the shop vouched for them (so the widget never asks again), else None."""
+    customer = customer_store.conversation_customer(db, conversation_id)
+    if customer is None or customer["identified"] != "verified":
+        return None
+    return {"name": customer["name"], "email": customer["email"], "verified": True}
+
+
+@bp.get("/api/conversations/<conversation_id>/history")
+def history(conversation_id):
+    """The signed-in customer's earlier conversations, newest first (each with its id
+    and token, so the widget can open it again): only for a conversation started with
+    the shop's verified identity, and only those started so, with messages in them; []
+    otherwise."""
+    conversation = _conversation(conversation_id)
+    db = get_db()
+    customer = customer_store.conversation_customer(db, conversation["id"])
+    if customer is None or customer["identified"] != "verified":
+        return jsonify({"customer": None, "conversations": []})
+    rows = customer_store.customer_conversations(db, customer["id"], verified_only=True)
+    return jsonify({"customer": _customer_json(db, conversation["id"]), "conversations": [
+        {"id": row["id"], "token": row["token"], "lang": row["lang"], "created": row["created"],
+         "first_message": row["first_message"] or "", "messages": row["messages"],
+         "handoff": row["handoff_status"], "outcome": row["outcome"], "rating": row["rating"]}
+        for row in rows if row["id"] != conversation["id"] and row["messages"]]})
 
 
 @bp.post("/api/conversations/<conversation_id>/messages")
@@ -154,7 +191,7 @@ def post_message(conversation_id):
     try:
         new, _ = conversations.post_message(
             db, get_bot(), conversation, text, choice=choice, hours=get_hours(), now=now(),
-            key=key, limits=_limits(ratelimit.check_message, conversation_id,
+            key=key, teams=get_teams(), limits=_limits(ratelimit.check_message, conversation_id,
                                     ratelimit.client_key()))
     except conversations.KeyReused as error:
         raise ApiError(str(error), 422) from None
@@ -212,9 +249,12 @@ def handoff(conversation_id):
     try:
         found, new = conversations.request_handoff(
             db, get_bot(), conversation, name=name, email=email, hours=get_hours(),
-            now=now(), handoff_id=handoff_id)
+            now=now(), handoff_id=handoff_id, teams=get_teams())
     except conversations.HandoffClosed as error:
         raise ApiError(str(error), 409) from None
+    # The address they gave links the conversation to them for the agents' eyes (a
+    # customer the shop vouched for stays who the shop said).
+    customers.identify_by_email(db, conversation["id"], email, name)
     return jsonify({**customer_handoff_json(db, found),
                     "messages": [message_json(m) for m in new]})
 

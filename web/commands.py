@@ -1,4 +1,5 @@
-"""The `dalil` command's subcommands: check, ask, eval, serve, agents, learned, report, db.
+"""The `dalil` command's subcommands: check, ask, eval, serve, agents, learned, report, db,
+customers.
 
 Each parses its options, runs library code with the settings the site runs with (the
 defaults, then ``DALIL_*`` variables — web/settings.py — then ``--articles``/``--db``),
@@ -21,8 +22,11 @@ from flask.cli import ScriptInfo
 
 from bot import InvalidQuestion, store
 from bot.desk import agents as agent_accounts
+from bot.desk import customers as customer_accounts
 from bot.desk import insights
-from bot.desk.hours import HoursError
+from bot.desk.hours import BusinessHours, HoursError
+from bot.desk.teams import TeamsError, desk_teams
+from bot.store import customers as customer_store
 from bot.evaluate import QuestionsFileError, evaluate, read_questions
 from kb.articles import ArticleError
 from kb.frontmatter import plan_export
@@ -137,23 +141,29 @@ def _echo_json(value):
 @click.argument("folder", required=False, type=click.Path(file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 def check(folder, as_json):
-    """Check the articles in FOLDER: schema, ids, questions, links, translations.
+    """Check the articles in FOLDER: schema, ids, questions, links, translations; and
+    the desk's teams file (the TEAMS setting, else ./teams.toml when there is one).
 
     Exits 1 when there are errors (warnings alone exit 0). FOLDER defaults to the
     ARTICLES setting ($DALIL_ARTICLES, else ./articles).
 
         dalil check articles/
     """
-    folder = folder or _shown(_settings()["ARTICLES"])
+    config = _settings()
+    folder = folder or _shown(config["ARTICLES"])
     problems = lint(folder)
-    errors = sum(p.level == "error" for p in problems)
+    teams_problem = _teams_problem(config)
+    errors = sum(p.level == "error" for p in problems) + bool(teams_problem)
     warnings = len(problems) - errors
     if as_json:
         _echo_json({"errors": errors, "warnings": warnings,
-                    "problems": [p.__dict__ for p in problems]})
+                    "problems": [p.__dict__ for p in problems],
+                    **({"teams": teams_problem} if teams_problem else {})})
     else:
         for problem in problems:
             click.echo(str(problem), err=problem.level == "error")
+        if teams_problem:
+            click.echo(teams_problem, err=True)
         click.echo(f"{errors} error(s), {warnings} warning(s) in {folder}")
     if errors:
         sys.exit(1)
@@ -254,7 +264,7 @@ def serve(articles, db, host, port, workers, header_timeout, body_timeout, debug
                       ("DATABASE", db, _database_setting)) if value}
         try:
             app = context.find_root().obj(overrides)  # the factory (web/cli.py)
-        except (ArticleError, HoursError) as error:
+        except (ArticleError, HoursError, TeamsError) as error:
             raise click.ClickException(f"{error} (run `dalil check` for every problem in "
                                        f"the articles)" if isinstance(error, ArticleError)
                                        else str(error))
@@ -280,24 +290,96 @@ def _read_password(prompt):
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def _teams_problem(config):
+    """Return what is wrong with the desk's teams (or business hours) of ``config``, as
+    one line naming the file and the line or key, or None."""
+    try:
+        _teams(config)
+    except click.ClickException as error:
+        return error.message
+    return None
+
+
+def _teams(config):
+    """Return the desk's Teams from the TEAMS file of ``config``; ClickException naming
+    the file and the line or key when it cannot be used."""
+    try:
+        hours = BusinessHours.parse(config["BUSINESS_HOURS"], config["BUSINESS_TIMEZONE"])
+        return desk_teams(config["TEAMS"], hours)
+    except (TeamsError, HoursError) as error:
+        raise click.ClickException(str(error))
+
+
+team_option = click.option("--team", help="The agent's team, as teams.toml names it "
+                                          "(default: its default_team).")
+level_option = click.option("--level", help="The agent's level: 1, 2, supervisor... "
+                                            "(default: the first).")
+
+
 @agents.command(name="add")
 @click.argument("name")
+@team_option
+@level_option
 @db_option
-def agents_add(name, db):
-    """Add the agent NAME; asks for the password (or reads one line from standard input
-    when it is piped). Stored hashed.
+def agents_add(name, team, level, db):
+    """Add the agent NAME to a team at a level (checked against the TEAMS file); asks
+    for the password (or reads one line from standard input when it is piped). Stored
+    hashed. A new agent is offline until they go online in the console.
 
-        dalil agents add mona
+        dalil agents add mona --team payments --level 2
         echo "$PASSWORD" | dalil agents add mona --db instance/dalil.sqlite3
     """
+    config = _settings(db=db)
+    teams = _teams(config)
     # The database first: a wrong --db is said before the password is asked for.
-    with _database(_settings(db=db)) as database:
-        password = _read_password("Password")
-        try:
-            agent_accounts.add_agent(database, name, password)
+    with _database(config) as database:
+        try:  # a wrong team or level is said before the password is asked for too
+            agent_accounts.check_place(teams, team or teams.default_team,
+                                       level or teams.first_level.name)
         except agent_accounts.AgentError as error:
             raise click.ClickException(str(error))
-    click.echo(f"added agent {name}")
+        password = _read_password("Password")
+        try:
+            agent_accounts.add_agent(database, name, password, teams=teams, team=team,
+                                     level=level)
+        except agent_accounts.AgentError as error:
+            raise click.ClickException(str(error))
+    click.echo(f"added agent {name} ({team or teams.default_team}, level "
+               f"{level or teams.first_level.name})")
+
+
+@agents.command(name="set")
+@click.argument("name")
+@team_option
+@level_option
+@click.option("--capacity", type=int, help="The most conversations at once (1-20).")
+@click.option("--status", type=click.Choice(agent_accounts.AGENT_STATUSES),
+              help="online, away or offline (agents usually set this in the console).")
+@db_option
+def agents_set(name, team, level, capacity, status, db):
+    """Change the agent NAME's team, level, capacity or status; handoffs they hold stay
+    theirs, and what waits is assigned again.
+
+        dalil agents set mona --team returns --level 2
+        dalil agents set omar --capacity 5
+    """
+    if team is None and level is None and capacity is None and status is None:
+        raise click.UsageError("give --team, --level, --capacity or --status")
+    config = _settings(db=db)
+    teams = _teams(config)
+    with _database(config) as database:
+        try:
+            if team is not None or level is not None:
+                agent_accounts.set_place(database, name, teams, team=team, level=level)
+            if capacity is not None or status is not None:
+                agent_accounts.set_status(database, name, status, capacity=capacity)
+            profile = agent_accounts.profile(database, name)
+            if profile is None:
+                raise agent_accounts.AgentError(f"there is no agent called {name!r}")
+        except agent_accounts.AgentError as error:
+            raise click.ClickException(str(error))
+    click.echo(f"{name}: {profile['team'] or 'no team'}, level {profile['level']}, "
+               f"{profile['status']}, capacity {profile['capacity']}")
 
 
 @agents.command(name="password")
@@ -323,7 +405,7 @@ def agents_password(name, db):
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the agents as JSON.")
 def agents_list(db, as_json):
-    """List the agents and when they were added.
+    """List the agents: team, level, status, capacity, and when they were added.
 
         dalil agents list
     """
@@ -332,7 +414,8 @@ def agents_list(db, as_json):
     if as_json:
         return _echo_json(found)
     for agent in found:
-        click.echo(f"{agent['name']}\t{agent['created']}")
+        click.echo(f"{agent['name']}\t{agent['team'] or '-'}\t{agent['level']}\t"
+                   f"{agent['status']}\t{agent['capacity']}\t{agent['created']}")
     if not found:
         click.echo("no agents yet: dalil agents add NAME", err=True)
 
@@ -444,7 +527,8 @@ def report(since, until, db, articles, as_json):
     # A database named by --db or the settings must be there: a report of nothing helps
     # nobody (the instance folder's default is made, as the site makes it).
     with _database(config, must_exist=config["DATABASE"] != default_database()) as database:
-        figures = insights.build_report(database, start, end, bot=bot, now=now)
+        figures = insights.build_report(database, start, end, bot=bot, now=now,
+                                        teams=_teams(config))
     if as_json:
         return _echo_json(figures)
     click.echo(cli_text.report_text(figures))
@@ -492,4 +576,64 @@ def db_copy(source, target):
     click.echo(f"copied to {_shown_database(_database_setting(target))}; the counts match")
 
 
-COMMANDS = (check, ask, eval_command, serve, agents, learned, report, database_group)
+# --- customers ---------------------------------------------------------------------------------
+
+@click.group()
+def customers():
+    """What Dalil holds about a customer: see it, or erase it."""
+
+
+def _email(email):
+    try:
+        return customer_accounts.normal_email(email)
+    except customer_accounts.IdentityError as error:
+        raise click.ClickException(f"{email!r}: {error}") from None
+
+
+@customers.command(name="show")
+@click.argument("email")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the conversations as JSON.")
+def customers_show(email, db, as_json):
+    """The conversations of the customer with EMAIL (verified or given), newest first."""
+    email = _email(email)
+    with _database(_settings(db=db)) as database:
+        found = [row for customer_id in customer_store.customers_with_email(database, email)
+                 for row in customer_store.customer_conversations(database, customer_id)]
+    found = [{key: row[key] for key in ("id", "created", "identified", "first_message",
+                                         "messages", "handoff_status", "outcome", "rating",
+                                         "articles")} for row in found]
+    if as_json:
+        _echo_json(found)
+        return
+    if not found:
+        click.echo(f"no conversations of {email}")
+    for row in found:
+        click.echo(f"#{row['id']}  {row['created']}  {row['identified']}  "
+                   f"{row['handoff_status'] or 'bot only'}  {row['first_message'] or ''}")
+
+
+@customers.command(name="forget")
+@click.argument("email")
+@db_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def customers_forget(email, db, yes):
+    """Erase the personal data of the customer with EMAIL everywhere: their
+    conversations' messages, notes and contact details, their handoffs' questions,
+    their ratings' comments, what the bot learned from them, their customer record.
+    Counts, times, outcomes and scores stay, so the team's figures stay true."""
+    email = _email(email)
+    if not yes:
+        click.confirm(f"Erase everything Dalil holds about {email}? This cannot be undone",
+                      abort=True)
+    with _database(_settings(db=db)) as database:
+        erased = customer_accounts.forget(database, email)
+    if not erased["customers"] and not erased["conversations"]:
+        click.echo(f"nothing held about {email}")
+        return
+    click.echo(f"forgot {email}:")
+    for what, count in erased.items():
+        click.echo(f"  {what}: {count}")
+
+
+COMMANDS = (check, ask, eval_command, serve, agents, learned, report, database_group, customers)

@@ -12,7 +12,7 @@ from flask import current_app, g
 
 from bot.store.connection import Pool
 
-__all__ = ["get_bot", "get_db", "close_db", "get_hours", "now", "pool"]
+__all__ = ["get_bot", "get_db", "close_db", "get_hours", "get_teams", "now", "pool"]
 
 
 def get_bot():
@@ -23,6 +23,11 @@ def get_bot():
 def get_hours():
     """Return the team's bot.desk.hours.BusinessHours (checked at start-up)."""
     return current_app.extensions["dalil_hours"]
+
+
+def get_teams():
+    """Return the desk's bot.desk.teams.Teams (read at start-up)."""
+    return current_app.extensions["dalil_teams"]
 
 
 def get_db():

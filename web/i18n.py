@@ -167,6 +167,10 @@ MESSAGES = {
     "chat_email": {"ar": "البريد الإلكتروني", "en": "E-mail"},
     "chat_contact_save": {"ar": "حفظ", "en": "Save"},
     "chat_contact_saved": {"ar": "شكرًا، حفظنا بياناتك.", "en": "Thanks, we saved your details."},
+    "chat_contact_known": {"ar": "سيرد عليك أحد فريقنا هنا أو على {email}.",
+                           "en": "Someone from our team will reply here or at {email}."},
+    "chat_history": {"ar": "محادثاتك السابقة ({count})", "en": "Your earlier conversations ({count})"},
+    "chat_history_empty": {"ar": "محادثة بلا رسائل", "en": "a conversation without messages"},
     "chat_email_invalid": {"ar": "هذا البريد الإلكتروني غير صحيح.",
                            "en": "That e-mail address is not valid."},
     "chat_queue_position": {"ar": "ترتيبك في قائمة الانتظار: {position}",
@@ -224,6 +228,11 @@ MESSAGES = {
     "agent_handoff": {"ar": "محادثة رقم {id}", "en": "Handoff {id}"},
     "agent_transcript": {"ar": "نص المحادثة كاملًا", "en": "Whole transcript"},
     "agent_contact": {"ar": "بيانات التواصل", "en": "Contact details"},
+    "agent_customer": {"ar": "العميل ومحادثاته السابقة", "en": "The customer and their earlier conversations"},
+    "agent_customer_verified": {"ar": "هوية موثقة من المتجر", "en": "Identity verified by the shop"},
+    "agent_customer_by_email": {"ar": "معروف بالبريد الذي أدخله (غير موثق)",
+                                "en": "Known by the e-mail they gave (not verified)"},
+    "agent_customer_first": {"ar": "أول محادثة لهذا العميل.", "en": "This customer's first conversation."},
     "agent_no_contact": {"ar": "لم يترك العميل بيانات تواصل.",
                          "en": "The customer left no contact details."},
     "agent_claim": {"ar": "استلام المحادثة", "en": "Claim"},
@@ -434,7 +443,12 @@ MESSAGES = {
 
 def t(key, lang, **values):
     """Return the catalogue string ``key`` in ``lang``, with ``{name}`` fields filled."""
-    text = MESSAGES[key][lang]
+    return filled(MESSAGES[key][lang], values)
+
+
+def filled(text, values):
+    """Return ``text`` with its ``{name}`` fields filled from ``values`` (none: as is, so
+    a text with a literal brace needs no escaping)."""
     return text.format(**values) if values else text
 
 

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, g, render_template, request
 from bot.desk import insights
 
 from .auth import login_required
-from .context import get_bot, get_db, now
+from .context import get_bot, get_db, get_teams, now
 from .i18n import duration, t
 from .inputs import row_id
 from .svg_charts import bar_chart, line_chart
@@ -59,7 +59,7 @@ def _period():
 def _report(gaps=True):
     since, until, args = _period()
     return insights.build_report(get_db(), since, until, bot=get_bot(), now=now(),
-                                 gaps=gaps), args
+                                 gaps=gaps, teams=get_teams()), args
 
 
 # --- formatting for the page ------------------------------------------------------------------

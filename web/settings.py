@@ -76,6 +76,11 @@ def flask_app(test_config=None):
         # outside these hours a customer handed to a person is told when the team is back.
         BUSINESS_HOURS="Sun-Thu 09:00-18:00",
         BUSINESS_TIMEZONE="Asia/Riyadh",
+        # The desk's teams, escalation levels and their targets (bot/desk/teams.py): a TOML
+        # file, read at start-up (a mistake stops it, naming the file and the line or
+        # key). None: teams.toml in the folder Dalil starts in (the repository ships
+        # one) when there is one, else one team for everything.
+        TEAMS=None,
         # Abuse limits of the customer chat API (429 with Retry-After beyond them).
         # False (DALIL_RATELIMIT_ENABLED=false) turns them off, e.g. for load tests.
         RATELIMIT_ENABLED=True,
@@ -106,6 +111,10 @@ def flask_app(test_config=None):
         # address it was loaded from — never the request's Host header, which a client
         # can forge into a copy a shared cache keeps.
         PUBLIC_URL=None,
+        # The secret the shop signs its signed-in customers with for the widget
+        # (bot/desk/customers.py; HMAC-SHA256 of the id, a newline and the e-mail). None:
+        # identities are not verified, and a conversation started with one is refused.
+        IDENTITY_SECRET=None,
         # The agent session cookie is not sent by other sites' forms or frames.
         SESSION_COOKIE_SAMESITE="Lax",
     )
@@ -115,6 +124,8 @@ def flask_app(test_config=None):
     # A folder given relative to where Dalil started stays that folder (send_from_directory
     # would read it relative to this package).
     app.config["ARTICLES"] = os.path.abspath(app.config["ARTICLES"])
+    if app.config["TEAMS"]:
+        app.config["TEAMS"] = os.path.abspath(app.config["TEAMS"])
     return app
 
 

@@ -6,5 +6,9 @@ Database from bot.store) and plain settings — no Flask, no SQL of its own.
     agents.py         agent accounts: add, remove, list, authenticate (passwords hashed)
     learning.py       what teaches the bot: resolutions with an article, customers' "yes"
     hours.py          business hours in the team's time zone
+    teams.py          the teams file: teams, categories, levels and their targets
+    routing.py        pure: a handoff's team, and who of its agents gets it
+    sla.py            pure: first-response and resolution due times; ok, soon, breached
+    customers.py      who a customer is (a shop-signed identity, or an e-mail), forgetting one
     insights/         the support leads' figures for a period, and their tables
 """

@@ -8,7 +8,9 @@ After an answer the bot asks "did this answer your question?": "no" (a button, o
 offers the next suggestions; a second "no" hands the conversation to a person (the rules
 are bot.decide.follow_up). An escalation opens the handoff at once, in the same
 transaction as the messages that announce it, so the agents' queue never holds half of
-one. ``handoff_notice`` is pure; the rest writes through bot.store.
+one. Given the desk's ``teams`` (bot.desk.teams), a new handoff is filed under the team
+of the bot's best article and given at once to an agent with room, if one is online
+(bot.desk.handoffs.route). ``handoff_notice`` is pure; the rest writes through bot.store.
 """
 import re
 
@@ -16,6 +18,7 @@ from bot import CHOICES, LastReply, store
 from bot.decide import ASKED_FOR_PERSON
 from bot.messages import message
 
+from . import handoffs as handoff_actions
 from . import learning
 
 __all__ = ["ChatError", "HandoffClosed", "KeyReused", "RatingError", "RatingConflict",
@@ -98,7 +101,7 @@ def _last_bot_data(db, conversation_id):
 
 
 def post_message(db, bot, conversation, text, *, choice=None, hours=None, now=None,
-                 key=None, limits=None):
+                 key=None, limits=None, teams=None):
     """Store the customer's ``text`` and what follows it; return (new messages, the
     active handoff or None). Raises bot.InvalidQuestion for text the bot refuses.
 
@@ -107,7 +110,9 @@ def post_message(db, bot, conversation, text, *, choice=None, hours=None, now=No
     when the text or choice differ). ``limits``: called with ``db`` inside the write
     transaction, before anything is stored, to refuse by raising — so the rate limits
     are counted and the message stored under one write lock, and a burst of requests
-    cannot all pass a count taken before any of them was stored."""
+    cannot all pass a count taken before any of them was stored. ``teams``: route a
+    handoff this opens (bot.desk.handoffs.route); None leaves it for the next
+    assignment run that has them."""
     question = bot.read(text)
     if choice is not None and choice not in CHOICES and not str(choice).startswith("article:"):
         raise ChatError("unknown choice: use helpful, not_helpful, person or article:<id>")
@@ -146,8 +151,8 @@ def post_message(db, bot, conversation, text, *, choice=None, hours=None, now=No
         if data["action"] != "escalate":
             return [customer, store.add_message(db, conversation_id, "bot", reply.text,
                                                 data, reply_to=customer["id"])], None
-        new, handoff = _escalate(db, conversation, data, reply.text, pending, hours, now,
-                                 candidates, reply_to=customer["id"])
+        new, handoff = _escalate(db, bot, conversation, data, reply.text, pending, hours,
+                                 now, candidates, reply_to=customer["id"], teams=teams)
         store.attach_message(db, customer["id"], handoff["id"])
         customer["handoff_id"] = handoff["id"]
         return [customer, *new], handoff
@@ -162,10 +167,10 @@ def _repeated(db, stored, text, choice):
     return [stored, *store.replies_to(db, stored)], handoff
 
 
-def _escalate(db, conversation, data, reply_text, question, hours, now, candidates=None,
-              reply_to=None):
+def _escalate(db, bot, conversation, data, reply_text, question, hours, now,
+              candidates=None, reply_to=None, teams=None):
     lang = data["lang"]
-    handoff, _ = store.open_handoff(
+    handoff, created = store.open_handoff(
         db, conversation["id"], reason=data["reason"], lang=lang, first_question=question,
         candidates=data["candidates"] if candidates is None else candidates)
     data = {**data, "handoff_id": handoff["id"]}
@@ -176,15 +181,19 @@ def _escalate(db, conversation, data, reply_text, question, hours, now, candidat
                                handoff_notice(lang, position, hours, now),
                                {"kind": "handoff", "handoff_id": handoff["id"]},
                                handoff_id=handoff["id"], reply_to=reply_to)
+    if created and teams is not None:
+        # After the notice: the customer reads their place, then sees an agent take it.
+        handoff = handoff_actions.route(db, bot, teams, handoff)
     return [said, notice], handoff
 
 
 def request_handoff(db, bot, conversation, *, name="", email="", hours=None, now=None,
-                    handoff_id=None):
+                    handoff_id=None, teams=None):
     """Hand the conversation to a person (it keeps an active handoff it already has),
     storing the optional, already checked name and e-mail; return (handoff, new
     messages). With ``handoff_id`` the request only adds contact details to that handoff:
-    HandoffClosed when it is resolved, so a late contact form never opens a new one."""
+    HandoffClosed when it is resolved, so a late contact form never opens a new one.
+    ``teams``: as for post_message."""
     with store.transaction(db):
         if handoff_id is not None:
             handoff = store.get_handoff(db, handoff_id)
@@ -200,8 +209,8 @@ def request_handoff(db, bot, conversation, *, name="", email="", hours=None, now
         last = _last_bot_data(db, conversation["id"])
         reply = bot.follow_up(LastReply.from_data(last), "person", lang=conversation["lang"])
         data = _message_data(reply, "", last)
-        new, handoff = _escalate(db, conversation, data, reply.text, _pending_question(last),
-                                 hours, now)
+        new, handoff = _escalate(db, bot, conversation, data, reply.text,
+                                 _pending_question(last), hours, now, teams=teams)
         return store.get_handoff(db, handoff["id"]), new
 
 

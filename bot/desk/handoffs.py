@@ -1,22 +1,32 @@
-"""What agents do with a handoff: claim, reply, release and resolve, each checked
-against who holds it. A claim is decided by the store in one conditional statement, so
-of several agents claiming at once exactly one wins.
+"""What agents do with a handoff: claim, reply, release, resolve, transfer and escalate,
+each checked against who holds it; and the automatic assignment of waiting handoffs to
+the agents with room (bot.desk.routing decides, the store applies). A claim, and each
+automatic assignment, is decided by the store in one conditional statement, so of
+several agents claiming at once exactly one wins.
 
     claim(db, handoff_id, "mona")        # HandoffConflict(holder) when someone was faster
     reply(db, handoff_id, "mona", "…")   # the stored message
     resolve(db, bot, handoff_id, "mona", "article", "order-tracking")
+    transfer(db, handoff_id, "mona", teams, to_team="payments", reason="a double charge")
+    escalate(db, handoff_id, "mona", teams, reason="needs a refund approval")
+    assign_waiting(db)                   # [(handoff_id, agent), ...] given just now
 """
+import datetime
+
 from bot import store
 from bot.clean import UncleanText, clean_text
 from bot.messages import message
 
-from . import learning
+from . import learning, routing
 
 __all__ = ["HandoffError", "NoSuchHandoff", "HandoffConflict", "claim", "reply", "release",
-           "resolve", "add_note", "MAX_REPLY_LENGTH"]
+           "resolve", "add_note", "transfer", "escalate", "assign_waiting", "route",
+           "team_of", "MAX_REPLY_LENGTH", "MAX_REASON_LENGTH"]
 
 # An agent's reply may quote steps at length, but is still a chat message.
 MAX_REPLY_LENGTH = 4000
+# A transfer's reason is a line or two for the next agent, not the case file (notes are).
+MAX_REASON_LENGTH = 500
 
 
 class HandoffError(ValueError):
@@ -64,13 +74,12 @@ def claim(db, handoff_id, agent):
     raise HandoffConflict("this handoff is resolved", handoff["assignee"], handoff["status"])
 
 
-def _agents_text(text, what):
+def _agents_text(text, what, limit=MAX_REPLY_LENGTH):
     """Return an agent's ``text`` (``what``: "the reply", "the note") as it is stored:
     bot/clean.py's rule, as for every stored text. Raise HandoffError for an empty,
     over-long or unclean one."""
     try:
-        text = clean_text(text if isinstance(text, str) else None, what,
-                          limit=MAX_REPLY_LENGTH)
+        text = clean_text(text if isinstance(text, str) else None, what, limit=limit)
     except UncleanText as error:
         raise HandoffError(str(error)) from None
     if not text:
@@ -102,10 +111,13 @@ def add_note(db, handoff_id, agent, text):
 
 
 def release(db, handoff_id, agent):
-    """Put ``agent``'s handoff back in the open queue; return it."""
+    """Put ``agent``'s handoff back in the open queue; return it. Automatic assignment
+    gives it to a colleague with room (never straight back to ``agent``) and fills the
+    room ``agent`` now has."""
     with store.transaction(db):
         _held(db, handoff_id, agent, "release")
         store.release_handoff(db, handoff_id, agent)
+        assign_waiting(db)
         return store.get_handoff(db, handoff_id)
 
 
@@ -138,4 +150,114 @@ def resolve(db, bot, handoff_id, agent, outcome, article_id=None, *, question=No
                           message("handoff_resolved", handoff["lang"] or "ar"),
                           {"kind": "resolved", "handoff_id": handoff_id, "rating": True},
                           handoff_id=handoff_id)
+        assign_waiting(db)  # the agent has room for one more
         return {**store.get_handoff(db, handoff_id), "learned": learned}
+
+
+# --- routing: teams, automatic assignment, transfers and escalations ---------------------------
+
+def team_of(bot, teams, handoff):
+    """Return the team a handoff belongs to by the category of the bot's best article
+    among its candidates (bot.desk.routing.team_for); the default team without one."""
+    lang = handoff.get("lang") or "ar"
+    categories = []
+    for article_id, _score in handoff.get("candidates") or ():
+        article = bot.article(article_id, lang)
+        categories.append(article.category if article else None)
+    return routing.team_for(categories, teams)
+
+
+def route(db, bot, teams, handoff):
+    """File the new ``handoff`` under its team (team_of) and give what waits to the
+    agents with room; return the handoff as it is now (claimed when an agent got it)."""
+    with store.transaction(db):
+        store.route_handoff(db, handoff["id"], team_of(bot, teams, handoff))
+        assign_waiting(db)
+        return store.get_handoff(db, handoff["id"])
+
+
+def _now_text():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def assign_waiting(db, *, bot=None, teams=None):
+    """Give the open handoffs, oldest first, to the least busy online agents of their
+    team and level with room (bot.desk.routing.plan); return [(handoff id, agent), ...]
+    as assigned. With ``bot`` and ``teams``, open handoffs without a team (opened before
+    teams, or where nothing routed them) are filed under theirs first. Each assignment
+    is one conditional UPDATE that holds only while the agent is online with room, so a
+    claim by hand or another process assigning at the same moment never overfills one."""
+    with store.transaction(db):
+        waiting = store.waiting_handoffs(db)
+        if bot is not None and teams is not None:
+            for handoff in waiting:
+                if handoff["team"] is None:
+                    handoff["team"] = team_of(bot, teams, handoff)
+                    store.route_handoff(db, handoff["id"], handoff["team"])
+        waiting = [routing.Waiting(h["id"], h["team"], h["level"], h["released_by"])
+                   for h in waiting if h["team"] is not None]
+        if not waiting:
+            return []
+        agents = [routing.AgentLoad(**row) for row in store.agent_loads(db)]
+        chosen = routing.plan(waiting, agents, _now_text())
+        return [(handoff_id, agent) for handoff_id, agent in chosen
+                if store.assign_handoff(db, handoff_id, agent)]
+
+
+def _reason(reason):
+    return _agents_text(reason, "the reason", limit=MAX_REASON_LENGTH)
+
+
+def transfer(db, handoff_id, agent, teams, *, reason, to_team=None, to_agent=None):
+    """Hand ``agent``'s handoff to another agent (``to_agent``: it is theirs at once,
+    unless they are offline) or to another team (``to_team``: its queue, where an agent
+    with room gets it), with ``reason`` for whoever takes it next; return the handoff.
+    The level stays. Raise HandoffError (NoSuchHandoff, HandoffConflict)."""
+    reason = _reason(reason)
+    if (to_team is None) == (to_agent is None):
+        raise HandoffError("transfer to a team or to an agent: give exactly one")
+    with store.transaction(db):
+        handoff = _held(db, handoff_id, agent, "transfer")
+        team = handoff["team"] or teams.default_team
+        if to_agent is not None:
+            other = store.agent_profile(db, to_agent) if isinstance(to_agent, str) else None
+            if other is None:
+                raise HandoffError(f"there is no agent called {to_agent!r}")
+            if other["name"] == agent:
+                raise HandoffError("the handoff is already yours")
+            if other["status"] == "offline":
+                raise HandoffError(f"{other['name']} is offline: transfer to their team instead")
+            team = other["team"] or team
+        else:
+            if not isinstance(to_team, str) or teams.team(to_team) is None:
+                raise HandoffError(f"there is no team {to_team!r}: choose one of "
+                                   f"{', '.join(t.name for t in teams.teams)}")
+            if to_team == handoff["team"]:
+                raise HandoffError(f"the handoff is already in {to_team}: transfer it to an "
+                                   f"agent, or escalate it")
+            team = to_team
+        store.transfer_handoff(db, handoff_id, agent, kind="transfer", reason=reason,
+                               to_team=team, to_level=handoff["level"], to_agent=to_agent)
+        assign_waiting(db)
+        return store.get_handoff(db, handoff_id)
+
+
+def escalate(db, handoff_id, agent, teams, *, reason):
+    """Move ``agent``'s handoff one level up (teams.next_level) in its team, with
+    ``reason`` for the next agent: open in the queue until an agent of that level with
+    room gets it; its targets restart at the new level. Return the handoff. Raise
+    HandoffError (at the top level, NoSuchHandoff, HandoffConflict)."""
+    reason = _reason(reason)
+    with store.transaction(db):
+        handoff = _held(db, handoff_id, agent, "escalate")
+        if teams.level(handoff["level"]) is None:
+            raise HandoffError(f"level {handoff['level']!r} is not in {teams.source}")
+        above = teams.next_level(handoff["level"])
+        if above is None:
+            raise HandoffError(f"the handoff is at the top level ({handoff['level']}): "
+                               f"transfer it instead")
+        store.transfer_handoff(db, handoff_id, agent, kind="escalate", reason=reason,
+                               to_team=handoff["team"] or teams.default_team,
+                               to_level=above.name)
+        assign_waiting(db)
+        return store.get_handoff(db, handoff_id)

@@ -19,8 +19,9 @@ modules behind them, one per owner:
     errors.py        StorageUnavailable, and which driver errors are the storage's
     schema.py        the one migration history ``migrations`` (every table is created there)
     help_center.py   article_views, article_feedback, searches, asks
-    conversations.py conversations, messages, handoffs, ratings (and the rate-limit counts)
-    agents.py        agents, login_failures
+    conversations.py conversations, messages, handoffs, transfers, ratings (and the
+                     rate-limit counts)
+    agents.py        agents (team, level, status, capacity), login_failures
     learned.py       learned_questions
     notes.py         notes (agents' internal notes on handoffs)
     insights.py      read-only queries over all of them for the support leads' figures
@@ -31,16 +32,19 @@ postgres, only when a URL is opened; postgres imports errors); the five table mo
 import connection (conversations also help_center, for the comment limit), as does
 copy; none imports this file.
 """
-from .agents import (add_agent, add_agent_session, clear_sign_in_failures, end_agent_session,
-                     end_agent_sessions, get_agent, list_agents, record_login_failure,
-                     remove_agent, session_agent, set_password_hash, sign_in_failures)
+from .agents import (add_agent, add_agent_session, agent_loads, agent_profile,
+                     clear_sign_in_failures, end_agent_session, end_agent_sessions, get_agent,
+                     list_agents, record_login_failure, remove_agent, session_agent,
+                     set_agent_fields, set_password_hash, sign_in_failures)
 from .conversations import (HANDOFF_STATUSES, OUTCOMES, active_handoff, add_message,
-                            add_rating, attach_message, claim_handoff, conversation_times,
-                            create_conversation, customer_times, get_conversation,
-                            get_handoff, handoff_rating, handoffs, is_rated, join_handoff,
-                            last_bot_message, latest_handoff, message_with_key, messages,
-                            open_handoff, replies_to,
-                            queue_position, release_handoff, resolve_handoff, set_contact)
+                            add_rating, assign_handoff, attach_message, claim_handoff,
+                            conversation_times, create_conversation, customer_times,
+                            get_conversation, get_handoff, handoff_details, handoff_rating,
+                            handoffs, is_rated, join_handoff, last_bot_message,
+                            latest_handoff, message_with_key, messages, open_handoff,
+                            queue_position, release_handoff, replies_to, resolve_handoff,
+                            route_handoff, set_contact, transfer_handoff, transfers_for,
+                            waiting_handoffs)
 from .copy import CopyError, copy_store
 from .connection import connect, integrity_errors, is_postgres, open_db, transaction
 from .errors import StorageUnavailable
@@ -48,7 +52,8 @@ from .help_center import (MAX_COMMENT_LENGTH, feedback_summary, most_viewed, rec
                           record_feedback, record_search, record_view)
 from .insights import (article_feedback_in, asks_in, backlog_at, chat_messages,
                        conversation_messages, conversations_with_handoffs, handoffs_in,
-                       ratings_in, searches_in, views_per_article)
+                       ratings_in, searches_in, team_handoffs_in, transfers_in,
+                       views_per_article)
 from .learned import (LEARNED_STATUSES, add_learned_question, approve_learned_question,
                       dispute_learned_question, get_learned_question, learned_for_handoff,
                       learned_listener, learned_questions, learned_questions_after,
@@ -73,11 +78,13 @@ __all__ = [
     "customer_times", "conversation_times",
     "get_handoff", "active_handoff", "latest_handoff", "open_handoff", "attach_message",
     "join_handoff", "claim_handoff", "release_handoff", "resolve_handoff", "handoffs",
-    "queue_position", "add_rating", "handoff_rating", "is_rated",
+    "queue_position", "add_rating", "handoff_rating", "is_rated", "assign_handoff",
+    "handoff_details", "route_handoff", "waiting_handoffs", "transfer_handoff", "transfers_for",
     # agents
     "add_agent", "get_agent", "list_agents", "remove_agent", "record_login_failure",
     "sign_in_failures", "clear_sign_in_failures", "set_password_hash", "add_agent_session",
-    "session_agent", "end_agent_session", "end_agent_sessions",
+    "session_agent", "end_agent_session", "end_agent_sessions", "agent_profile",
+    "agent_loads", "set_agent_fields",
     # learned
     "LEARNED_STATUSES", "add_learned_question", "learned_questions", "learned_version",
     "learned_questions_after", "list_learned", "remove_learned_question",
@@ -88,5 +95,5 @@ __all__ = [
     # insights
     "chat_messages", "conversation_messages", "conversations_with_handoffs", "asks_in",
     "searches_in", "views_per_article", "article_feedback_in", "handoffs_in", "backlog_at",
-    "ratings_in",
+    "ratings_in", "team_handoffs_in", "transfers_in",
 ]

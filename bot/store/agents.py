@@ -1,15 +1,18 @@
-"""The people who answer handoffs: the agents, agent_sessions and login_failures tables."""
+"""The people who answer handoffs: the agents, agent_sessions and login_failures tables;
+an agent's team, level, status and capacity, and how many handoffs each holds (what
+bot.desk.routing weighs)."""
 import hashlib
 
 from .connection import first_row, integrity_errors, now
 
 
-def add_agent(db, name, password_hash):
-    """Create the agent ``name``; return the row id, or None when the name is taken (the
-    unique index decides, so two at once cannot both get it)."""
+def add_agent(db, name, password_hash, team=None, level="1"):
+    """Create the agent ``name`` (in ``team`` at ``level``, offline); return the row id,
+    or None when the name is taken (the unique index decides, so two at once cannot
+    both get it)."""
     try:
         return db["agents"].insert({"name": name, "password_hash": password_hash,
-                                    "created": now()}).last_pk
+                                    "created": now(), "team": team, "level": level}).last_pk
     except integrity_errors():
         return None
 
@@ -19,9 +22,43 @@ def get_agent(db, name):
     return first_row(db.query("SELECT * FROM agents WHERE name = ?", [name]))
 
 
+_PUBLIC = "name, created, team, level, status, capacity, last_assigned"
+
+
 def list_agents(db):
-    """Return every agent's name and creation time, by name."""
-    return list(db.query("SELECT name, created FROM agents ORDER BY name"))
+    """Return every agent's name, creation time, team, level, status, capacity and last
+    automatic assignment, by name."""
+    return list(db.query(f"SELECT {_PUBLIC} FROM agents ORDER BY name"))
+
+
+def agent_profile(db, name):
+    """Return the agent's public row (list_agents' columns) with ``load``, the handoffs
+    they hold now; None when there is no such agent."""
+    return first_row(db.query(
+        f"SELECT {_PUBLIC}, (SELECT count(*) FROM handoffs h WHERE h.status = 'claimed' "
+        "AND h.assignee = agents.name) AS load FROM agents WHERE name = ?", [name]))
+
+
+def agent_loads(db, team=None):
+    """Return every agent (of ``team``, when given) as list_agents does, each with
+    ``load``: how many handoffs they hold now; by name."""
+    where, params = ("WHERE a.team = ?", [team]) if team is not None else ("", [])
+    return list(db.query(
+        f"SELECT a.name, a.team, a.level, a.status, a.capacity, a.last_assigned, "
+        f"count(h.id) AS load FROM agents a LEFT JOIN handoffs h ON h.assignee = a.name "
+        f"AND h.status = 'claimed' {where} GROUP BY a.id, a.name, a.team, a.level, "
+        f"a.status, a.capacity, a.last_assigned ORDER BY a.name", params))
+
+
+def set_agent_fields(db, name, **fields):
+    """Change the agent's ``team``, ``level``, ``status`` or ``capacity`` (the keyword
+    arguments given, already checked); return True when there is such an agent."""
+    allowed = {"team", "level", "status", "capacity"}
+    if not fields or set(fields) - allowed:
+        raise ValueError(f"set one of {sorted(allowed)}")
+    assignments = ", ".join(f"{column} = ?" for column in fields)
+    return db.execute(f"UPDATE agents SET {assignments} WHERE name = ?",
+                      [*fields.values(), name]).rowcount == 1
 
 
 def remove_agent(db, name):

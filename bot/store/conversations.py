@@ -11,7 +11,7 @@ import hmac
 import json
 import secrets
 
-from .connection import decode_message, first_row, is_postgres, now, transaction
+from .connection import decode_message, first_row, insert_row, is_postgres, now, transaction
 from .help_center import MAX_COMMENT_LENGTH
 
 HANDOFF_STATUSES = ("open", "claimed", "resolved")
@@ -195,11 +195,107 @@ def claim_handoff(db, handoff_id, agent):
 
 
 def release_handoff(db, handoff_id, agent):
-    """Put ``agent``'s claimed handoff back in the queue; return True when it was theirs."""
-    cursor = db.execute("UPDATE handoffs SET assignee = NULL, status = 'open', claimed = NULL "
-                        "WHERE id = ? AND status = 'claimed' AND assignee = ?",
-                        [handoff_id, agent])
+    """Put ``agent``'s claimed handoff back in the queue (automatic assignment then
+    passes them over for it); return True when it was theirs."""
+    cursor = db.execute("UPDATE handoffs SET assignee = NULL, status = 'open', claimed = NULL, "
+                        "released_by = ? WHERE id = ? AND status = 'claimed' AND assignee = ?",
+                        [agent, handoff_id, agent])
     return cursor.rowcount == 1
+
+
+def assign_handoff(db, handoff_id, agent):
+    """Give an open handoff to ``agent`` automatically, in one conditional UPDATE that
+    holds only while the agent is online and under capacity; return True when it was
+    given (False: it is no longer open, or the agent is not available). The agent's
+    ``last_assigned`` is then now."""
+    moment = now()
+    cursor = db.execute(
+        "UPDATE handoffs SET assignee = ?, status = 'claimed', claimed = ?, released_by = NULL "
+        "WHERE id = ? AND status = 'open' AND EXISTS (SELECT 1 FROM agents a WHERE "
+        "a.name = ? AND a.status = 'online' AND a.capacity > (SELECT count(*) FROM handoffs "
+        "x WHERE x.status = 'claimed' AND x.assignee = ?))",
+        [agent, moment, handoff_id, agent, agent])
+    if cursor.rowcount != 1:
+        return False
+    db.execute("UPDATE agents SET last_assigned = ? WHERE name = ?", [moment, agent])
+    return True
+
+
+def route_handoff(db, handoff_id, team):
+    """File the handoff under ``team`` (routing's choice at opening)."""
+    db.execute("UPDATE handoffs SET team = ? WHERE id = ?", [team, handoff_id])
+
+
+def waiting_handoffs(db, unrouted=False, limit=500):
+    """Return the open handoffs (with ``unrouted``, only those without a team) oldest
+    first, as routing needs them: id, team, level, released_by, and the candidates and
+    language (to route one without a team)."""
+    where = "AND team IS NULL" if unrouted else ""
+    return [_handoff(row) for row in db.query(
+        f"SELECT id, team, level, released_by, candidates, lang FROM handoffs "
+        f"WHERE status = 'open' {where} ORDER BY id LIMIT ?", [limit])]
+
+
+def transfer_handoff(db, handoff_id, agent, *, kind, reason, to_team, to_level,
+                     to_agent=None):
+    """Move ``agent``'s claimed handoff to ``to_team`` at ``to_level`` — held by
+    ``to_agent`` when given, else open in that team's queue — and record the transfer
+    (``kind`` "transfer" or "escalate") with ``reason``; return True when the handoff
+    was ``agent``'s. A new level restarts the handoff's targets."""
+    with transaction(db):
+        before = first_row(db.query(
+            "SELECT team, level FROM handoffs WHERE id = ? AND status = 'claimed' "
+            "AND assignee = ?", [handoff_id, agent]))
+        if before is None:
+            return False
+        moment = now()
+        level_since = moment if to_level != before["level"] else None
+        db.execute(
+            "UPDATE handoffs SET team = ?, level = ?, level_since = coalesce(?, level_since), "
+            "assignee = ?, status = ?, claimed = ?, released_by = NULL "
+            "WHERE id = ? AND status = 'claimed' AND assignee = ?",
+            [to_team, to_level, level_since, to_agent, "claimed" if to_agent else "open",
+             moment if to_agent else None, handoff_id, agent])
+        insert_row(db, "transfers", {
+            "handoff_id": handoff_id, "kind": kind, "from_agent": agent, "to_agent": to_agent,
+            "from_team": before["team"], "to_team": to_team, "from_level": before["level"],
+            "to_level": to_level, "reason": reason, "created": moment})
+        return True
+
+
+def handoff_details(db, handoff_ids):
+    """Return {handoff id: details} for the agents' view of the handoffs: when each
+    reached its level (``level_started``: its targets count from then), the first agent
+    reply since (``first_response``, or None), and its latest transfer or escalation
+    (``transfer``: kind, from_agent, from_team, from_level, reason, created; or None).
+    One query for them all; kept apart from the handoff's own query, which the
+    customer's every message runs."""
+    ids = [int(i) for i in handoff_ids]
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    rows = db.query(f"""
+SELECT h.id, coalesce(h.level_since, h.created) AS level_started,
+  (SELECT min(m.created) FROM messages m WHERE m.handoff_id = h.id AND m.role = 'agent'
+     AND m.created >= coalesce(h.level_since, h.created)) AS first_response,
+  t.kind, t.from_agent, t.from_team, t.from_level, t.reason, t.created
+FROM handoffs h
+LEFT JOIN transfers t ON t.id = (SELECT max(x.id) FROM transfers x WHERE x.handoff_id = h.id)
+WHERE h.id IN ({marks})""", ids)
+    details = {}
+    for row in rows:
+        transfer = ({key: row[key] for key in ("kind", "from_agent", "from_team",
+                                               "from_level", "reason", "created")}
+                    if row["kind"] else None)
+        details[row["id"]] = {"level_started": row["level_started"],
+                              "first_response": row["first_response"], "transfer": transfer}
+    return details
+
+
+def transfers_for(db, handoff_id):
+    """Return the handoff's transfers and escalations, oldest first."""
+    return list(db.query("SELECT * FROM transfers WHERE handoff_id = ? ORDER BY id",
+                         [handoff_id]))
 
 
 def resolve_handoff(db, handoff_id, agent, outcome, article_id=None):
@@ -213,9 +309,9 @@ def resolve_handoff(db, handoff_id, agent, outcome, article_id=None):
     return cursor.rowcount == 1
 
 
-def handoffs(db, status="open", agent=None, limit=200):
+def handoffs(db, status="open", agent=None, limit=200, team=None):
     """Return the queue: "open" (oldest first), "mine" (``agent``'s claimed ones, oldest
-    first) or "resolved" (newest first)."""
+    first) or "resolved" (newest first); with ``team``, only that team's."""
     if status == "open":
         where, params, order = "h.status = 'open'", [], "h.id"
     elif status == "mine":
@@ -224,16 +320,20 @@ def handoffs(db, status="open", agent=None, limit=200):
         where, params, order = "h.status = 'resolved'", [], "h.id DESC"
     else:
         raise ValueError(f"unknown queue {status!r}: open, mine or resolved")
+    if team is not None:
+        where, params = f"{where} AND h.team = ?", [*params, team]
     return [_handoff(row) for row in db.query(
         f"{_HANDOFF} WHERE {where} ORDER BY {order} LIMIT ?", [*params, limit])]
 
 
 def queue_position(db, handoff_id):
-    """Return the open handoff's place in the queue (1 = next), or 0 when it is not open."""
+    """Return the open handoff's place in its queue — its team's at its level, which is
+    who will answer it (1 = next) — or 0 when it is not open."""
     row = next(db.query(
-        "SELECT count(*) AS ahead FROM handoffs WHERE status = 'open' AND id <= ? "
-        "AND EXISTS (SELECT 1 FROM handoffs WHERE id = ? AND status = 'open')",
-        [handoff_id, handoff_id]))
+        "SELECT count(*) AS ahead FROM handoffs h JOIN handoffs me ON me.id = ? "
+        "AND me.status = 'open' WHERE h.status = 'open' AND h.id <= me.id "
+        "AND coalesce(h.team, '') = coalesce(me.team, '') AND h.level = me.level",
+        [handoff_id]))
     return row["ahead"]
 
 

@@ -10,9 +10,9 @@ are not copied (the target has its own).
 from .connection import is_postgres, transaction
 
 # Parents before the rows that point at them (the foreign keys PostgreSQL checks).
-TABLES = ["article_views", "article_feedback", "searches", "asks", "conversations",
-          "handoffs", "messages", "ratings", "notes", "agents", "agent_sessions",
-          "login_failures", "learned_questions"]
+TABLES = ["article_views", "article_feedback", "searches", "asks", "customers",
+          "conversations", "handoffs", "transfers", "messages", "ratings", "notes", "agents",
+          "agent_sessions", "login_failures", "learned_questions"]
 # Rows read and written at a time: a big log table never sits in memory whole.
 BATCH = 2000
 

@@ -89,3 +89,24 @@ def ratings_in(db, since, until):
         "SELECT r.score, r.comment, r.created, h.assignee FROM ratings r "
         "LEFT JOIN handoffs h ON h.id = r.handoff_id WHERE r.created >= ? AND r.created < ? "
         "ORDER BY r.id", [since, until]))
+
+
+def team_handoffs_in(db, since, until):
+    """Return the handoffs opened in the period with their team and level, when they
+    reached that level (``level_started``), the first agent reply since
+    (``first_response``) and how many transfers and escalations they had, oldest first."""
+    return list(db.query(
+        "SELECT h.id, h.team, h.level, h.status, h.created, h.resolved, "
+        "coalesce(h.level_since, h.created) AS level_started, "
+        "(SELECT min(m.created) FROM messages m WHERE m.handoff_id = h.id AND m.role = 'agent' "
+        "AND m.created >= coalesce(h.level_since, h.created)) AS first_response, "
+        "(SELECT count(*) FROM transfers t WHERE t.handoff_id = h.id) AS transfers "
+        "FROM handoffs h WHERE h.created >= ? AND h.created < ? ORDER BY h.id", [since, until]))
+
+
+def transfers_in(db, since, until):
+    """Return the transfers and escalations made in the period, oldest first."""
+    return list(db.query(
+        "SELECT handoff_id, kind, from_agent, to_agent, from_team, to_team, from_level, "
+        "to_level, created FROM transfers WHERE created >= ? AND created < ? ORDER BY id",
+        [since, until]))

@@ -30,7 +30,7 @@ def add_learned_question(db, article_id, question, lang, handoff_id=None, agent=
             learned_id = _add_learned_question(db, article_id, question, lang, handoff_id,
                                                agent, source, status, conflict)
             if status == "live":
-                _changed(db)
+                announce_learned_change(db)
             return learned_id
     return _add_learned_question(db, article_id, question, lang, handoff_id, agent,
                                  source, status, conflict)
@@ -118,7 +118,7 @@ def approve_learned_question(db, learned_id):
                             "WHERE id = ? AND status = 'review'", [top, learned_id])
         if cursor.rowcount != 1:
             return None
-        _changed(db)
+        announce_learned_change(db)
         return top
 
 
@@ -127,7 +127,7 @@ def remove_learned_question(db, learned_id):
     removed = db.execute("DELETE FROM learned_questions WHERE id = ?",
                          [learned_id]).rowcount > 0
     if removed:
-        _changed(db)
+        announce_learned_change(db)
     return removed
 
 
@@ -139,7 +139,9 @@ def remove_learned_question(db, learned_id):
 LEARNED_CHANNEL = "dalil_learned"
 
 
-def _changed(db):
+def announce_learned_change(db):
+    """Tell every node the live learned questions changed (PostgreSQL; delivered when
+    the transaction commits). On SQLite the nodes' watchers poll instead."""
     if is_postgres(db):
         db.execute("SELECT pg_notify(?, '')", [LEARNED_CHANNEL])
 

@@ -179,3 +179,53 @@ def m009_notes(db):
                                      ("conversation_id", "conversations", "id")],
                        not_null={"handoff_id", "conversation_id", "agent", "text", "created"})
     db["notes"].create_index(["handoff_id", "id"])
+
+
+@migrations()
+def m010_teams(db):
+    """Teams, levels and routing (bot/desk/routing.py, teams.toml): an agent's ``team``,
+    ``level``, ``status`` (online, away, offline: only online ones are given handoffs),
+    ``capacity`` (the most handoffs at once) and ``last_assigned`` (ties go to the one
+    waiting longest); a handoff's ``team``, ``level``, ``level_since`` (when it reached
+    that level: its targets count from then) and ``released_by`` (not given straight
+    back to them); and ``transfers``, one row per transfer or escalation with the reason
+    the next agent reads. A team of NULL: from before teams (routed at the next
+    assignment), or an agent in none (claims by hand)."""
+    db["agents"].add_column("team", str)
+    db["agents"].add_column("level", str, not_null_default="1")
+    db["agents"].add_column("status", str, not_null_default="offline")
+    db["agents"].add_column("capacity", int, not_null_default=3)
+    db["agents"].add_column("last_assigned", str)
+    db["handoffs"].add_column("team", str)
+    db["handoffs"].add_column("level", str, not_null_default="1")
+    db["handoffs"].add_column("level_since", str)
+    db["handoffs"].add_column("released_by", str)
+    db["handoffs"].create_index(["status", "team", "id"])
+    # ``kind``: "transfer" (to an agent or a team) or "escalate" (one level up).
+    db["transfers"].create({
+        "id": int, "handoff_id": int, "kind": str, "from_agent": str, "to_agent": str,
+        "from_team": str, "to_team": str, "from_level": str, "to_level": str,
+        "reason": str, "created": str,
+    }, pk="id", foreign_keys=[("handoff_id", "handoffs", "id")],
+        not_null={"handoff_id", "kind", "reason", "created"})
+    db["transfers"].create_index(["handoff_id", "id"])
+    db["transfers"].create_index(["created"])
+
+
+@migrations()
+def m011_customers(db):
+    """Customers the team knows again: ``external_id`` is the shop's own id for a
+    customer whose identity the widget passed signed (an HMAC under the shared
+    IDENTITY_SECRET, bot/desk/customers.py); a customer known only by the e-mail they
+    gave has none. A conversation's ``customer_id`` links it to one, and ``identified``
+    says how: "verified" (only those are shown back to the customer) or "email" (shown
+    to agents only: anyone can type an address)."""
+    db["customers"].create({"id": int, "external_id": str, "email": str, "name": str,
+                            "created": str, "seen": str}, pk="id",
+                           not_null={"email", "name", "created", "seen"})
+    db.execute("CREATE UNIQUE INDEX customers_external_id ON customers(external_id) "
+               "WHERE external_id IS NOT NULL")
+    db["customers"].create_index(["email"])
+    db["conversations"].add_column("customer_id", int)
+    db["conversations"].add_column("identified", str)
+    db["conversations"].create_index(["customer_id", "id"])

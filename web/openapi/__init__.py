@@ -1,8 +1,9 @@
 """The OpenAPI 3 description of the JSON API, served at /api/openapi.json: the help
-center's routes (help_center.py) and the chat's and console's (chat.py), one document."""
+center's routes (help_center.py), the chat's and console's (chat.py) and the desk's
+routing (desk.py: status, teams, transfers, and what they add to a Handoff), one document."""
 import copy
 
-from . import chat, help_center
+from . import chat, desk, help_center
 from .parts import unavailable
 
 __all__ = ["SPEC"]
@@ -15,6 +16,12 @@ _NEVER_UNAVAILABLE = {("get", "/api/search"), ("get", "/api/articles/{article_id
 SPEC = copy.deepcopy(help_center.SPEC)
 SPEC["paths"].update(chat.PATHS)
 SPEC["components"]["schemas"].update(chat.SCHEMAS)
+SPEC["paths"].update(desk.PATHS)
+SPEC["components"]["schemas"].update(desk.SCHEMAS)
+SPEC["components"]["schemas"]["Handoff"]["properties"].update(desk.HANDOFF_PROPERTIES)
+_queue = SPEC["paths"]["/api/agent/handoffs"]["get"]
+_queue["parameters"] = [*_queue.get("parameters", []), *desk.QUEUE_PARAMETERS]
+_queue["responses"].setdefault("400", {"description": "an unknown status or team"})
 for _path, _operations in SPEC["paths"].items():
     for _method, _operation in _operations.items():
         if (_method, _path) not in _NEVER_UNAVAILABLE:

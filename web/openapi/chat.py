@@ -39,13 +39,31 @@ PATHS = {
     "/api/conversations": {"post": {
         "summary": "Start a chat conversation",
         "requestBody": {"required": False, "content": {"application/json": {"schema": {
-            "type": "object", "properties": {"lang": {"type": "string", "enum": ["ar", "en"]}}}}}},
+            "type": "object", "properties": {
+                "lang": {"type": "string", "enum": ["ar", "en"]},
+                "customer": {"type": "object", "required": ["id", "email", "hash"],
+                             "description": "the shop's signed-in customer: hash is the hex "
+                                            "HMAC-SHA256, under IDENTITY_SECRET, of the id, a "
+                                            "newline and the email",
+                             "properties": {"id": {"type": "string", "maxLength": 200},
+                                            "email": {"type": "string"},
+                                            "name": {"type": "string", "maxLength": 120},
+                                            "hash": {"type": "string"}}}}}}}},
         "responses": {"201": {"description": "the conversation", "content": {"application/json": {
             "schema": {"type": "object", "required": ["id", "token"], "properties": {
                 "id": {"type": "integer"}, "token": {"type": "string"},
-                "lang": {"type": "string"}}}}}},
-            "400": _error("unknown lang"), "429": _error("too many conversations from "
-                                                         "this address (Retry-After)")},
+                "lang": {"type": "string"},
+                "customer": {"$ref": "#/components/schemas/KnownCustomer"}}}}}},
+            "400": _error("unknown lang; a malformed customer"),
+            "403": _error("the customer's hash is not the shop's signature (or no "
+                          "IDENTITY_SECRET is set)"),
+            "429": _error("too many conversations from this address (Retry-After)")},
+    }},
+    "/api/conversations/{conversation_id}/history": {"get": {
+        "summary": "The verified customer's earlier conversations, newest first (empty for "
+                   "a conversation not started with a verified identity)",
+        "parameters": [_CONVERSATION, _TOKEN],
+        "responses": {"200": _json("#/components/schemas/CustomerHistory"), "404": _NOT_FOUND},
     }},
     "/api/conversations/{conversation_id}/messages": {
         "post": {
@@ -202,6 +220,18 @@ PATHS = {
 }
 
 SCHEMAS = {
+    "KnownCustomer": {"type": ["object", "null"], "description": "who the shop said the "
+                      "customer is (null: not a verified identity)", "properties": {
+                          "name": {"type": "string"}, "email": {"type": "string"},
+                          "verified": {"type": "boolean"}}},
+    "CustomerHistory": {"type": "object", "properties": {
+        "customer": {"$ref": "#/components/schemas/KnownCustomer"},
+        "conversations": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "token": {"type": "string"},
+            "lang": {"type": "string"}, "created": {"type": "string"},
+            "first_message": {"type": "string"}, "messages": {"type": "integer"},
+            "handoff": {"type": ["string", "null"]}, "outcome": {"type": ["string", "null"]},
+            "rating": {"type": ["integer", "null"]}}}}}},
     "Note": {"type": "object", "required": ["id", "handoff_id", "agent", "text", "created"],
              "properties": {"id": {"type": "integer"}, "handoff_id": {"type": "integer"},
                             "agent": {"type": "string"}, "text": {"type": "string"},

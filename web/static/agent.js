@@ -1,6 +1,7 @@
 // The agents' console: new messages appear in the transcript without a reload, the
 // queue redraws its rows from /api/agent/handoffs (at once on the agent's event stream) (announcing new handoffs in the tab's
-// title and to screen readers), and the resolve form finds articles with /api/search
+// title and to screen readers) with their team, level, service-level mark and transfer
+// reason, and the resolve form finds articles with /api/search
 // and puts the customer's message the agent picks to teach the bot in an editable field.
 // Everything a customer typed is inserted with textContent, never as HTML.
 (function () {
@@ -108,7 +109,24 @@
       var link = document.createElement("a");
       link.href = "/agent/handoffs/" + h.id;
       link.textContent = fill(S.agent_handoff, {id: h.id});
-      cell(tr).appendChild(link);
+      var first = cell(tr);
+      first.appendChild(link);
+      // Where it is (team, level), its service-level mark and the last transfer's reason,
+      // as the page renders them (templates/agent/queue.html).
+      var span = function (className, text) {
+        var el = document.createElement("span");
+        el.className = className;
+        el.textContent = text;
+        first.appendChild(document.createTextNode(" "));
+        first.appendChild(el);
+        return el;
+      };
+      span("desk-where", (h.team_title || h.team || S.desk_no_team) + " · " +
+        (h.level_title || fill(S.desk_level_name, {level: h.level})));
+      if (h.sla && h.status !== "resolved") {
+        span("sla sla-" + h.sla.state, S["desk_sla_" + h.sla.state]).title = h.sla.resolution_due;
+      }
+      if (h.transfer) span("desk-reason", "↪ " + h.transfer.reason).dir = "auto";
       cell(tr, waited(h.waiting_seconds));
       cell(tr, h.lang);
       cell(tr, h.first_question || S.agent_no_question, {"class": "question", dir: "auto"});
@@ -132,7 +150,8 @@
     };
     var refreshQueue = function () {
       var url = "/api/agent/handoffs?status=" + encodeURIComponent(queue.getAttribute("data-status")) +
-        "&lang=" + encodeURIComponent(queue.getAttribute("data-lang"));
+        "&lang=" + encodeURIComponent(queue.getAttribute("data-lang")) +
+        (queue.getAttribute("data-team") ? "&team=" + encodeURIComponent(queue.getAttribute("data-team")) : "");
       fetch(url, {headers: HEADERS, credentials: "same-origin"})
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) {

@@ -24,6 +24,8 @@ Definitions (the README's "Insights" section repeats them for the team):
 - *Backlog*: handoffs opened before the period's end (or now, if sooner) and not
   resolved by then; age counts from their opening.
 - *CSAT*: the share of ratings of 4 or 5 (of 5) given in the period; the mean is shown too.
+- Per team (first-contact resolution, transfers, compliance with the levels' targets):
+  insights/teams.py says how each is counted.
 """
 import dataclasses
 import datetime
@@ -37,6 +39,7 @@ from kb.gaps import cluster_questions, draft_article
 from kb.text import detect_language
 
 from .periods import UTC, days, iso, seconds_between
+from .teams import team_figures
 
 __all__ = ["percentile", "build_report", "content_gaps", "gap_draft", "CHANNELS",
            "BOT_ACTIONS", "SATISFIED_FROM"]
@@ -130,12 +133,14 @@ def _query_key(query):
 
 # --- the report ---------------------------------------------------------------------------------
 
-def build_report(db, since, until, *, bot=None, now=None, gaps=True):
+def build_report(db, since, until, *, bot=None, now=None, gaps=True, teams=None):
     """Return every figure for the period [``since``, ``until``) (aware datetimes) as a
-    dict: period, volume, bot, gaps, help_center, people. ``bot`` (optional) gives
+    dict: period, volume, bot, gaps, help_center, people, teams. ``bot`` (optional) gives
     article titles and the index that names each content gap's closest article; ``now``
     (default: the clock) caps the backlog's moment. ``gaps=False`` leaves the content
-    gaps empty (clustering is the slow part: about a second for 3,000 questions)."""
+    gaps empty (clustering is the slow part: about a second for 3,000 questions).
+    ``teams`` (bot.desk.teams.Teams, optional): the figures per team (insights/teams.py);
+    without, ``teams`` is empty."""
     now = now or datetime.datetime.now(UTC)
     start, end = iso(since), iso(until)
     chat = _chat_questions(store.chat_messages(db, start, end))
@@ -150,6 +155,7 @@ def build_report(db, since, until, *, bot=None, now=None, gaps=True):
                  in enumerate(content_gaps(db, since, until, bot=bot) if gaps else (), 1)],
         "help_center": _help_center(db, start, end, searches, title),
         "people": _people(db, start, end, min(until, now)),
+        "teams": team_figures(db, start, end, teams, min(until, now)) if teams else [],
     }
 
 

@@ -56,6 +56,10 @@ TABLES = {
     "agents": ("agent", "handoffs", "resolved", "first_response_median_s",
                "first_response_p90_s", "resolution_median_s", "resolution_p90_s", "ratings",
                "csat", "mean_rating"),
+    "teams": ("team", "handoffs", "resolved", "first_contact_resolved", "first_contact_rate",
+              "transfers_in", "transfers_out", "escalations", "first_response_met",
+              "first_response_measured", "first_response_compliance_rate", "resolution_met",
+              "resolution_measured", "resolution_compliance_rate"),
 }
 
 
@@ -81,5 +85,6 @@ def tables(report):
                     a["first_response"]["p90"], a["resolution"]["median"],
                     a["resolution"]["p90"], a["ratings"], a["csat"], a["mean"]]
                    for a in report["people"]["agents"]],
+        "teams": _pick(report.get("teams", []), TABLES["teams"]),
     }
     return {name: (columns, rows[name]) for name, columns in TABLES.items()}

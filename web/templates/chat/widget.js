@@ -6,6 +6,11 @@
 // typed is shown with textContent, never as HTML. A message stays in the text box until
 // the server has it; each carries an Idempotency-Key, the same on every retry, so a
 // retried message is stored once.
+// A shop whose customers are signed in passes who they are, signed on its server
+// (README, "Identified customers"): data-customer-id, data-customer-email,
+// data-customer-name and data-customer-hash. Such a customer is never asked for their
+// details, sees their earlier conversations, and keeps a conversation of their own
+// in this browser (another customer signing in here does not see it).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -16,8 +21,12 @@
   var POLL_MS = {{ poll_ms|int }};
   var lang = script && script.getAttribute("data-lang") === "en" ? "en" : "ar";
   var S = STRINGS[lang];
-  var KEY = "dalil-conversation:" + BASE;
   var inlineTarget = script && script.getAttribute("data-inline");
+  function attr(name) { return (script && script.getAttribute(name)) || ""; }
+  var IDENTITY = attr("data-customer-id") && attr("data-customer-hash")
+    ? {id: attr("data-customer-id"), email: attr("data-customer-email"),
+       name: attr("data-customer-name"), hash: attr("data-customer-hash")} : null;
+  var KEY = "dalil-conversation:" + BASE + (IDENTITY ? ":customer:" + IDENTITY.id : "");
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -117,11 +126,50 @@
 
   function ensureConversation() {
     if (conversation) return Promise.resolve(conversation);
-    return api("POST", "/api/conversations", {lang: lang}).then(function (data) {
-      conversation = {id: data.id, token: data.token};
+    var body = {lang: lang};
+    if (IDENTITY) body.customer = IDENTITY;
+    return api("POST", "/api/conversations", body).catch(function (problem) {
+      // A signature the server refuses is the shop's setup, not the customer's fault:
+      // they still get help, as an anonymous customer.
+      if (problem.status !== 403 || !IDENTITY) throw problem;
+      if (window.console) console.warn("Dalil: the customer's identity was refused: " + problem.message);
+      return api("POST", "/api/conversations", {lang: lang});
+    }).then(function (data) {
+      conversation = {id: data.id, token: data.token, customer: data.customer || null};
       localStorage.setItem(KEY, JSON.stringify(conversation));
       return conversation;
     });
+  }
+
+  // A verified customer's earlier conversations, each opened again with a click.
+  function showHistory() {
+    if (!IDENTITY || !conversation || !conversation.customer) return;
+    api("GET", "/api/conversations/" + conversation.id + "/history").then(function (data) {
+      var old = panel.querySelector(".dalil-history");
+      if (old) old.remove();
+      if (!data.conversations || !data.conversations.length) return;
+      var box = el("details", {"class": "dalil-history"});
+      box.appendChild(el("summary", {}, fill(S.chat_history, {count: data.conversations.length})));
+      var list = el("ul", {});
+      data.conversations.forEach(function (c) {
+        var item = el("li", {});
+        var button = el("button", {type: "button", dir: "auto"},
+                        (c.created || "").slice(0, 10) + " — " + (c.first_message || S.chat_history_empty));
+        button.addEventListener("click", function () { open({id: c.id, token: c.token, customer: conversation.customer}); });
+        item.appendChild(button);
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+      panel.insertBefore(box, log);
+    }).catch(function () { /* the history is a convenience: the chat goes on without it */ });
+  }
+
+  function open(other) {
+    reset();
+    conversation = other;
+    localStorage.setItem(KEY, JSON.stringify(conversation));
+    poll();
+    showHistory();
   }
 
   function clearChoices() {
@@ -311,6 +359,13 @@
 
   function contactBox() {
     if (log.querySelector(".dalil-contact")) return;
+    var known = conversation && conversation.customer;
+    if (known && known.email) {  // the shop told us who they are: never ask again
+      log.appendChild(el("p", {"class": "dalil-box dalil-contact dalil-note", dir: "auto"},
+                         // isolated, so the address reads whole inside Arabic text
+                         fill(S.chat_contact_known, {email: "\u2068" + known.email + "\u2069"})));
+      return;
+    }
     var box = el("form", {"class": "dalil-box dalil-contact"});
     var handoffId = handoff && handoff.id;
     box.appendChild(el("p", {"class": "dalil-note"}, S.chat_contact_title));
@@ -386,7 +441,8 @@
     if (started) return;
     started = true;
     welcome();
-    if (conversation) poll();
+    if (conversation) { poll(); showHistory(); }
+    else if (IDENTITY) ensureConversation().then(showHistory, function () {});
   }
 
   restart.addEventListener("click", reset);

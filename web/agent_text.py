@@ -1,0 +1,51 @@
+"""The console's strings for teams, levels, agent status, transfers, escalations and
+service-level marks, in Arabic and English (as web/i18n.py's catalogue: the same
+``{name}`` fields). Kept beside agent.py until they join the one catalogue."""
+from .i18n import filled
+
+__all__ = ["DESK_TEXT", "dt"]
+
+DESK_TEXT = {
+    "desk_team": {"ar": "الفريق", "en": "Team"},
+    "desk_level": {"ar": "المستوى", "en": "Level"},
+    "desk_level_name": {"ar": "المستوى {level}", "en": "Level {level}"},
+    "desk_no_team": {"ar": "بلا فريق", "en": "No team"},
+    "desk_all_teams": {"ar": "كل الفرق", "en": "All teams"},
+    "desk_filter": {"ar": "عرض", "en": "Show"},
+    "desk_status": {"ar": "حالتك", "en": "Your status"},
+    "desk_status_online": {"ar": "متصل", "en": "Online"},
+    "desk_status_away": {"ar": "بعيد", "en": "Away"},
+    "desk_status_offline": {"ar": "غير متصل", "en": "Offline"},
+    "desk_capacity": {"ar": "أقصى عدد محادثات", "en": "Most conversations at once"},
+    "desk_load": {"ar": "لديك {load} من {capacity}", "en": "{load} of {capacity} held"},
+    "desk_save_status": {"ar": "حفظ", "en": "Save"},
+    "desk_status_hint": {
+        "ar": "وأنت متصل تصلك المحادثات تلقائيًا حتى سعتك؛ البعيد وغير المتصل لا تصله محادثات جديدة.",
+        "en": "While online you are given conversations automatically, up to your capacity; "
+              "away or offline, none new."},
+    "desk_sla": {"ar": "الهدف", "en": "Target"},
+    "desk_sla_ok": {"ar": "ضمن الهدف", "en": "On target"},
+    "desk_sla_soon": {"ar": "يقترب من الموعد", "en": "Due soon"},
+    "desk_sla_breached": {"ar": "تجاوز الموعد", "en": "Breached"},
+    "desk_first_response_due": {"ar": "أول رد قبل {time}", "en": "First reply by {time}"},
+    "desk_resolution_due": {"ar": "الحل قبل {time}", "en": "Resolution by {time}"},
+    "desk_transfer": {"ar": "تحويل", "en": "Transfer"},
+    "desk_transfer_to_team": {"ar": "إلى فريق", "en": "To a team"},
+    "desk_transfer_to_agent": {"ar": "إلى موظف", "en": "To an agent"},
+    "desk_choose": {"ar": "— اختر —", "en": "— choose —"},
+    "desk_reason": {"ar": "السبب (يقرؤه من يستلمها)", "en": "Reason (the next agent reads it)"},
+    "desk_do_transfer": {"ar": "حوّل", "en": "Transfer"},
+    "desk_escalate": {"ar": "تصعيد إلى {level}", "en": "Escalate to {level}"},
+    "desk_do_escalate": {"ar": "صعّد", "en": "Escalate"},
+    "desk_top_level": {"ar": "هذه المحادثة في أعلى مستوى.", "en": "This handoff is at the top level."},
+    "desk_transferred": {"ar": "حوّلها {agent} من {team}:", "en": "Transferred by {agent} from {team}:"},
+    "desk_escalated": {"ar": "صعّدها {agent} من {level}:", "en": "Escalated by {agent} from {level}:"},
+    "desk_history": {"ar": "التحويلات", "en": "Transfers"},
+    "desk_agent_label": {"ar": "{name} ({team}، {status})", "en": "{name} ({team}, {status})"},
+    "desk_pick_transfer": {"ar": "اختر فريقًا أو موظفًا واحدًا.", "en": "Choose one team or one agent."},
+}
+
+
+def dt(key, lang, **values):
+    """Return the desk string ``key`` in ``lang``, with ``{name}`` fields filled."""
+    return filled(DESK_TEXT[key][lang], values)

@@ -1,0 +1,135 @@
+"""The OpenAPI 3 paths and schemas of the desk's routing (web/agent.py): the agent's status
+and capacity, the teams, transfers and escalations; and what they add to a Handoff (its
+team, level, latest transfer and SLA) and to the queue (?team=)."""
+from .parts import body as _body, error as _error, json_response as _json
+
+__all__ = ["PATHS", "SCHEMAS", "HANDOFF_PROPERTIES", "QUEUE_PARAMETERS"]
+
+_XHR = {"name": "X-Requested-With", "in": "header", "required": True,
+        "description": "must be XMLHttpRequest (state-changing agent calls)",
+        "schema": {"type": "string", "enum": ["XMLHttpRequest"]}}
+_HANDOFF = {"name": "handoff_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_REASON = {"type": "string", "minLength": 1, "maxLength": 500,
+           "description": "for whoever takes the handoff next: stored with the transfer, "
+                          "shown in their console and in the handoff's `transfer`"}
+_MOVE_ERRORS = {
+    "400": _error("no reason, or a reason too long; an unknown team or agent, an offline "
+                  "agent, the handoff's own team, both or neither of team and agent; at "
+                  "the top level (escalate)"),
+    "401": _error("not signed in as an agent"),
+    "403": _error("X-Requested-With missing"),
+    "404": _error("no such handoff"),
+    "409": _error("you do not hold this handoff (`holder`, `handoff_status`)"),
+}
+
+PATHS = {
+    "/api/agent/status": {
+        "get": {
+            "summary": "Your status: team, level, online/away/offline, capacity, load",
+            "responses": {"200": _json("#/components/schemas/AgentStatus"),
+                          "401": _error("not signed in as an agent")}},
+        "post": {
+            "summary": "Set your status and/or capacity",
+            "description": "Only online agents are given handoffs automatically, up to their "
+                           "capacity; going online or raising the capacity assigns what "
+                           "waits in your team's queue at once. Away or offline: you keep "
+                           "the handoffs you hold and get no new ones.",
+            "parameters": [_XHR],
+            "requestBody": _body({"type": "object", "properties": {
+                "status": {"type": "string", "enum": ["online", "away", "offline"]},
+                "capacity": {"type": "integer", "minimum": 1, "maximum": 20}}}),
+            "responses": {"200": _json("#/components/schemas/AgentStatus"),
+                          "400": _error("an unknown status, a capacity out of range, or "
+                                        "neither given"),
+                          "401": _error("not signed in as an agent"),
+                          "403": _error("X-Requested-With missing")}},
+    },
+    "/api/agent/teams": {"get": {
+        "summary": "The desk's teams, levels (escalation order, with their targets) and "
+                   "agents: what a transfer may choose from",
+        "parameters": [{"name": "lang", "in": "query",
+                        "schema": {"type": "string", "enum": ["ar", "en"]}}],
+        "responses": {"200": _json("#/components/schemas/Teams"),
+                      "401": _error("not signed in as an agent")},
+    }},
+    "/api/agent/handoffs/{handoff_id}/transfer": {"post": {
+        "summary": "Transfer your handoff to another team (its queue) or agent (theirs "
+                   "at once), with a reason",
+        "description": "To a team: open in its queue, given at once to its least busy "
+                       "online agent of the handoff's level with room. To an agent: theirs "
+                       "at once (unless they are offline), whatever their load; the handoff "
+                       "joins their team. The level stays.",
+        "parameters": [_HANDOFF, _XHR],
+        "requestBody": _body({"type": "object", "required": ["reason"], "properties": {
+            "team": {"type": "string"}, "agent": {"type": "string"}, "reason": _REASON},
+            "description": "exactly one of team and agent"}),
+        "responses": {"200": _json("#/components/schemas/Handoff"), **_MOVE_ERRORS},
+    }},
+    "/api/agent/handoffs/{handoff_id}/escalate": {"post": {
+        "summary": "Escalate your handoff one level up, with a reason",
+        "description": "Open in its team's queue at the next level of the teams file "
+                       "(e.g. 1 → 2 → supervisor), given at once to an online agent of that "
+                       "level with room; its targets (first response, resolution) restart "
+                       "at the new level.",
+        "parameters": [_HANDOFF, _XHR],
+        "requestBody": _body({"type": "object", "required": ["reason"],
+                              "properties": {"reason": _REASON}}),
+        "responses": {"200": _json("#/components/schemas/Handoff"), **_MOVE_ERRORS},
+    }},
+}
+
+_SLA_STATE = {"type": "string", "enum": ["ok", "soon", "breached"]}
+
+SCHEMAS = {
+    "AgentStatus": {"type": "object", "required": ["name", "status", "capacity", "load"],
+                    "properties": {
+        "name": {"type": "string"}, "team": {"type": "string", "nullable": True},
+        "level": {"type": "string"},
+        "status": {"type": "string", "enum": ["online", "away", "offline"]},
+        "capacity": {"type": "integer", "description": "the most handoffs at once"},
+        "load": {"type": "integer", "description": "the handoffs held now"}}},
+    "Teams": {"type": "object", "required": ["teams", "levels", "agents"], "properties": {
+        "teams": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "title": {"type": "string"},
+            "categories": {"type": "array", "items": {"type": "string"}}}}},
+        "levels": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "first_response_minutes": {"type": "integer"},
+            "resolution_minutes": {"type": "integer"}}}},
+        "agents": {"type": "array", "items": {"$ref": "#/components/schemas/AgentStatus"}}}},
+    "Transfer": {"type": "object", "properties": {
+        "kind": {"type": "string", "enum": ["transfer", "escalate"]},
+        "from_agent": {"type": "string"}, "from_team": {"type": "string", "nullable": True},
+        "from_level": {"type": "string"}, "reason": {"type": "string"},
+        "created": {"type": "string", "format": "date-time"}}},
+    "Sla": {"type": "object", "description": "the handoff's targets at its level, in its "
+            "team's business hours, counted from when it reached the level. A target met "
+            "in time is ok, met late breached; one still running is soon when less than a "
+            "quarter of its business time is left, breached once past due.", "properties": {
+        "state": {**_SLA_STATE, "description": "the worse of the two"},
+        "first_response": _SLA_STATE, "resolution": _SLA_STATE,
+        "first_response_due": {"type": "string", "format": "date-time"},
+        "resolution_due": {"type": "string", "format": "date-time"}}},
+}
+
+# What the console's Handoff carries beyond the shared shape.
+HANDOFF_PROPERTIES = {
+    "team": {"type": "string", "nullable": True, "description": "the team whose queue it "
+             "is in (routed by the category of the bot's best article)"},
+    "team_title": {"type": "string"},
+    "level": {"type": "string"},
+    "level_title": {"type": "string", "description": "the level's title (teams.toml), "
+                    "else \"Level 2\" in the request's language"},
+    "next_level": {"type": "string", "nullable": True,
+                   "description": "where escalating takes it; null at the top"},
+    "next_level_title": {"type": "string", "nullable": True},
+    "transfer": {"allOf": [{"$ref": "#/components/schemas/Transfer"}], "nullable": True,
+                 "description": "its latest transfer or escalation, with the reason"},
+    "sla": {"allOf": [{"$ref": "#/components/schemas/Sla"}], "nullable": True},
+    "transfers": {"type": "array", "items": {"type": "object"},
+                  "description": "GET /api/agent/handoffs/{id} only: every transfer and "
+                                 "escalation, oldest first"},
+}
+
+QUEUE_PARAMETERS = [{"name": "team", "in": "query", "required": False,
+                     "description": "only this team's handoffs (400 for an unknown team)",
+                     "schema": {"type": "string"}}]
