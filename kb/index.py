@@ -581,6 +581,11 @@ class Index:
         if self.settings.variant_advantage * similarity > self._heaviest_weight:
             others = []
         for reading in others:
+            if not self._knows_a_word(reading):
+                # Most readings are the keys of a question typed right ("متى يصل" as
+                # "lji dwg"): not one word the questions use, so they cannot match one
+                # clearly, and ranking them cost half the bot's time on those questions.
+                continue
             other_similarity, other_hits = self._rank(reading, limit)
             # A reading the customer did not type must match a known question clearly
             # better than their own words do ("شكرا" is also the keys of "a;vh").
@@ -588,6 +593,10 @@ class Index:
                                        self.settings.variant_floor):
                 return reading, other_hits
         return text, hits
+
+    def _knows_a_word(self, text):
+        """Whether ``text`` has a word (normalized) that the index's questions use."""
+        return any(word in self._known_words for word in normalize(text).split())
 
     def _repaired(self, text):
         """Return ``text`` (normalized) with each unknown word of REPAIR_MIN_LENGTH
