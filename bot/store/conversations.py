@@ -58,13 +58,15 @@ def add_message(db, conversation_id, role, text, data=None, handoff_id=None, *, 
     # written to until it is opened with open_db.
     row.update({k: v for k, v in (("idempotency_key", key), ("reply_to", reply_to))
                 if v is not None})
+    # One plain INSERT: sqlite-utils' insert reads the table's columns first, which
+    # cost a chat message some 0.4 ms twice over.
     if is_postgres(db):
         # Under the write lock: ids are then given in commit order, so a client
         # reading past its last id (messages(after=...)) never skips a line.
         with transaction(db):
-            pk = db["messages"].insert(row).last_pk
+            pk = insert_row(db, "messages", row)
     else:
-        pk = db["messages"].insert(row).last_pk
+        pk = insert_row(db, "messages", row)
     return decode_message(next(db.query("SELECT * FROM messages WHERE id = ?", [pk])))
 
 
