@@ -93,7 +93,7 @@ def _json_routes():
 @pytest.mark.parametrize("method, path", _json_routes())
 def test_json_nested_too_deeply_is_a_400_on_every_json_route(chat_app, customer, mona,
                                                               handoff_id, method, path):
-    url = path.format(article_id="order-tracking", conversation_id=customer.id,
+    url = path.format(article_id="order-tracking", conversation_id=customer.id, reply_id=1,
                       handoff_id=handoff_id)
     client = mona if path.startswith("/api/agent/") else customer.client
     just_past = "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1)

@@ -295,10 +295,12 @@ def _fresh_handoff(app, resolved=False):
         handoffs.claim(db, handoff["id"], "mona")
         if resolved:
             store.resolve_handoff(db, handoff["id"], "mona", "not_support")
+        reply = store.add_canned_reply(db, "Hi", "en", "Hi {name}", "mona")
     finally:
         db.close()
     return {"conversation_id": str(conversation["id"]), "handoff_id": str(handoff["id"]),
-            "article_id": "order-tracking", "learned_id": "1"}, conversation["token"]
+            "article_id": "order-tracking", "learned_id": "1",
+            "reply_id": str(reply["id"])}, conversation["token"]
 
 
 @pytest.mark.parametrize("method, path, fields, query", OPERATIONS,

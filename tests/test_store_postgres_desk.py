@@ -1,6 +1,7 @@
-"""The chat, customer, event stream, handoff, agent, note, learning, idempotency, session, rate-limit, insights,
-bad-input, stored-text and desk-routing web tests again, with the app's DATABASE a PostgreSQL URL (a
-real server from tests/pg_fixtures.py; a database per test).
+"""The chat, customer, event stream, handoff, agent, note, learning, idempotency, session,
+rate-limit, insights, bad-input, stored-text, desk-routing and canned-reply web tests
+again, with the app's DATABASE a PostgreSQL URL (a real server from tests/pg_fixtures.py;
+a database per test).
 
 The tests are those modules' own functions, collected here a second time: every test
 there that takes the ``chat_app`` fixture runs here against this module's ``chat_app``,
@@ -17,6 +18,7 @@ from bot import store
 from chat_fixtures import make_app
 import test_agents
 import test_bad_input
+import test_canned
 import test_chat
 import test_customers
 import test_desk_web
@@ -32,7 +34,7 @@ import test_stored_text
 
 MODULES = [test_chat, test_customers, test_events, test_handoffs, test_agents, test_learning, test_notes,
            test_idempotency, test_sessions, test_ratelimit, test_insights_web, test_bad_input,
-           test_stored_text, test_desk_web]
+           test_stored_text, test_desk_web, test_canned]
 # Tests that are about SQLite itself, not the behaviour both backends share.
 SQLITE_ONLY = {
     "test_the_file_itself_refuses_a_key_twice_in_a_conversation":

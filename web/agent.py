@@ -14,7 +14,7 @@ from flask import (Blueprint, abort, current_app, g, jsonify, make_response, red
 
 from bot import store
 from bot.clean import undecodable
-from bot.desk import agents, handoffs, learning
+from bot.desk import agents, canned, handoffs, learning
 from bot.desk import sla as desk_sla
 from bot.store import customers as customer_store
 
@@ -25,12 +25,13 @@ from .auth import (api_login_required, current_agent, end_session, login_require
 from .context import get_bot, get_db, get_hours, get_teams, now, pool
 from .errors import ApiError
 from .i18n import LANGS, MESSAGES, duration, t
-from .inputs import json_body, numeric_id
+from .inputs import json_body, numeric_id, row_id
 from .learned import learned_json
 from .payloads import handoff_json, message_json, note_json
 
 bp = Blueprint("agent", __name__)
 bp.url_value_preprocessor(numeric_id("handoff_id"))
+bp.url_value_preprocessor(numeric_id("reply_id"))
 
 QUEUES = ("open", "mine", "resolved")
 # Where the sign-in form may send an agent afterwards: a console path and its query in
@@ -67,6 +68,13 @@ def _console_helpers():
             "dt": lambda key, **values: dt(key, lang, **values), "teams": get_teams(),
             "team_title": lambda name: _team_title(name, lang),
             "level_title": lambda name: _level_title(name, lang)}
+
+
+@bp.app_context_processor
+def _desk_text():
+    # The console's nav (templates/agent/base.html) names the saved replies page on the
+    # learned and insights pages too, which other blueprints render.
+    return {"dt": lambda key, **values: dt(key, g.get("lang", "ar"), **values)}
 
 
 def _team_title(name, lang):
@@ -294,7 +302,14 @@ def api_release(handoff_id):
 def api_reply(handoff_id):
     """{"text"} -> the stored message, which the customer's chat picks up."""
     text = json_body().get("text")
-    return jsonify(message_json(_act(handoffs.reply, handoff_id, g.agent, text))), 201
+    return jsonify(message_json(_act(_send_reply, handoff_id, g.agent, text))), 201
+
+
+def _send_reply(db, handoff_id, agent, text):
+    """handoffs.reply, refused (canned.Unfilled, a 400) while the text still holds a
+    placeholder such as {order}: no customer ever reads one."""
+    canned.check_filled(text)
+    return handoffs.reply(db, handoff_id, agent, text)
 
 
 @bp.post("/api/agent/handoffs/<handoff_id>/notes")
@@ -383,6 +398,93 @@ def api_teams():
         "levels": [{"name": level.name, "first_response_minutes": level.first_response_minutes,
                     "resolution_minutes": level.resolution_minutes} for level in teams.levels],
         "agents": [_profile_json(row) for row in store.agent_loads(get_db())]})
+
+
+# --- canned (saved) replies: the team's shared list, and one filled for a handoff -------------
+
+def _reply_json(row):
+    return {key: row[key] for key in ("id", "title", "lang", "text", "created_by", "created",
+                                      "updated")}
+
+
+def _canned(action, *args, **kwargs):
+    """Return ``action(db, ...)`` (a bot.desk.canned function), its errors as API errors:
+    404 for an unknown reply, else 400."""
+    try:
+        return action(get_db(), *args, **kwargs)
+    except canned.NoSuchReply as error:
+        raise ApiError(str(error), 404) from None
+    except canned.CannedError as error:
+        raise ApiError(str(error)) from None
+
+
+def _customer_name(handoff):
+    """The customer's name as they gave it in the conversation, else as the customer
+    record knows it (an identified customer); None when neither has one."""
+    if handoff.get("name"):
+        return handoff["name"]
+    customer = customer_store.conversation_customer(get_db(), handoff["conversation_id"])
+    return customer["name"] if customer else None
+
+
+@bp.get("/api/agent/replies")
+@api_login_required
+def api_replies():
+    """?lang=ar|en -> {"replies": [...]}: the team's canned replies (only that
+    language's when given), by title."""
+    lang = request.args.get("lang") or None
+    if lang is not None and lang not in canned.LANGS:
+        raise ApiError("lang must be ar or en")
+    return jsonify({"replies": [_reply_json(row) for row in canned.replies(get_db(), lang)]})
+
+
+@bp.post("/api/agent/replies")
+@api_login_required
+def api_add_reply():
+    """{"title", "lang", "text"} -> the stored canned reply (201)."""
+    data = json_body()
+    row = _canned(canned.add, g.agent, title=data.get("title"), lang=data.get("lang"),
+                  text=data.get("text"))
+    return jsonify(_reply_json(row)), 201
+
+
+@bp.get("/api/agent/replies/<reply_id>")
+@api_login_required
+def api_canned_reply(reply_id):
+    return jsonify(_reply_json(_canned(canned.get, reply_id)))
+
+
+@bp.post("/api/agent/replies/<reply_id>")
+@api_login_required
+def api_edit_reply(reply_id):
+    """{"title", "lang", "text"} (any of them; the others stay) -> the changed reply."""
+    data = json_body()
+    current = _canned(canned.get, reply_id)
+    row = _canned(canned.edit, reply_id, **{key: data.get(key, current[key])
+                                            for key in ("title", "lang", "text")})
+    return jsonify(_reply_json(row))
+
+
+@bp.post("/api/agent/replies/<reply_id>/delete")
+@api_login_required
+def api_delete_reply(reply_id):
+    """-> {"deleted": id}."""
+    return jsonify({"deleted": _canned(canned.delete, reply_id)["id"]})
+
+
+@bp.get("/api/agent/replies/<reply_id>/filled")
+@api_login_required
+def api_filled_reply(reply_id):
+    """?handoff_id=N -> {"text"}: the reply with the handoff's customer's name and the
+    signed-in agent's filled in (bot.desk.canned.fill); other placeholders stay."""
+    handoff_id = row_id(request.args.get("handoff_id"))
+    if handoff_id is None:
+        raise ApiError("handoff_id must be a handoff's id (a whole number)")
+    handoff = store.get_handoff(get_db(), handoff_id)
+    if handoff is None:
+        raise ApiError(f"there is no handoff {handoff_id}", 404)
+    text = _canned(canned.filled_for, reply_id, name=_customer_name(handoff), agent=g.agent)
+    return jsonify({"text": text, "unfilled": canned.unfilled(text)})
 
 
 # --- the console pages ---------------------------------------------------------------------------
@@ -503,7 +605,16 @@ def handoff_page(handoff_id, problem=None, status=200):
                            speakers=_speakers(handoff), teaching=teaching,
                            teach_default=learning.default_question(teaching),
                            taught=[learned_json(row) for row in
-                                   learning.taught_by(db, handoff_id)]), status
+                                   learning.taught_by(db, handoff_id)],
+                           canned_replies=canned.replies(db, first=handoff["lang"] or g.lang),
+                           site=_site()), status
+
+
+def _site():
+    """Where customers reach the help center (PUBLIC_URL, else this address and its
+    path prefix): what an article link the agent inserts in a reply starts with."""
+    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    return public or request.host_url.rstrip("/") + request.script_root
 
 
 def _form_question(form):
@@ -531,7 +642,7 @@ def handoff_form(handoff_id, action):
         elif action == "release":
             handoffs.release(db, handoff_id, g.agent)
         elif action == "reply":
-            handoffs.reply(db, handoff_id, g.agent, form.get("text", ""))
+            _send_reply(db, handoff_id, g.agent, form.get("text", ""))
         elif action == "note":
             handoffs.add_note(db, handoff_id, g.agent, form.get("text", ""))
         elif action == "transfer":
@@ -557,3 +668,54 @@ def handoff_form(handoff_id, action):
         return handoff_page(handoff_id, problem=str(error), status=400)
     return redirect(url_for("agent.handoff_page", handoff_id=handoff_id,
                             _anchor="notes" if action == "note" else "reply"), 303)
+
+
+# --- the saved replies page: the team's list, add, edit, delete ------------------------------
+
+def _replies_page(problem=None, draft=None, editing=None, status=200):
+    """The saved replies page; with ``problem`` said at the top and what the agent typed
+    (``draft``: the add form's; ``editing``: one reply's edit form) kept."""
+    return render_template("agent/replies.html",
+                           replies=canned.replies(get_db(), first=g.lang), problem=problem,
+                           draft=draft or {"lang": g.lang}, editing=editing or {},
+                           limits={"title": canned.MAX_TITLE_LENGTH,
+                                   "text": handoffs.MAX_REPLY_LENGTH}), status
+
+
+def _form_reply():
+    return {key: request.form.get(key, "") for key in ("title", "lang", "text")}
+
+
+@bp.get("/agent/replies")
+@login_required
+def replies_page():
+    return _replies_page()
+
+
+@bp.post("/agent/replies")
+@login_required
+def replies_add():
+    csrf.protect()
+    values = _form_reply()
+    try:
+        row = canned.add(get_db(), g.agent, **values)
+    except canned.CannedError as error:
+        return _replies_page(str(error), draft=values, status=400)
+    return redirect(url_for("agent.replies_page", _anchor=f"reply-{row['id']}"), 303)
+
+
+@bp.post("/agent/replies/<reply_id>/<any(edit, delete):action>")
+@login_required
+def replies_change(reply_id, action):
+    csrf.protect()
+    values = _form_reply()
+    try:
+        if action == "delete":
+            canned.delete(get_db(), reply_id)
+            return redirect(url_for("agent.replies_page"), 303)
+        canned.edit(get_db(), reply_id, **values)
+    except canned.NoSuchReply:
+        abort(404)
+    except canned.CannedError as error:
+        return _replies_page(str(error), editing={"id": reply_id, **values}, status=400)
+    return redirect(url_for("agent.replies_page", _anchor=f"reply-{reply_id}"), 303)

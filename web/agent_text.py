@@ -43,6 +43,32 @@ DESK_TEXT = {
     "desk_history": {"ar": "التحويلات", "en": "Transfers"},
     "desk_agent_label": {"ar": "{name} ({team}، {status})", "en": "{name} ({team}, {status})"},
     "desk_pick_transfer": {"ar": "اختر فريقًا أو موظفًا واحدًا.", "en": "Choose one team or one agent."},
+    # Canned (saved) replies: the picker on a handoff's page and the page that manages them.
+    "canned_nav": {"ar": "الردود المحفوظة", "en": "Saved replies"},
+    "canned_title": {"ar": "الردود المحفوظة", "en": "Saved replies"},
+    "canned_pick": {"ar": "رد محفوظ", "en": "Saved reply"},
+    "canned_choose": {"ar": "— اختر ردًا —", "en": "— choose a reply —"},
+    "canned_none": {"ar": "لا ردود محفوظة بعد.", "en": "No saved replies yet."},
+    "canned_manage": {"ar": "إدارة الردود المحفوظة", "en": "Manage saved replies"},
+    "canned_lang_ar": {"ar": "بالعربية", "en": "In Arabic"},
+    "canned_lang_en": {"ar": "بالإنجليزية", "en": "In English"},
+    "canned_help": {
+        "ar": "يشترك الفريق كله في هذه القائمة. {name} يصير اسم العميل (أو «عميلنا العزيز» إن لم "
+              "يذكره)، و{agent} اسمك؛ أي كلمة أخرى بين قوسين، مثل {order}، تبقى لتملأها بنفسك، "
+              "ولا يُرسل رد ما زال فيه شيء منها.",
+        "en": "The whole team shares this list. {name} becomes the customer's name (\"there\" "
+              "when they gave none) and {agent} yours; any other word in braces, such as "
+              "{order}, stays for you to fill in, and a reply that still holds one is not sent."},
+    "canned_field_title": {"ar": "العنوان", "en": "Title"},
+    "canned_field_lang": {"ar": "اللغة", "en": "Language"},
+    "canned_field_text": {"ar": "النص", "en": "Text"},
+    "canned_add": {"ar": "أضف ردًا", "en": "Add a reply"},
+    "canned_save": {"ar": "احفظ", "en": "Save"},
+    "canned_delete": {"ar": "احذف", "en": "Delete"},
+    "canned_edit": {"ar": "تعديل", "en": "Edit"},
+    "canned_by": {"ar": "كتبه {agent}", "en": "by {agent}"},
+    "canned_article": {"ar": "أدرج رابط مقال", "en": "Insert an article link"},
+    "canned_unfilled": {"ar": "املأ {names} قبل الإرسال.", "en": "Fill in {names} before sending."},
 }
 
 

@@ -10,5 +10,6 @@ Database from bot.store) and plain settings — no Flask, no SQL of its own.
     routing.py        pure: a handoff's team, and who of its agents gets it
     sla.py            pure: first-response and resolution due times; ok, soon, breached
     customers.py      who a customer is (a shop-signed identity, or an e-mail), forgetting one
+    canned.py         saved replies: placeholders filled (pure), none left unfilled when sent
     insights/         the support leads' figures for a period, and their tables
 """

@@ -24,11 +24,12 @@ modules behind them, one per owner:
     agents.py        agents (team, level, status, capacity), login_failures
     learned.py       learned_questions
     notes.py         notes (agents' internal notes on handoffs)
+    canned.py        canned_replies (the team's saved replies)
     insights.py      read-only queries over all of them for the support leads' figures
     copy.py          copy_store: every row from one store into another (SQLite <-> PostgreSQL)
 
 Imports inside the package run one way: connection imports schema and errors (and
-postgres, only when a URL is opened; postgres imports errors); the five table modules
+postgres, only when a URL is opened; postgres imports errors); the table modules
 import connection (conversations also help_center, for the comment limit), as does
 copy; none imports this file.
 """
@@ -45,6 +46,8 @@ from .conversations import (HANDOFF_STATUSES, OUTCOMES, active_handoff, add_mess
                             queue_position, release_handoff, replies_to, resolve_handoff,
                             route_handoff, set_contact, transfer_handoff, transfers_for,
                             waiting_handoffs)
+from .canned import (add_canned_reply, canned_replies, delete_canned_reply,
+                     get_canned_reply, update_canned_reply)
 from .copy import CopyError, copy_store
 from .connection import connect, integrity_errors, is_postgres, open_db, transaction
 from .errors import StorageUnavailable
@@ -92,6 +95,9 @@ __all__ = [
     "approve_learned_question", "learned_listener",
     # notes
     "add_note", "notes_for",
+    # canned
+    "add_canned_reply", "get_canned_reply", "canned_replies", "update_canned_reply",
+    "delete_canned_reply",
     # insights
     "chat_messages", "conversation_messages", "conversations_with_handoffs", "asks_in",
     "searches_in", "views_per_article", "article_feedback_in", "handoffs_in", "backlog_at",

@@ -12,7 +12,7 @@ from .connection import is_postgres, transaction
 # Parents before the rows that point at them (the foreign keys PostgreSQL checks).
 TABLES = ["article_views", "article_feedback", "searches", "asks", "customers",
           "conversations", "handoffs", "transfers", "messages", "ratings", "notes", "agents",
-          "agent_sessions", "login_failures", "learned_questions"]
+          "agent_sessions", "login_failures", "learned_questions", "canned_replies"]
 # Rows read and written at a time: a big log table never sits in memory whole.
 BATCH = 2000
 

@@ -229,3 +229,15 @@ def m011_customers(db):
     db["conversations"].add_column("customer_id", int)
     db["conversations"].add_column("identified", str)
     db["conversations"].create_index(["customer_id", "id"])
+
+
+@migrations()
+def m012_canned_replies(db):
+    """Canned (saved) replies the team shares: a ``title`` to pick it by, its ``lang``
+    ("ar" or "en"), the ``text`` with placeholders such as ``{name}`` (bot/desk/canned.py
+    fills them), who wrote it and when it last changed."""
+    db["canned_replies"].create({"id": int, "title": str, "lang": str, "text": str,
+                                 "created_by": str, "created": str, "updated": str},
+                                pk="id", not_null={"title", "lang", "text", "created_by",
+                                                   "created", "updated"})
+    db["canned_replies"].create_index(["lang", "title"])

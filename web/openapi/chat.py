@@ -172,7 +172,8 @@ PATHS = {
     "/api/agent/handoffs/{handoff_id}/claim": _agent_post("Claim an open handoff (atomic)"),
     "/api/agent/handoffs/{handoff_id}/release": _agent_post("Put your handoff back in the queue"),
     "/api/agent/handoffs/{handoff_id}/reply": _agent_post(
-        "Reply to the customer", {"type": "object", "required": ["text"],
+        "Reply to the customer (400 while the text holds an unfilled placeholder such as "
+        "{order})", {"type": "object", "required": ["text"],
                                   "properties": {"text": {"type": "string", "maxLength": 4000}}},
         ok="#/components/schemas/Message"),
     "/api/agent/handoffs/{handoff_id}/notes": _agent_post(

@@ -1,6 +1,7 @@
-"""The OpenAPI 3 paths and schemas of the desk's routing (web/agent.py): the agent's status
-and capacity, the teams, transfers and escalations; and what they add to a Handoff (its
-team, level, latest transfer and SLA) and to the queue (?team=)."""
+"""The OpenAPI 3 paths and schemas of the desk's routing (web/agent.py): the agent's
+status and capacity, the teams, transfers and escalations, the canned replies; and what
+they add to a Handoff (its team, level, latest transfer and SLA) and to the queue
+(?team=)."""
 from .parts import body as _body, error as _error, json_response as _json
 
 __all__ = ["PATHS", "SCHEMAS", "HANDOFF_PROPERTIES", "QUEUE_PARAMETERS"]
@@ -78,6 +79,86 @@ PATHS = {
     }},
 }
 
+# --- canned (saved) replies ---------------------------------------------------------------------
+_REPLY = {"name": "reply_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_REPLY_FIELDS = {
+    "title": {"type": "string", "minLength": 1, "maxLength": 100,
+              "description": "one line: what the picker lists"},
+    "lang": {"type": "string", "enum": ["ar", "en"]},
+    "text": {"type": "string", "minLength": 1, "maxLength": 4000,
+             "description": "the reply, with placeholders: {name} (the customer's name; "
+                            "\"عميلنا العزيز\" / \"there\" when they gave none), {agent} "
+                            "(the agent's name); any other word in braces, such as {order}, "
+                            "is left for the agent to fill in (bot/desk/canned.py)"}}
+_REPLY_ERRORS = {"401": _error("not signed in as an agent"),
+                 "403": _error("X-Requested-With missing")}
+_BAD_REPLY = _error("a title or text empty, too long or unclean (bot.clean), or a lang "
+                    "other than ar and en")
+
+PATHS.update({
+    "/api/agent/replies": {
+        "get": {
+            "summary": "The team's canned replies, by title",
+            "parameters": [{"name": "lang", "in": "query", "required": False,
+                            "description": "only this language's (400 for another)",
+                            "schema": {"type": "string", "enum": ["ar", "en"]}}],
+            "responses": {"200": {"description": "OK", "content": {"application/json": {
+                "schema": {"type": "object", "required": ["replies"], "properties": {
+                    "replies": {"type": "array",
+                                "items": {"$ref": "#/components/schemas/CannedReply"}}}}}}},
+                          "400": _error("a lang other than ar and en"),
+                          "401": _error("not signed in as an agent")}},
+        "post": {
+            "summary": "Add a canned reply (any agent; the team shares one list)",
+            "parameters": [_XHR],
+            "requestBody": _body({"type": "object", "required": ["title", "lang", "text"],
+                                  "properties": _REPLY_FIELDS}),
+            "responses": {"201": _json("#/components/schemas/CannedReply", "Created"),
+                          "400": _BAD_REPLY, **_REPLY_ERRORS}},
+    },
+    "/api/agent/replies/{reply_id}": {
+        "get": {
+            "summary": "One canned reply",
+            "parameters": [_REPLY],
+            "responses": {"200": _json("#/components/schemas/CannedReply"),
+                          "401": _error("not signed in as an agent"),
+                          "404": _error("no such canned reply")}},
+        "post": {
+            "summary": "Change a canned reply (any agent): the fields given; the others stay",
+            "parameters": [_REPLY, _XHR],
+            "requestBody": _body({"type": "object", "properties": _REPLY_FIELDS}),
+            "responses": {"200": _json("#/components/schemas/CannedReply"),
+                          "400": _BAD_REPLY, **_REPLY_ERRORS,
+                          "404": _error("no such canned reply")}},
+    },
+    "/api/agent/replies/{reply_id}/delete": {"post": {
+        "summary": "Delete a canned reply (any agent)",
+        "parameters": [_REPLY, _XHR],
+        "responses": {"200": {"description": "deleted", "content": {"application/json": {
+            "schema": {"type": "object", "properties": {"deleted": {"type": "integer"}}}}}},
+                      **_REPLY_ERRORS, "404": _error("no such canned reply")}},
+    },
+    "/api/agent/replies/{reply_id}/filled": {"get": {
+        "summary": "A canned reply filled in for a handoff's customer",
+        "description": "{name} becomes the customer's name from the conversation's contact "
+                       "details (or their customer record), \"عميلنا العزيز\" (Arabic) or "
+                       "\"there\" (English) when unknown; {agent} the signed-in agent's "
+                       "name. Other placeholders stay, listed in `unfilled`: POST "
+                       "/api/agent/handoffs/{handoff_id}/reply refuses a text that still "
+                       "holds one (400), so no customer reads \"{order}\".",
+        "parameters": [_REPLY, {"name": "handoff_id", "in": "query", "required": True,
+                                "schema": {"type": "integer"}}],
+        "responses": {"200": {"description": "OK", "content": {"application/json": {
+            "schema": {"type": "object", "required": ["text", "unfilled"], "properties": {
+                "text": {"type": "string"},
+                "unfilled": {"type": "array", "items": {"type": "string"},
+                             "description": "the placeholders left for the agent"}}}}}},
+                      "400": _error("handoff_id missing or not a whole number"),
+                      "401": _error("not signed in as an agent"),
+                      "404": _error("no such canned reply or handoff")}},
+    },
+})
+
 _SLA_STATE = {"type": "string", "enum": ["ok", "soon", "breached"]}
 
 SCHEMAS = {
@@ -101,6 +182,12 @@ SCHEMAS = {
         "from_agent": {"type": "string"}, "from_team": {"type": "string", "nullable": True},
         "from_level": {"type": "string"}, "reason": {"type": "string"},
         "created": {"type": "string", "format": "date-time"}}},
+    "CannedReply": {"type": "object", "required": ["id", "title", "lang", "text"],
+                    "properties": {
+        "id": {"type": "integer"}, **_REPLY_FIELDS,
+        "created_by": {"type": "string", "description": "the agent who added it"},
+        "created": {"type": "string", "format": "date-time"},
+        "updated": {"type": "string", "format": "date-time"}}},
     "Sla": {"type": "object", "description": "the handoff's targets at its level, in its "
             "team's business hours, counted from when it reached the level. A target met "
             "in time is ok, met late breached; one still running is soon when less than a "

@@ -2,7 +2,8 @@
 // queue redraws its rows from /api/agent/handoffs (at once on the agent's event stream) (announcing new handoffs in the tab's
 // title and to screen readers) with their team, level, service-level mark and transfer
 // reason, and the resolve form finds articles with /api/search
-// and puts the customer's message the agent picks to teach the bot in an editable field.
+// and puts the customer's message the agent picks to teach the bot in an editable field;
+// the reply box takes saved replies (filled for the customer) and article links.
 // Everything a customer typed is inserted with textContent, never as HTML.
 (function () {
   "use strict";
@@ -180,19 +181,19 @@
     setInterval(refreshQueue, Number(queue.getAttribute("data-poll")) * 1000);
   }
 
-  var search = document.getElementById("article-search");
-  if (search) {
-    var results = document.getElementById("article-results");
-    var field = document.getElementById("article-id");
+  // The help center's search as the agent types (/api/search): ``pick`` gets the hit
+  // the agent chooses. The resolve form's article field and the reply box's article
+  // link both use it.
+  var articleSearch = function (input, results, pick) {
     var timer = null;
-    search.addEventListener("input", function () {
+    input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
-        var q = search.value.trim();
+        var q = input.value.trim();
         results.textContent = "";
         if (!q) return;
         var url = "/api/search?source=suggest&limit=8&q=" + encodeURIComponent(q) + "&lang=" +
-          encodeURIComponent(search.getAttribute("data-lang") || "ar");
+          encodeURIComponent(input.getAttribute("data-lang") || "ar");
         fetch(url, {headers: HEADERS}).then(function (r) { return r.ok ? r.json() : {results: []}; })
           .then(function (data) {
             results.textContent = "";
@@ -201,16 +202,81 @@
               var button = document.createElement("button");
               button.type = "button";
               button.textContent = hit.title + " (" + hit.article_id + ")";
-              button.addEventListener("click", function () {
-                field.value = hit.article_id;
-                var radio = document.querySelector('input[name="outcome"][value="article"]');
-                if (radio) radio.checked = true;
-              });
+              button.addEventListener("click", function () { pick(hit); });
               li.appendChild(button);
               results.appendChild(li);
             });
           }).catch(function () {});
       }, 250);
+    });
+  };
+
+  var search = document.getElementById("article-search");
+  if (search) {
+    var field = document.getElementById("article-id");
+    articleSearch(search, document.getElementById("article-results"), function (hit) {
+      field.value = hit.article_id;
+      var radio = document.querySelector('input[name="outcome"][value="article"]');
+      if (radio) radio.checked = true;
+    });
+  }
+
+  // The reply box's saved replies and article links: either is put in at the cursor
+  // (what the agent typed after it stays after it). A saved reply comes filled for
+  // this customer (/api/agent/replies/ID/filled); placeholders left in it, such as
+  // {order}, are for the agent: the box will not send while one is there (the server
+  // refuses too, bot/desk/canned.py — the same rule).
+  var tools = document.getElementById("canned");
+  var box = document.getElementById("reply-text");
+  if (tools && box) {
+    tools.hidden = false;
+    var problem = document.getElementById("reply-problem");
+    var PLACEHOLDER = /\{(\p{L}(?:[\p{L}\p{N}_\- ]{0,38}[\p{L}\p{N}_\-])?)\}/gu;
+    box.addEventListener("input", function () { problem.hidden = true; });
+    var insert = function (text) {
+      problem.hidden = true;
+      var start = box.selectionStart, end = box.selectionEnd;
+      if (start == null) { start = end = box.value.length; }
+      box.value = box.value.slice(0, start) + text + box.value.slice(end);
+      box.focus();
+      var first = text.search(PLACEHOLDER);
+      // Select the first placeholder left, so typing fills it; else the cursor goes after.
+      if (first >= 0) {
+        var match = text.match(PLACEHOLDER)[0];
+        box.setSelectionRange(start + first, start + first + match.length);
+      } else {
+        box.setSelectionRange(start + text.length, start + text.length);
+      }
+    };
+    var pickReply = document.getElementById("canned-pick");
+    pickReply.addEventListener("change", function () {
+      var id = pickReply.value;
+      if (!id) return;
+      fetch("/api/agent/replies/" + encodeURIComponent(id) + "/filled?handoff_id=" +
+            encodeURIComponent(tools.getAttribute("data-handoff")),
+            {headers: HEADERS, credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          pickReply.value = "";
+          if (data) insert(data.text);
+        }).catch(function () {});
+    });
+    var site = tools.getAttribute("data-site"), root = tools.getAttribute("data-root") || "";
+    articleSearch(document.getElementById("link-search"), document.getElementById("link-results"),
+      function (hit) {
+        var path = hit.url.indexOf(root) === 0 ? hit.url.slice(root.length) : hit.url;
+        insert(hit.title + ": " + site + path);
+      });
+    box.form.addEventListener("submit", function (event) {
+      var left = [];
+      (box.value.match(PLACEHOLDER) || []).forEach(function (p) { if (left.indexOf(p) < 0) left.push(p); });
+      if (!left.length) { problem.hidden = true; return; }
+      event.preventDefault();
+      problem.textContent = tools.getAttribute("data-unfilled").replace("{names}", left.join(", "));
+      problem.hidden = false;
+      var at = box.value.indexOf(left[0]);
+      box.focus();
+      box.setSelectionRange(at, at + left[0].length);
     });
   }
 
