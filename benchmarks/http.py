@@ -232,8 +232,10 @@ async def requests_for(endpoint, client, article_id):
 
 async def run_load(port, endpoint, concurrency, total, seconds, article_id):
     """Send ``total`` requests (or for ``seconds``) from ``concurrency`` clients; return
-    (latencies in seconds, wall seconds). RuntimeError on a non-2xx answer."""
-    clients = [Client(port) for _ in range(concurrency)]
+    (latencies in seconds, wall seconds). RuntimeError on a non-2xx answer. ``port`` may
+    be a list: the clients are spread over those servers in turn (several nodes)."""
+    ports = port if isinstance(port, (list, tuple)) else [port]
+    clients = [Client(ports[i % len(ports)]) for i in range(concurrency)]
     makers = [await requests_for(endpoint, c, article_id) for c in clients]
     latencies = []
     remaining = [total]

@@ -73,40 +73,15 @@ def start_nodes(count, articles, workers, folder, database):
     return nodes
 
 
-async def _load_run(ports, concurrency, total, seconds):
-    clients = [http_bench.Client(ports[i % len(ports)]) for i in range(concurrency)]
-    makers = [await http_bench.requests_for("chat", c, None) for c in clients]
-    latencies, remaining = [], [total]
-    started = time.perf_counter()
-    deadline = started + seconds
-
-    async def customer(client, make):
-        i = 0
-        while remaining[0] > 0 and time.perf_counter() < deadline:
-            remaining[0] -= 1
-            sent = time.perf_counter()
-            status, body = await client.send(make(i))
-            latencies.append(time.perf_counter() - sent)
-            if not 200 <= status < 300:
-                raise RuntimeError(f"HTTP {status}: {body[:200]!r}")
-            i += 1
-
-    try:
-        await asyncio.gather(*(customer(c, m) for c, m in zip(clients, makers)))
-    finally:
-        for client in clients:
-            client.close()
-    return latencies, time.perf_counter() - started
-
-
 def measure(nodes, pg_pid, concurrency, total, seconds):
     """Return the load's row: messages, messages/s, p50/p99 ms, CPU ms per message."""
     ports = [port for _, port in nodes]
-    asyncio.run(_load_run(ports, 4, 200, seconds))  # warm up every worker
+    asyncio.run(http_bench.run_load(ports, "chat", 4, 200, seconds, None))  # warm up every worker
     pids = [pid for process, _ in nodes for pid in http_bench.server_pids(process.pid)]
     database_pids = http_bench.server_pids(pg_pid) if pg_pid else []
     before = http_bench.cpu_seconds(pids), http_bench.cpu_seconds(database_pids)
-    latencies, wall = asyncio.run(_load_run(ports, concurrency, total, seconds))
+    latencies, wall = asyncio.run(http_bench.run_load(ports, "chat", concurrency, total,
+                                                      seconds, None))
     after = http_bench.cpu_seconds(pids), http_bench.cpu_seconds(database_pids)
     count = len(latencies)
     return {"messages": count, "rate": count / wall,
