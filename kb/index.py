@@ -37,6 +37,7 @@ encoded and the regression's probabilities are blended into the candidates' scor
 adding its own best articles. Above ``classifier_articles`` the index stays lexical: encoding is some 20
 texts a second, hours for ten thousand articles' questions.
 """
+import collections
 import copy
 import dataclasses
 import re
@@ -51,7 +52,7 @@ except ImportError:  # pragma: no cover - then numpy does the same, slower
     _csr_matvec = None
 
 from .articles import load_articles
-from .text import arabizi, normalize, readings
+from .text import ARABIC_LETTER, LATIN_LETTER, arabizi, arabizi_skeleton, normalize, readings
 from .roots import roots
 from .vectors import Views, unit_rows
 
@@ -226,6 +227,9 @@ ROOT_VIEWS = VIEWS + ("root_ngrams",)
 _QUESTION, _LEARNED, _BODY = 0, 1, 2
 # Shorter words are too easily another word with one letter changed (كود, كوب).
 _REPAIR_MIN_LENGTH = 4
+# An Arabizi reading's word this many times rarer than the commonest word of the same
+# consonants is read as that word.
+_RARER = 10
 _KIND_ORDER = np.array([0, 1, 2])  # rows of an article: its questions, learned, bodies
 _MARKUP = re.compile(r"[#>*_`|\[\]()!-]+|article:\S+")
 
@@ -241,6 +245,17 @@ def _as_indexed(question, lang):
     if lang == "ar":
         return arabizi(question) or question
     return question
+
+
+# The article and the particles glued to it: the stem after them is what an Arabizi
+# reading and a known word are compared by (el 3nwan, lil 3nwan: العنوان, للعنوان).
+_ARTICLE = re.compile(r"^(?:[وفبك]?ال|لل)(?=...)")
+
+
+def _without_article(word):
+    """Return (the article and particles ``word`` starts with, or "", the rest)."""
+    match = _ARTICLE.match(word)
+    return (match.group(), word[match.end():]) if match else ("", word)
 
 
 def _plain(markdown):
@@ -366,6 +381,18 @@ class Index:
                       if kinds[row] != _BODY for word in text.split()
                       if len(word) >= _REPAIR_MIN_LENGTH}
         self._known_words = frozenset(vocabulary)
+        # An Arabizi reading's unknown word is read as the known Arabic word with its
+        # consonants ("العنون" from "el 3nwan" as "العنوان"); of several, the commonest.
+        counts = collections.Counter(word for row, text in enumerate(self._normalized)
+                                     if kinds[row] != _BODY for word in text.split()
+                                     if word in vocabulary and ARABIC_LETTER.match(word))
+        self._skeletons, self._stem_counts = {}, collections.Counter()
+        for word, count in counts.items():
+            self._stem_counts[_without_article(word)[1]] += count
+        for stem, count in self._stem_counts.most_common():
+            skeleton = arabizi_skeleton(stem)
+            if skeleton:
+                self._skeletons.setdefault(skeleton, stem)
         # By first letter: a slip rarely hits the first one, and comparing a word with
         # its own letter's words alone is some twenty times less work.
         self._vocabulary = {}
@@ -569,6 +596,12 @@ class Index:
         limit = max(limit, self._candidates + 1)
         similarity, hits = self._rank(text, limit)
         others = list(readings(text) if other_readings is None else other_readings)
+        if LATIN_LETTER.search(text):
+            # Arabizi as the index's own Arabic words, not its letter-by-letter reading.
+            plain, arabic = arabizi(text), self._arabizi_reading(text)
+            others = [arabic if reading == plain else reading for reading in others]
+            if arabic and arabic not in others:
+                others.append(arabic)
         # Repairing typos compares each unknown word with the whole vocabulary: only
         # worth it when the words as typed leave the bot unsure.
         if not hits or hits[0].score < self.settings.repair_below:
@@ -593,6 +626,31 @@ class Index:
                                        self.settings.variant_floor):
                 return reading, other_hits
         return text, hits
+
+    def _arabizi_reading(self, text):
+        """Return Latin-letter ``text`` read as Arabizi with each word replaced by the
+        commonest Arabic word of the questions with the same consonants
+        (kb.text.arabizi_skeleton), or None.
+        Text that does not look like Arabizi by its own words ("nasit kalimat el sir")
+        is read so too when it has two words or more and none the questions use: it is
+        not English the index knows."""
+        transliterated = arabizi(text)
+        if transliterated is None and len(text.split()) >= 2 and not self._knows_a_word(text):
+            transliterated = arabizi(text, force=True)
+        if not transliterated:
+            return None
+        words = []
+        for word in normalize(transliterated).split():
+            if len(word) >= _REPAIR_MIN_LENGTH:
+                article, stem = _without_article(word)
+                known = self._skeletons.get(arabizi_skeleton(stem))
+                # A known word stays unless far rarer: the writers' own Arabizi
+                # questions are indexed as readings too ("العنون", once), but "طلبي" is
+                # no slip for "طلب".
+                if known and self._stem_counts[stem] * _RARER < self._stem_counts[known]:
+                    word = article + known
+            words.append(word)
+        return " ".join(words)
 
     def _knows_a_word(self, text):
         """Whether ``text`` has a word (normalized) that the index's questions use."""

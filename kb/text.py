@@ -23,6 +23,7 @@ __all__ = [
     "detect_language",
     "keyboard_variants",
     "arabizi",
+    "arabizi_skeleton",
     "readings",
     "without_clitic",
     "without_tanween",
@@ -410,7 +411,7 @@ _ARABIZI_WORDS = {
     **dict.fromkeys(["mish", "msh", "mesh", "mush", "mosh"], "مش"),
     **dict.fromkeys(["3ayez", "3ayz", "3awez", "3ayza", "3awz"], "عايز"),
     **dict.fromkeys(["abgha", "abga", "abgho", "abi", "abee"], "ابغى"),
-    **dict.fromkeys(["kif", "keef", "kaif", "kef", "keif"], "كيف"),
+    **dict.fromkeys(["kif", "keef", "kaif", "kef", "keif", "kaifa", "kayfa"], "كيف"),
     **dict.fromkeys(["lesh", "leish", "lish", "laish"], "ليش"),
     **dict.fromkeys(["leh", "leeh", "lih"], "ليه"),
     **dict.fromkeys(["emta", "imta", "amta", "emtah"], "امتى"),
@@ -480,9 +481,10 @@ _DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1")
 _LONG_VOWEL_AT = re.compile(r"[iu](?=[b-df-hj-np-tv-z]$)")
 # Words that join the next one: the article written apart ("el talab": الطلب), and, in
 # Levantine and Egyptian, the preposition glued to it: "bl tarkib" (بالتركيب), "fl bet"
-# (في البيت).
+# (في البيت), "lil athath" (للاثاث).
 _JOIN_NEXT = {**dict.fromkeys(_ARTICLES, "ال"), **dict.fromkeys(["bl", "bil", "bel"], "بال"),
-              **dict.fromkeys(["fl", "fil", "fel"], "في ال")}
+              **dict.fromkeys(["fl", "fil", "fel"], "في ال"),
+              **dict.fromkeys(["lil", "lel", "ll"], "لل")}
 
 
 def _arabizi_word(word):
@@ -519,11 +521,13 @@ def _arabizi_word(word):
     return prefix + "".join(out)
 
 
-def arabizi(text):
+def arabizi(text, force=False):
     """Return ``text`` transliterated from Arabizi (Arabic in Latin letters and digits:
     "bdi a7ki m3 7ada" → "بدي احكي مع حدا"), or None when it does not look like Arabizi
     (Arabic letters, or no digit inside a word and fewer than two Arabizi words: "2FA",
-    "3 days" and "iPhone 7" stay English)."""
+    "3 days" and "iPhone 7" stay English). With ``force``, any text in Latin letters is
+    transliterated: for a caller that knows from elsewhere (none of its words is one
+    the English questions use) that it is not English."""
     words = text.casefold().split()
     if not words or ARABIC_LETTER.search(text):
         return None
@@ -533,7 +537,7 @@ def arabizi(text):
     words = [w for w in words if w]
     known = sum(w in _ARABIZI_WORDS or w in _JOIN_NEXT for w in words)
     digits = sum(bool(_ARABIZI_DIGIT_IN_WORD.search(w)) for w in words)
-    if digits == 0 and known < 2 and not (known and len(words) <= 3):
+    if not force and digits == 0 and known < 2 and not (known and len(words) <= 3):
         return None
     out, article = [], ""
     for word in words:
@@ -546,6 +550,30 @@ def arabizi(text):
         out.append(article + transliterated)
         article = ""
     return " ".join(out)
+
+
+# What an Arabizi writer's letters cannot tell apart, folded to one letter each: the
+# emphatic and the plain consonant (s: س or ص, t: ت or ط, d: د or ض, z/th: ز ذ ظ ث),
+# h (ه or ح), k, q and 2 (ك ق, and ق said as a hamza in the cities: nu2ta, نقطة), and a
+# word's last ه or ت (kalima, kalimat: كلمة, كلمات).
+# Long vowels and hamza go: Arabizi writes short and long "a" alike ("3nwan" for عنوان
+# is read عنون), so only consonants can be compared.
+_SKELETON_LETTERS = str.maketrans({"ص": "س", "ط": "ت", "ض": "د", "ظ": "ز", "ذ": "ز",
+                                   "ث": "ت", "ح": "ه", "ق": "ك", "ء": "ك", "ا": None,
+                                   "و": None, "ي": None})
+SKELETON_MIN_LENGTH = 3
+
+
+def arabizi_skeleton(word):
+    """Return the consonants of a normalized Arabic ``word`` as an Arabizi writer's
+    letters keep them ("العنوان" and "العنون", the reading of "el 3nwan", are both
+    "لعنن"; "المناسب" and "المنسب" both "لمنسب"), or None when fewer than
+    SKELETON_MIN_LENGTH consonants are left (too many words share so short a one). A
+    leading article stays: it is written in both."""
+    if word[-1:] in ("ه", "ت"):
+        word = word[:-1] + "ه"
+    skeleton = word.translate(_SKELETON_LETTERS)
+    return skeleton if len(skeleton) >= SKELETON_MIN_LENGTH else None
 
 
 def readings(text):

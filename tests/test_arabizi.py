@@ -2,7 +2,7 @@
 reading beside the customer's words; English with digits stays English."""
 import pytest
 
-from kb.text import arabizi, readings
+from kb.text import arabizi, arabizi_skeleton, readings
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -42,3 +42,46 @@ def test_the_bot_understands_arabizi(shipped_bot):
     assert shipped_bot.ask("abgha astarje3 flousi").article_id == "refunds"
     # English with digits is still English.
     assert shipped_bot.ask("where is my order").lang == "en"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("hal 3andkom tarkib lil athath", "هل عندكم تركيب للاثث"),  # lil: the preposition and article
+    ("kaifa a3del", "كيف اعدل"),
+])
+def test_more_arabizi_function_words(text, expected):
+    assert arabizi(text) == expected
+
+
+def test_forced_arabizi_reads_latin_text_without_its_marks():
+    # No digit and no function word: not Arabizi by its own look...
+    assert arabizi("nasit kalimat el sir") is None
+    # ...but a caller that knows it is no English it has seen can ask for the reading.
+    assert arabizi("nasit kalimat el sir", force=True) == "نسيت كلمت السير"  # sir: i before the last consonant reads long
+
+
+@pytest.mark.parametrize("a, b", [
+    ("العنوان", "العنون"),  # a long vowel written as a short one ("el 3nwan")
+    ("المناسب", "المنسب"),
+    ("نقطه", "نءته"),  # ق said as a hamza (nu2ta) and ط written t
+    ("كلمه", "كلمت"),  # the last ة written "at"
+    ("حساب", "هساب"),  # h for ح
+])
+def test_an_arabizi_reading_and_the_word_meant_share_their_consonants(a, b):
+    assert arabizi_skeleton(a) == arabizi_skeleton(b) is not None
+
+
+@pytest.mark.parametrize("word", ["وين", "اي", "يوم"])
+def test_words_of_few_consonants_have_no_skeleton(word):
+    assert arabizi_skeleton(word) is None  # too many words share two consonants
+
+
+def test_arabizi_is_read_with_the_help_centers_own_words(shipped_bot):
+    index = shipped_bot.index
+    # "el 3nwan" is read عنون letter by letter; the articles' word is عنوان.
+    assert "العنوان" in index._arabizi_reading("kaifa a3del el 3nwan ba3d el talab")
+    reply = shipped_bot.ask("kaifa a3del el 3nwan ba3d el talab")
+    assert (reply.action, reply.article_id, reply.lang) == ("answer", "change-delivery-address", "ar")
+    # No digit, no function word, no English word the questions use: read as Arabizi.
+    assert shipped_bot.ask("nasit kalimat el sir").article_id == "reset-password"
+    # English the questions know stays English.
+    assert index._arabizi_reading("where is my order") is None
