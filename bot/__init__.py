@@ -20,7 +20,8 @@ from kb.search import Search
 from kb.semantic import encoder_name
 from kb.text import detect_language
 
-from .decide import CHOICES, Decision, LastReply, Thresholds, confidence, decide, follow_up
+from .decide import (CHOICES, SEMANTIC_THRESHOLDS, Decision, LastReply, Thresholds, confidence,
+                     decide, follow_up)
 from .intents import asks_for_person, feedback_in, language_of, small_talk
 from .question import (LANGS, MAX_QUESTION_LENGTH, ControlCharacters, EmptyQuestion,
                        InvalidQuestion, Question, QuestionTooLong, UndecodableQuestion,
@@ -28,6 +29,7 @@ from .question import (LANGS, MAX_QUESTION_LENGTH, ControlCharacters, EmptyQuest
 from .replies import Reply, make_reply
 
 __all__ = ["Bot", "Reply", "Question", "Decision", "LastReply", "Thresholds", "CHOICES",
+           "SEMANTIC_THRESHOLDS",
            "InvalidQuestion", "EmptyQuestion", "QuestionTooLong", "ControlCharacters",
            "UndecodableQuestion", "UnknownLanguage", "MAX_QUESTION_LENGTH"]
 
@@ -38,18 +40,21 @@ class Bot:
 
     def __init__(self, index, *, thresholds=None, max_length=MAX_QUESTION_LENGTH,
                  default_lang="ar", categories=(), synonyms=(), calibration=None,
-                 answer_precision=None):
+                 answer_precision=None, lang_thresholds=None):
         self.index = index
         self.thresholds = thresholds or Thresholds()
+        # {lang: Thresholds} a language answers with instead of ``thresholds`` (e.g.
+        # bot.decide.SEMANTIC_THRESHOLDS); a calibrated language's answer_at wins.
+        self.lang_thresholds = dict(lang_thresholds or {})
         # {lang: kb.calibration.Threshold} when the thresholds come from a wanted
         # precision (``from_articles(answer_precision=...)``): each language answers
         # from its own threshold, the rest of self.thresholds unchanged.
         self.calibration = dict(calibration or {})
         self.answer_precision = answer_precision
-        self._thresholds = {lang: dataclasses.replace(
+        self._thresholds = {**self.lang_thresholds, **{lang: dataclasses.replace(
             self.thresholds, answer_at=t.answer_at,
             suggest_at=min(self.thresholds.suggest_at, t.answer_at))
-            for lang, t in self.calibration.items()}
+            for lang, t in self.calibration.items()}}
         self.max_length = max_length
         self.default_lang = default_lang
         self.categories = tuple(categories)  # kb.articles.Category, in display order
@@ -112,7 +117,8 @@ class Bot:
         bot = Bot(index, thresholds=self.thresholds, max_length=self.max_length,
                   default_lang=self.default_lang, categories=self.categories,
                   synonyms=self.synonyms, calibration=self.calibration,
-                  answer_precision=self.answer_precision)
+                  answer_precision=self.answer_precision,
+                  lang_thresholds=self.lang_thresholds)
         if "help_center" in self.__dict__:
             bot.__dict__["help_center"] = self.help_center.with_index(index)
         if "_related" in self.__dict__:

@@ -40,6 +40,19 @@ class Thresholds:
     max_next_suggestions: int = 3
 
 
+# The thresholds of a bot that matches by meaning too (SEMANTIC), per language, when
+# ANSWER_AT and SUGGEST_AT are not set: its blended scores run higher, lexical
+# thresholds would answer too much. Chosen on the tuning halves of ar-dev-open and
+# en-dev-open (benchmarks/tuning_suites.py; the dev halves report): Arabic at 0.36
+# answered 57.8% of the answerable questions right with 7.7% of all answered wrong,
+# English needs 0.48 for wrong answers under 8% (69.4% right). suggest_at above
+# answer_at: offered choices only when the best article scores high but a close
+# second holds its confidence down (two topics); a low score goes to a person — 80% of
+# the questions no article covers, against 64% with a suggest band under answer_at.
+SEMANTIC_THRESHOLDS = {"ar": Thresholds(answer_at=0.36, suggest_at=0.42),
+                       "en": Thresholds(answer_at=0.48, suggest_at=0.55)}
+
+
 @dataclasses.dataclass(frozen=True)
 class LastReply:
     """What the bot's last reply in a conversation offered: what a button or a typed

@@ -118,7 +118,12 @@ def evaluate(bot, rows, progress=iter):
         "top1": top1 / answerable if answerable else None,
         "hit3": hit3 / answerable if answerable else None,
         "thresholds": {"answer_at": bot.thresholds.answer_at,
-                       "suggest_at": bot.thresholds.suggest_at},
+                       "suggest_at": bot.thresholds.suggest_at,
+                       # Languages with their own (SEMANTIC_THRESHOLDS, a calibration).
+                       "by_lang": {lang: {"answer_at": bot.thresholds_for(lang).answer_at,
+                                          "suggest_at": bot.thresholds_for(lang).suggest_at}
+                                   for lang in sorted({*bot.lang_thresholds,
+                                                       *bot.calibration})}},
         "precision_targets": {},
         "answerable_outcomes": {k: (v / answerable if answerable else 0) for k, v in outcomes.items()},
         "unanswerable_outcomes": {k: (v / unanswerable_total if unanswerable_total else 0)

