@@ -74,7 +74,11 @@ class Bot:
         reaches that precision on the articles' own questions (kb.calibration: a few
         index builds, cached like the index). With ``encoder`` (kb.semantic, e.g.
         default_encoder()), questions the lexical ranking is unsure of are matched by
-        meaning too (IndexSettings.semantic_below), the calibration likewise."""
+        meaning too (IndexSettings.semantic_below), the calibration likewise, and without
+        ``thresholds`` each language answers at SEMANTIC_THRESHOLDS (its scores run
+        higher than the lexical ranking's)."""
+        if encoder is not None and "thresholds" not in options:
+            options.setdefault("lang_thresholds", SEMANTIC_THRESHOLDS)
         def build():
             return Index(load_articles(folder), learned=learned, settings=index_settings,
                          encoder=encoder)

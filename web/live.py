@@ -24,7 +24,7 @@ import os
 import threading
 import weakref
 
-from bot import SEMANTIC_THRESHOLDS, Bot, Thresholds, store
+from bot import Bot, Thresholds, store
 from kb.articles import ArticleError
 from kb.cache import Cache
 from kb.semantic import default_encoder
@@ -153,21 +153,17 @@ def build_bot(config, folder=None, include_learned=True):
     and limits of ``config``; raise ArticleError naming the file and line of a broken
     article."""
     learned = _learned_now(config["DATABASE"]) if include_learned else None
-    encoder = semantic_encoder(config)
-    answer_at, suggest_at = config.get("ANSWER_AT"), config.get("SUGGEST_AT")
-    thresholds = Thresholds(**{key: float(value) for key, value in (
-        ("answer_at", answer_at), ("suggest_at", suggest_at)) if value not in (None, "")})
-    # Neither threshold set: each matching's own (semantic scores run higher).
-    unset = answer_at in (None, "") and suggest_at in (None, "")
+    given = {key: float(config[name]) for key, name in (("answer_at", "ANSWER_AT"),
+                                                         ("suggest_at", "SUGGEST_AT"))
+             if config.get(name) not in (None, "")}
+    # Neither threshold set: the matching's own (Bot.from_articles).
+    options = {"thresholds": Thresholds(**given)} if given else {}
     precision = config.get("ANSWER_PRECISION")
-    bot = Bot.from_articles(folder or config["ARTICLES"], learned=learned,
-                            cache=index_cache(config),
-                            max_length=int(config["MAX_QUESTION_LENGTH"]),
-                            thresholds=thresholds,
-                            lang_thresholds=SEMANTIC_THRESHOLDS if encoder and unset else None,
-                            answer_precision=precision or None,
-                            encoder=encoder)
-    return bot
+    return Bot.from_articles(folder or config["ARTICLES"], learned=learned,
+                             cache=index_cache(config),
+                             max_length=int(config["MAX_QUESTION_LENGTH"]),
+                             answer_precision=precision or None,
+                             encoder=semantic_encoder(config), **options)
 
 
 def _learned_now(database):
