@@ -31,7 +31,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from bot import Bot  # noqa: E402
+from bot import SEMANTIC_THRESHOLDS, Bot  # noqa: E402
 from bot.decide import confidence  # noqa: E402
 from bot.evaluate import evaluate, read_questions  # noqa: E402
 from kb.articles import load_articles  # noqa: E402
@@ -85,10 +85,13 @@ def measure(name, folder, encoder=None, precision=None, cold=False):
     started = time.perf_counter()
     index = Index(articles, encoder=encoder)
     build_seconds = time.perf_counter() - started
-    report = _evaluate(Bot(index), rows)
+    # Each matching's default thresholds, as the server answers with them.
+    defaults = {"lang_thresholds": SEMANTIC_THRESHOLDS} if encoder is not None else {}
+    report = _evaluate(Bot(index, **defaults), rows)
     if encoder is not None:
         step = max(1, len(rows) // LATENCY_SAMPLE)  # spread over the suite's articles
-        live = _evaluate(Bot(index.using(CachedEncoder(encoder.encoder))), rows[::step])
+        live = _evaluate(Bot(index.using(CachedEncoder(encoder.encoder)), **defaults),
+                         rows[::step])
         report["latency_ms"] = live["latency_ms"]
     if precision is not None:
         records = cross_validate(articles, measure=confidence, encoder=encoder)

@@ -42,6 +42,8 @@ BATCH = 64
 # question from many customers) costs no second encoding.
 QUERY_LRU = 2048
 _MAGIC = b"dalil-vectors 1"
+# Encoding this many texts at once is announced in the log: a first build's wait.
+ANNOUNCE_AT = 200
 _KEY_BYTES = 20  # blake2b digest of (kind, text): collisions are out of reach
 
 
@@ -180,6 +182,11 @@ class CachedEncoder(Encoder):
             missing = list(dict.fromkeys(
                 (k, t) for k, t in zip(keys, texts) if k not in self._vectors))
         if missing:
+            if len(missing) >= ANNOUNCE_AT:
+                # A first build over a whole help center takes a minute or more: say why
+                # the start waits (`dalil serve` logs at INFO).
+                log.info("encoding %d texts for semantic matching (some 20 a second; kept "
+                         "in %s for the next start)", len(missing), self.path or "memory")
             encode = self.encoder.queries if kind == "q" else self.encoder.passages
             vectors = encode([t for _, t in missing])
             self.encoded += len(missing)

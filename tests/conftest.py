@@ -10,6 +10,8 @@ import pytest
 from bot import Bot
 from pg_fixtures import backend, backend_db, database, pg_server, pg_url  # noqa: F401  (fixtures)
 from web import create_app
+from web.live import build_bot
+from web.settings import settings
 
 SHIPPED_ARTICLES = pathlib.Path(__file__).resolve().parent.parent / "articles"
 
@@ -172,6 +174,22 @@ def index_cache(tmp_path_factory):
         os.environ["DALIL_INDEX_CACHE"] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def lexical_by_default():
+    """The run's apps and `dalil` runs match lexically (DALIL_SEMANTIC=off) unless a test
+    asks for semantic matching: the hundreds of small help centers the tests write
+    would each be encoded (some 20 texts a second), and their answers are asserted as
+    the lexical ranking gives them. tests/test_semantic.py tests the semantic matching
+    and the default itself; the quality test asks the shipped bot as served."""
+    previous = os.environ.get("DALIL_SEMANTIC")
+    os.environ["DALIL_SEMANTIC"] = "off"
+    yield
+    if previous is None:
+        os.environ.pop("DALIL_SEMANTIC", None)
+    else:
+        os.environ["DALIL_SEMANTIC"] = previous
+
+
 @pytest.fixture
 def articles_dir(tmp_path):
     """A fresh folder of small real articles (ar and en, with questions) a test may edit."""
@@ -187,8 +205,18 @@ def bot(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def shipped_bot():
-    """A Bot over the repository's articles/ folder, built once per session."""
+    """A Bot over the repository's articles/ folder, built once per session (lexical)."""
     return Bot.from_articles(str(SHIPPED_ARTICLES))
+
+
+@pytest.fixture(scope="session")
+def served_bot(index_cache):
+    """The Bot `dalil serve` answers with over the shipped articles with the default
+    settings: SEMANTIC=auto (tests/test_semantic.py checks it is the default), each
+    matching's own thresholds, the vectors kept in the run's index cache."""
+    config = settings({"ARTICLES": str(SHIPPED_ARTICLES), "INDEX_CACHE": str(index_cache),
+                       "SEMANTIC": "auto"})
+    return build_bot(config, include_learned=False)
 
 
 @pytest.fixture

