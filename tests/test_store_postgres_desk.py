@@ -1,5 +1,6 @@
 """The chat, customer, event stream, handoff, agent, note, learning, idempotency, session,
-rate-limit, insights, bad-input, stored-text, desk-routing and canned-reply web tests
+rate-limit, insights, bad-input, stored-text, desk-routing, canned-reply, tags,
+conversation-search and inbox (unread counts) web tests
 again, with the app's DATABASE a PostgreSQL URL (a real server from tests/pg_fixtures.py;
 a database per test).
 
@@ -25,16 +26,20 @@ import test_desk_web
 import test_events
 import test_handoffs
 import test_idempotency
+import test_inbox
 import test_insights_web
 import test_learning
 import test_notes
 import test_ratelimit
 import test_sessions
 import test_stored_text
+import test_tags
+import test_conversation_search
 
 MODULES = [test_chat, test_customers, test_events, test_handoffs, test_agents, test_learning, test_notes,
            test_idempotency, test_sessions, test_ratelimit, test_insights_web, test_bad_input,
-           test_stored_text, test_desk_web, test_canned]
+           test_stored_text, test_desk_web, test_canned, test_tags, test_conversation_search,
+           test_inbox]
 # Tests that are about SQLite itself, not the behaviour both backends share.
 SQLITE_ONLY = {
     "test_the_file_itself_refuses_a_key_twice_in_a_conversation":

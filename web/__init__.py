@@ -19,7 +19,7 @@ over the bot, wired by one factory.
     rendering.py  an article's HTML and last-updated date, cached
     svg_charts.py the insights' charts, drawn as inline SVG
     help_center.py, site.py, api.py, chat.py, agent.py (agent_text.py: its words),
-    learned.py, insights.py
+    agent_search.py (search_text.py: its words), learned.py, insights.py
                   one blueprint each
     live.py       the serving bot: built at start-up, rebuilt live, learned questions
     events.py     Server-Sent Events: the customer's chat, the agent's console
@@ -34,7 +34,8 @@ from bot import store
 from bot.desk.hours import BusinessHours
 from bot.desk.teams import desk_teams
 
-from . import agent, api, chat, commands, errors, help_center, hooks, insights, learned, site
+from . import (agent, agent_search, api, chat, commands, errors, help_center, hooks, insights,
+               learned, site)
 from .context import close_db
 from .live import serve_bot
 from .sessions import SessionCookies
@@ -62,7 +63,7 @@ def create_app(test_config=None):
     # Likewise the teams (TeamsError names the file and the line or key).
     app.extensions["dalil_teams"] = desk_teams(app.config["TEAMS"], app.extensions["dalil_hours"])
     serve_bot(app)
-    for blueprint in (site, help_center, api, chat, agent, learned, insights):
+    for blueprint in (site, help_center, api, chat, agent, agent_search, learned, insights):
         app.register_blueprint(blueprint.bp)
     hooks.register(app)
     errors.register(app)

@@ -1,5 +1,6 @@
-"""The agents' console (/agent: sign-in, the queue, a handoff's page, the agent's status)
-and its JSON API (/api/agent/...). Every page and call stands behind web/auth.py's
+"""The agents' console (/agent: sign-in, the inbox — the queue and the agent's own
+conversations beside the open one and its customer —, a handoff's page, the agent's
+status) and its JSON API (/api/agent/...). Every page and call stands behind web/auth.py's
 guards; forms carry the CSRF token (web/csrf.py). The desk's teams and levels are read
 at start-up (create_app, bot.desk.teams.desk_teams), so a broken TEAMS file stops the
 start-up naming the file and the line or key.
@@ -19,7 +20,7 @@ from bot.desk import sla as desk_sla
 from bot.store import customers as customer_store
 
 from . import csrf, events, ratelimit, signin_limits
-from .agent_text import dt
+from .agent_text import DESK_TEXT, dt
 from .auth import (api_login_required, current_agent, end_session, login_required,
                    session_check, sign_in, start_session)
 from .context import get_bot, get_db, get_hours, get_teams, now, pool
@@ -115,19 +116,32 @@ def _desk_fields(handoff, details, moment, lang):
     return fields
 
 
-def agent_handoff_json(handoff, moment, lang=None, details=None):
-    """Return the agent's view of one handoff (web.payloads.handoff_json and the desk's
-    fields); ``details``: store.handoff_details' entry, looked up when not given."""
+def agent_handoff_json(handoff, moment, lang=None, details=None, tags=None):
+    """Return the agent's view of one handoff (web.payloads.handoff_json, the desk's
+    fields and the conversation's ``tags``); ``details``: store.handoff_details' entry,
+    ``tags``: its conversation's (store.tags_for), each looked up when not given."""
     if details is None:
         details = store.handoff_details(get_db(), [handoff["id"]]).get(handoff["id"], {})
+    if tags is None:
+        conversation = handoff["conversation_id"]
+        tags = store.tags_for(get_db(), [conversation]).get(conversation, [])
     return {**handoff_json(handoff, moment, lang=lang),
-            **_desk_fields(handoff, details, moment, lang or g.get("lang", "ar"))}
+            **_desk_fields(handoff, details, moment, lang or g.get("lang", "ar")),
+            "tags": tags}
 
 
 def agent_handoffs_json(rows, moment, lang=None):
-    """Return the agent's view of a queue's handoffs, their details read in one query."""
-    details = store.handoff_details(get_db(), [h["id"] for h in rows])
-    return [agent_handoff_json(h, moment, lang, details.get(h["id"], {})) for h in rows]
+    """Return the agent's view of a queue's handoffs, their details read in one query;
+    each with ``unread``: for a handoff the signed-in agent holds, how many customer
+    messages they have not seen (bot.store.reads), else None."""
+    db = get_db()
+    details = store.handoff_details(db, [h["id"] for h in rows])
+    tags = store.tags_for(db, [h["conversation_id"] for h in rows])
+    held = [h["id"] for h in rows if h["status"] == "claimed" and h["assignee"] == g.agent]
+    unread = store.unread_counts(db, g.agent, held)
+    return [{**agent_handoff_json(h, moment, lang, details.get(h["id"], {}),
+                                  tags.get(h["conversation_id"], [])),
+             "unread": unread.get(h["id"])} for h in rows]
 
 
 def _route_new():
@@ -240,8 +254,11 @@ def api_handoffs():
     moment = now()
     # ?lang= titles the candidates in the console's language (the queue page's refresh).
     lang = request.args.get("lang") if request.args.get("lang") in LANGS else None
+    # "now": the server's clock, from which the inbox ticks the waiting times (a
+    # browser's own clock may be minutes off).
     return jsonify({"handoffs": agent_handoffs_json(
-        store.handoffs(get_db(), status, agent=g.agent, team=team), moment, lang)})
+        store.handoffs(get_db(), status, agent=g.agent, team=team), moment, lang),
+        "now": moment.isoformat(timespec="seconds")})
 
 
 @bp.get("/api/agent/events")
@@ -283,6 +300,26 @@ def _customer(handoff):
     return {"name": customer["name"], "email": customer["email"],
             "verified": customer["identified"] == "verified",
             "external_id": customer["external_id"], "conversations": earlier}
+
+
+@bp.post("/api/agent/handoffs/<handoff_id>/read")
+@api_login_required
+def api_read(handoff_id):
+    """{"message_id": N} (optional; left out, the conversation's newest message) ->
+    {"handoff_id", "last_seen_message_id", "unread"}: the signed-in agent has seen the
+    conversation up to that message. A mark never moves back; any agent may keep one
+    (each their own), so reading a colleague's handoff clears nobody else's count."""
+    handoff = _handoff_or_404(handoff_id)
+    data = json_body(allow_empty=True)
+    newest_id = store.newest_message_id(get_db(), handoff["conversation_id"])
+    message_id = data.get("message_id", newest_id)
+    if isinstance(message_id, bool) or not isinstance(message_id, int) or message_id < 0:
+        raise ApiError("message_id must be a message's id (a whole number of 0 or more)")
+    # Never past the conversation's newest message: a mark ahead of it would hide the
+    # customer's next ones.
+    seen = store.mark_read(get_db(), g.agent, handoff_id, min(message_id, newest_id))
+    unread = store.unread_counts(get_db(), g.agent, [handoff_id])[handoff_id]
+    return jsonify({"handoff_id": handoff_id, "last_seen_message_id": seen, "unread": unread})
 
 
 @bp.post("/api/agent/handoffs/<handoff_id>/claim")
@@ -525,19 +562,57 @@ def logout():
 @bp.get("/agent/")
 @login_required
 def queue():
+    """The inbox: the queue and the agent's own conversations on the left (?status=
+    picks the list shown, ?team= one team's), the conversation ?open=ID in the middle
+    and its customer on the right."""
     status = request.args.get("status", "open")
     if status not in QUEUES:
         status = "open"
     team = request.args.get("team") or None
     if team is not None and get_teams().team(team) is None:
         team = None
+    opened = row_id(request.args.get("open"))
+    if opened is not None and store.get_handoff(get_db(), opened) is None:
+        opened = None  # gone or never there: the inbox without it, not an error page
+    return _inbox(status, team, opened)
+
+
+def _inbox(status, team, opened=None, problem=None, code=200):
+    """Render the inbox page (see queue) with ``problem`` said at the top."""
     _route_new()
-    moment = now()
-    rows = agent_handoffs_json(store.handoffs(get_db(), status, agent=g.agent, team=team),
-                               moment, g.lang)
-    return render_template("agent/queue.html", handoffs=rows, status=status, team=team,
-                           queues=QUEUES, strings=_queue_strings(),
-                           me=agents.profile(get_db(), g.agent))
+    moment, db = now(), get_db()
+    lists = {name: agent_handoffs_json(store.handoffs(db, name, agent=g.agent, team=team),
+                                       moment, g.lang)
+             for name in (("open", "mine", "resolved") if status == "resolved"
+                          else ("open", "mine"))}
+    # The open conversation's parts render from the same names as on its own page.
+    parts = _handoff_context(opened, back=_inbox_path(opened)) if opened else {}
+    parts.pop("problem", None)
+    return render_template("agent/inbox.html", lists=lists, status=status, team=team,
+                           queues=QUEUES, strings=_queue_strings(), problem=problem,
+                           now_iso=moment.isoformat(timespec="seconds"), opened=opened,
+                           me=agents.profile(db, g.agent), pane=bool(parts), **parts), code
+
+
+def _inbox_path(handoff_id=None):
+    """Where a form posted from the inbox's pane comes back to: the inbox with that
+    conversation open (agent.queue's ?open=)."""
+    return url_for("agent.queue", open=handoff_id) if handoff_id else url_for("agent.queue")
+
+
+@bp.get("/agent/handoffs/<handoff_id>/pane")
+@login_required
+def handoff_pane(handoff_id):
+    """The inbox's middle and right panes for one handoff, as an HTML fragment.
+
+    The inbox fetches this and puts it in place rather than drawing the panes from the
+    JSON API: the same Jinja partials render the handoff's own page (what links and
+    agents without JavaScript use), so the two never drift apart, and every form in
+    them (resolve with its teaching choices, transfer, escalate) works as it is."""
+    _route_new()
+    _handoff_or_404(handoff_id, api=False)
+    return render_template("agent/_pane.html",
+                           **_handoff_context(handoff_id, back=_inbox_path(handoff_id)))
 
 
 @bp.post("/agent/status")
@@ -557,23 +632,20 @@ def status_form():
 
 
 def queue_problem(problem):
-    """The queue page again with ``problem`` said at the top (a 400)."""
-    moment = now()
-    rows = agent_handoffs_json(store.handoffs(get_db(), "open", agent=g.agent), moment, g.lang)
-    return render_template("agent/queue.html", handoffs=rows, status="open", team=None,
-                           queues=QUEUES, strings=_queue_strings(), problem=problem,
-                           me=agents.profile(get_db(), g.agent)), 400
+    """The inbox again with ``problem`` said at the top (a 400)."""
+    return _inbox("open", None, problem=problem, code=400)
 
 
 def _queue_strings():
     """What agent.js needs to redraw the queue's rows in the page's language."""
     wanted = ("reason_", "handoff_state_", "outcome_", "agent_minutes", "agent_hours",
               "ins_seconds", "ins_days_hours", "agent_handoff", "agent_no_question",
-              "agent_new_handoffs")
+              "agent_new_handoffs", "agent_empty_queue")
     strings = {key: texts[g.lang] for key, texts in MESSAGES.items() if key.startswith(wanted)}
     strings.update({key: dt(key, g.lang) for key in (
         "desk_sla_ok", "desk_sla_soon", "desk_sla_breached", "desk_level_name",
         "desk_no_team")})
+    strings.update({key: dt(key, g.lang) for key in DESK_TEXT if key.startswith("inbox_")})
     return strings
 
 
@@ -590,24 +662,31 @@ def _speakers(handoff):
 @login_required
 def handoff_page(handoff_id, problem=None, status=200):
     _route_new()
-    handoff = _handoff_or_404(handoff_id, api=False)
-    db = get_db()
-    teaching = learning.teaching_questions(db, handoff)
+    _handoff_or_404(handoff_id, api=False)
     return render_template("agent/handoff.html",
-                           handoff=agent_handoff_json(handoff, now(), lang=g.lang),
-                           transfers=store.transfers_for(db, handoff_id),
-                           colleagues=[row for row in store.agent_loads(db)
-                                       if row["name"] != g.agent and row["status"] != "offline"],
-                           messages=_transcript(handoff), notes=_notes(handoff),
-                           problem=problem,
-                           rating=store.handoff_rating(db, handoff_id),
-                           customer=_customer(handoff),
-                           speakers=_speakers(handoff), teaching=teaching,
-                           teach_default=learning.default_question(teaching),
-                           taught=[learned_json(row) for row in
-                                   learning.taught_by(db, handoff_id)],
-                           canned_replies=canned.replies(db, first=handoff["lang"] or g.lang),
-                           site=_site()), status
+                           **_handoff_context(handoff_id, problem=problem)), status
+
+
+def _handoff_context(handoff_id, problem=None, back=None):
+    """Return what the handoff's parts (templates/agent/_conversation.html and
+    _customer.html) render from, for its own page and the inbox's pane alike; ``back``:
+    where the parts' forms return to (the inbox), None for the handoff's page."""
+    db = get_db()
+    handoff = store.get_handoff(db, handoff_id)
+    teaching = learning.teaching_questions(db, handoff)
+    return dict(handoff=agent_handoff_json(handoff, now(), lang=g.lang),
+                transfers=store.transfers_for(db, handoff_id),
+                colleagues=[row for row in store.agent_loads(db)
+                            if row["name"] != g.agent and row["status"] != "offline"],
+                messages=_transcript(handoff), notes=_notes(handoff),
+                problem=problem,
+                rating=store.handoff_rating(db, handoff_id),
+                customer=_customer(handoff),
+                speakers=_speakers(handoff), teaching=teaching,
+                teach_default=learning.default_question(teaching),
+                taught=[learned_json(row) for row in learning.taught_by(db, handoff_id)],
+                canned_replies=canned.replies(db, first=handoff["lang"] or g.lang),
+                site=_site(), back=back)
 
 
 def _site():
@@ -636,6 +715,9 @@ def handoff_form(handoff_id, action):
     _route_new()
     _handoff_or_404(handoff_id, api=False)
     form, db = request.form, get_db()
+    # Posted from the inbox's pane: back there (a console path only, as after sign-in).
+    back = form.get("next", "")
+    back = back if NEXT.fullmatch(back) else None
     try:
         if action == "claim":
             handoffs.claim(db, handoff_id, g.agent)
@@ -666,6 +748,8 @@ def handoff_form(handoff_id, action):
         return handoff_page(handoff_id, problem=problem, status=409)
     except handoffs.HandoffError as error:
         return handoff_page(handoff_id, problem=str(error), status=400)
+    if back:
+        return redirect(back, 303)
     return redirect(url_for("agent.handoff_page", handoff_id=handoff_id,
                             _anchor="notes" if action == "note" else "reply"), 303)
 

@@ -11,5 +11,7 @@ Database from bot.store) and plain settings — no Flask, no SQL of its own.
     sla.py            pure: first-response and resolution due times; ok, soon, breached
     customers.py      who a customer is (a shop-signed identity, or an e-mail), forgetting one
     canned.py         saved replies: placeholders filled (pure), none left unfilled when sent
+    tags.py           pure: what a tag on a conversation is (normal_tag, the limits)
+    search.py         the agents' search over conversations: filters, snippet, search
     insights/         the support leads' figures for a period, and their tables
 """

@@ -25,6 +25,9 @@ modules behind them, one per owner:
     learned.py       learned_questions
     notes.py         notes (agents' internal notes on handoffs)
     canned.py        canned_replies (the team's saved replies)
+    reads.py         agent_reads (how far each agent has read each handoff: unread counts)
+    tags.py          conversation_tags (agents' labels on conversations)
+    search.py        message_search, and the agents' search over conversations
     insights.py      read-only queries over all of them for the support leads' figures
     copy.py          copy_store: every row from one store into another (SQLite <-> PostgreSQL)
 
@@ -62,7 +65,10 @@ from .learned import (LEARNED_STATUSES, add_learned_question, approve_learned_qu
                       learned_listener, learned_questions, learned_questions_after,
                       learned_version, list_learned, remove_learned_question)
 from .notes import add_note, notes_for
+from .reads import last_seen, mark_read, newest_message_id, unread_counts
 from .schema import migrations
+from .search import first_matches, index_messages, search_conversations
+from .tags import add_tag, remove_tag, tags_for, tags_in_use
 
 __all__ = [
     # connection
@@ -95,6 +101,12 @@ __all__ = [
     "approve_learned_question", "learned_listener",
     # notes
     "add_note", "notes_for",
+    # reads
+    "mark_read", "last_seen", "unread_counts", "newest_message_id",
+    # tags
+    "add_tag", "remove_tag", "tags_for", "tags_in_use",
+    # search
+    "index_messages", "search_conversations", "first_matches",
     # canned
     "add_canned_reply", "get_canned_reply", "canned_replies", "update_canned_reply",
     "delete_canned_reply",

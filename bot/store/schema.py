@@ -241,3 +241,49 @@ def m012_canned_replies(db):
                                 pk="id", not_null={"title", "lang", "text", "created_by",
                                                    "created", "updated"})
     db["canned_replies"].create_index(["lang", "title"])
+
+
+@migrations()
+def m013_agent_reads(db):
+    """How far each agent has read each handoff's conversation (the inbox's unread
+    counts): ``last_seen_message_id``, the newest message shown to ``agent`` there. One
+    row per agent and handoff, so one agent's reading never clears another's count."""
+    db["agent_reads"].create({"id": int, "agent": str, "handoff_id": int,
+                              "last_seen_message_id": int, "updated": str}, pk="id",
+                             foreign_keys=[("handoff_id", "handoffs", "id")],
+                             not_null={"agent", "handoff_id", "last_seen_message_id",
+                                       "updated"})
+    db["agent_reads"].create_index(["agent", "handoff_id"], unique=True)
+
+
+@migrations()
+def m014_conversation_tags(db):
+    """Tags on conversations (bot/desk/tags.py says what a tag is): one row per
+    conversation and tag, with who added it and when; and ``message_search``, each
+    message's text as kb.text.normalize makes it (``id`` the message's), which the
+    conversation search matches against and fills itself (bot/store/search.py). A
+    trigger deletes a message's search text with the message, so erasing a customer
+    (``dalil customers forget``) leaves none of their words behind here either. The
+    trigger is the one statement the two dialects write differently. And handoffs get
+    an index on their conversation."""
+    db["conversation_tags"].create({"id": int, "conversation_id": int, "tag": str,
+                                    "added_by": str, "added": str}, pk="id",
+                                   foreign_keys=[("conversation_id", "conversations", "id")],
+                                   not_null={"conversation_id", "tag", "added_by", "added"})
+    db["conversation_tags"].create_index(["conversation_id", "tag"], unique=True)
+    db["conversation_tags"].create_index(["tag"])
+    db["message_search"].create({"id": int, "conversation_id": int, "text": str}, pk="id",
+                                not_null={"conversation_id", "text"})
+    db["message_search"].create_index(["conversation_id"])
+    # A conversation's latest handoff is looked up per conversation (the search's
+    # results, the customer panel's history): without it each look-up reads them all.
+    db["handoffs"].create_index(["conversation_id", "id"])
+    if getattr(db, "backend", "sqlite") == "postgres":
+        db.execute("CREATE FUNCTION message_search_forget() RETURNS trigger LANGUAGE plpgsql "
+                   "AS $$ BEGIN DELETE FROM message_search WHERE id = OLD.id; RETURN NULL; "
+                   "END $$")
+        db.execute("CREATE TRIGGER message_search_forget AFTER DELETE ON messages "
+                   "FOR EACH ROW EXECUTE FUNCTION message_search_forget()")
+    else:
+        db.execute("CREATE TRIGGER message_search_forget AFTER DELETE ON messages "
+                   "BEGIN DELETE FROM message_search WHERE id = old.id; END")

@@ -84,9 +84,9 @@ def test_the_console_works_under_its_policy(live_server, watched):
     page.get_by_label("User name").fill("csp-agent")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.locator("table.queue a").first.wait_for()
+    page.locator(".inbox-card a").first.wait_for()
     assert violations(page) == [], "queue"
-    page.locator("table.queue a").first.click()
+    page.locator(".inbox-card a").first.click()
     page.locator(".transcript").wait_for()
     assert violations(page) == [], "transcript"
     for path in ("/agent/learned?lang=en", "/agent/insights?lang=en", "/status"):

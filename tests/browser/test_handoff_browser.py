@@ -73,7 +73,7 @@ def test_widget_customer_and_console_agent_talk(live_server, chromium, shop, scr
         console.get_by_label("كلمة المرور").fill(PASSWORD)
         console.get_by_role("button", name="دخول").click()
         console.get_by_text("بدي احكي مع حدا بخصوص طلبي المتأخر").wait_for()
-        console.locator("table.queue a").first.click()
+        console.locator(".inbox-card a").first.click()  # the inbox opens it in place
         console.get_by_role("button", name="استلام المحادثة").click()
         console.get_by_label("ردّك على العميل").fill("أهلًا! أنا منى، طلبك في الطريق وسيصلك غدًا.")
         console.get_by_role("button", name="أرسل الرد").click()

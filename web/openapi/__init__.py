@@ -1,9 +1,10 @@
 """The OpenAPI 3 description of the JSON API, served at /api/openapi.json: the help
 center's routes (help_center.py), the chat's and console's (chat.py) and the desk's
-routing (desk.py: status, teams, transfers, and what they add to a Handoff), one document."""
+routing (desk.py: status, teams, transfers, and what they add to a Handoff), and tags and
+the conversation search (search.py), one document."""
 import copy
 
-from . import chat, desk, help_center
+from . import chat, desk, help_center, search
 from .parts import unavailable
 
 __all__ = ["SPEC"]
@@ -19,6 +20,9 @@ SPEC["components"]["schemas"].update(chat.SCHEMAS)
 SPEC["paths"].update(desk.PATHS)
 SPEC["components"]["schemas"].update(desk.SCHEMAS)
 SPEC["components"]["schemas"]["Handoff"]["properties"].update(desk.HANDOFF_PROPERTIES)
+SPEC["paths"].update(search.PATHS)
+SPEC["components"]["schemas"].update(search.SCHEMAS)
+SPEC["components"]["schemas"]["Handoff"]["properties"].update(search.HANDOFF_PROPERTIES)
 _queue = SPEC["paths"]["/api/agent/handoffs"]["get"]
 _queue["parameters"] = [*_queue.get("parameters", []), *desk.QUEUE_PARAMETERS]
 _queue["responses"].setdefault("400", {"description": "an unknown status or team"})

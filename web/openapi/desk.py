@@ -1,7 +1,7 @@
 """The OpenAPI 3 paths and schemas of the desk's routing (web/agent.py): the agent's
 status and capacity, the teams, transfers and escalations, the canned replies; and what
-they add to a Handoff (its team, level, latest transfer and SLA) and to the queue
-(?team=)."""
+they add to a Handoff (its team, level, latest transfer and SLA, your unread count) and
+to the queue (?team=); the inbox's read marks."""
 from .parts import body as _body, error as _error, json_response as _json
 
 __all__ = ["PATHS", "SCHEMAS", "HANDOFF_PROPERTIES", "QUEUE_PARAMETERS"]
@@ -24,6 +24,34 @@ _MOVE_ERRORS = {
 }
 
 PATHS = {
+    "/api/agent/handoffs/{handoff_id}/read": {"post": {
+        "summary": "Mark the handoff's conversation read (by you) up to a message",
+        "description": "The inbox calls this when it shows a conversation and when new "
+                       "lines appear while it is open. Marks are kept per agent and "
+                       "handoff, so your reading clears only your own unread count; a "
+                       "mark never moves back, and one past the conversation's newest "
+                       "message stops at it. Any signed-in agent may keep a mark.",
+        "parameters": [_HANDOFF, _XHR],
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"message_id": {
+                "type": "integer", "minimum": 0,
+                "description": "the newest message you have seen; left out, the "
+                               "conversation's newest"}}}}}},
+        "responses": {"200": {"description": "OK", "content": {"application/json": {
+            "schema": {"type": "object",
+                       "required": ["handoff_id", "last_seen_message_id", "unread"],
+                       "properties": {
+                           "handoff_id": {"type": "integer"},
+                           "last_seen_message_id": {"type": "integer"},
+                           "unread": {"type": "integer", "description":
+                                      "the customer's messages after your mark"}}}}}},
+                      "400": _error("message_id not a whole number of 0 or more, or the "
+                                    "body not a JSON object"),
+                      "401": _error("not signed in as an agent"),
+                      "403": _error("X-Requested-With missing"),
+                      "404": _error("no such handoff"),
+                      "415": _error("a body that is not JSON")}},
+    },
     "/api/agent/status": {
         "get": {
             "summary": "Your status: team, level, online/away/offline, capacity, load",
@@ -212,6 +240,9 @@ HANDOFF_PROPERTIES = {
     "transfer": {"allOf": [{"$ref": "#/components/schemas/Transfer"}], "nullable": True,
                  "description": "its latest transfer or escalation, with the reason"},
     "sla": {"allOf": [{"$ref": "#/components/schemas/Sla"}], "nullable": True},
+    "unread": {"type": "integer", "nullable": True, "description":
+               "GET /api/agent/handoffs only: for a handoff you hold, how many of the "
+               "customer's messages you have not seen (POST .../read); null for others"},
     "transfers": {"type": "array", "items": {"type": "object"},
                   "description": "GET /api/agent/handoffs/{id} only: every transfer and "
                                  "escalation, oldest first"},
