@@ -86,7 +86,7 @@ def measure(name, folder, encoder=None, precision=None, cold=False):
     index = Index(articles, encoder=encoder)
     build_seconds = time.perf_counter() - started
     # Each matching's default thresholds, as the server answers with them.
-    defaults = {"lang_thresholds": SEMANTIC_THRESHOLDS} if encoder is not None else {}
+    defaults = {"lang_thresholds": SEMANTIC_THRESHOLDS} if index.semantic else {}
     report = _evaluate(Bot(index, **defaults), rows)
     if encoder is not None:
         step = max(1, len(rows) // LATENCY_SAMPLE)  # spread over the suite's articles

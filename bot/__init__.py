@@ -76,9 +76,8 @@ class Bot:
         default_encoder()), questions the lexical ranking is unsure of are matched by
         meaning too (IndexSettings.semantic_below), the calibration likewise, and without
         ``thresholds`` each language answers at SEMANTIC_THRESHOLDS (its scores run
-        higher than the lexical ranking's)."""
-        if encoder is not None and "thresholds" not in options:
-            options.setdefault("lang_thresholds", SEMANTIC_THRESHOLDS)
+        higher than the lexical ranking's) — when the index does match by meaning: one
+        with many phrasings or thousands of articles stays lexical, at lexical ones."""
         def build():
             return Index(load_articles(folder), learned=learned, settings=index_settings,
                          encoder=encoder)
@@ -106,6 +105,8 @@ class Bot:
                 "calibration", {**built_from, "learned": {}}, calibrate)
             options["answer_precision"] = precision = float(answer_precision)
             options["calibration"] = thresholds_for(records, precision)
+        if index.semantic is not None and "thresholds" not in options:
+            options.setdefault("lang_thresholds", SEMANTIC_THRESHOLDS)
         bot = cls(index, categories=load_categories(folder), synonyms=load_synonyms(folder),
                   **options)
         if cache is not None:

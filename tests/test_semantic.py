@@ -179,6 +179,13 @@ def test_many_phrasings_stay_lexical(articles, encoder):
     assert many.lookup(PARAPHRASES[0][0], semantic=True) == many.lookup(PARAPHRASES[0][0])
 
 
+def test_an_index_that_stays_lexical_answers_at_lexical_thresholds(articles_dir, encoder):
+    bot = Bot.from_articles(str(articles_dir), encoder=encoder,
+                            index_settings=IndexSettings(semantic_phrasings=5))
+    assert bot.index.semantic is None
+    assert bot.thresholds_for("ar") == bot.thresholds_for("en") == Thresholds()
+
+
 def test_index_pickles_without_its_encoder_and_takes_it_back(semantic_index, encoder, model):
     loaded = pickle.loads(pickle.dumps(semantic_index))
     assert loaded.semantic == encoder.name
