@@ -147,6 +147,15 @@ def test_english_words_get_snowball_stems(words, expected):
     ("بكرة", "غدا"),
     ("حدا", "أحد"),
     ("عشان", "لأن"),
+    ("شلون", "كيف"),  # Iraqi
+    ("شكد", "كم"),
+    ("شوكت", "متى"),
+    ("هسه", "الآن"),
+    ("اكو", "يوجد"),
+    ("اكدر", "أستطيع"),
+    ("فوقاش", "متى"),  # Maghrebi
+    ("واش", "هل"),
+    ("خاصني", "يجب"),
 ])
 def test_dialect_words_keep_the_original_and_add_msa(dialect, msa):
     words = tokens(dialect)
