@@ -1,4 +1,4 @@
-"""The chat, customer, event stream, handoff, agent, note, learning, idempotency, session,
+"""The chat, customer, event stream, typing, handoff, agent, note, learning, idempotency, session,
 rate-limit, insights, bad-input, stored-text, desk-routing, canned-reply, tags,
 conversation-search and inbox (unread counts) web tests
 again, with the app's DATABASE a PostgreSQL URL (a real server from tests/pg_fixtures.py;
@@ -34,12 +34,13 @@ import test_ratelimit
 import test_sessions
 import test_stored_text
 import test_tags
+import test_typing
 import test_conversation_search
 
-MODULES = [test_chat, test_customers, test_events, test_handoffs, test_agents, test_learning, test_notes,
-           test_idempotency, test_sessions, test_ratelimit, test_insights_web, test_bad_input,
-           test_stored_text, test_desk_web, test_canned, test_tags, test_conversation_search,
-           test_inbox]
+MODULES = [test_chat, test_customers, test_events, test_typing, test_handoffs, test_agents,
+           test_learning, test_notes, test_idempotency, test_sessions, test_ratelimit,
+           test_insights_web, test_bad_input, test_stored_text, test_desk_web, test_canned,
+           test_tags, test_conversation_search, test_inbox]
 # Tests that are about SQLite itself, not the behaviour both backends share.
 SQLITE_ONLY = {
     "test_the_file_itself_refuses_a_key_twice_in_a_conversation":

@@ -35,7 +35,7 @@ from bot.desk.hours import BusinessHours
 from bot.desk.teams import desk_teams
 
 from . import (agent, agent_search, api, chat, commands, errors, help_center, hooks, insights,
-               learned, site)
+               learned, site, typing_ping)
 from .context import close_db
 from .live import serve_bot
 from .sessions import SessionCookies
@@ -60,6 +60,8 @@ def create_app(test_config=None):
     # Fails at start-up, with the setting's value, when the hours cannot be read.
     app.extensions["dalil_hours"] = BusinessHours.parse(app.config["BUSINESS_HOURS"],
                                                         app.config["BUSINESS_TIMEZONE"])
+    # Likewise a TYPING_SECONDS that is not a number (every ping would fail on it).
+    typing_ping.check_setting(app.config.get("TYPING_SECONDS"))
     # Likewise the teams (TeamsError names the file and the line or key).
     app.extensions["dalil_teams"] = desk_teams(app.config["TEAMS"], app.extensions["dalil_hours"])
     serve_bot(app)

@@ -8,6 +8,7 @@ start-up naming the file and the line or key.
 import datetime
 import functools
 import re
+import time
 import zoneinfo
 
 from flask import (Blueprint, abort, current_app, g, jsonify, make_response, redirect,
@@ -19,7 +20,7 @@ from bot.desk import agents, canned, handoffs, learning
 from bot.desk import sla as desk_sla
 from bot.store import customers as customer_store
 
-from . import csrf, events, ratelimit, signin_limits
+from . import csrf, events, ratelimit, signin_limits, typing_ping
 from .agent_text import DESK_TEXT, dt
 from .auth import (api_login_required, current_agent, end_session, login_required,
                    session_check, sign_in, start_session)
@@ -275,13 +276,37 @@ def api_events():
 @bp.get("/api/agent/handoffs/<handoff_id>")
 @api_login_required
 def api_handoff(handoff_id):
-    """The handoff with its whole transcript (customer, bot, agent and system messages)."""
+    """The handoff with its whole transcript (customer, bot, agent and system messages);
+    ``typing`` is what the agent stream's ``typing`` event carries, {"handoff_id",
+    "typing"}, for a page that polls (one the agent reads but does not hold)."""
     _route_new()
     handoff = _handoff_or_404(handoff_id)
     return jsonify({**agent_handoff_json(handoff, now()), "messages": _transcript(handoff),
                     "notes": _notes(handoff),
                     "transfers": store.transfers_for(get_db(), handoff_id),
-                    "customer": _customer(handoff)})
+                    "customer": _customer(handoff),
+                    "typing": events.customer_typing(get_db(), handoff)})
+
+
+@bp.post("/api/agent/handoffs/<handoff_id>/typing")
+@api_login_required
+def api_typing(handoff_id):
+    """{"typing": true (default) | false} -> {"typing", "seconds"}: the agent holding
+    the handoff is typing a reply (the customer sees "<name> is typing…") or stopped.
+    Never the text. 409 for a handoff the agent does not hold."""
+    handoff = _handoff_or_404(handoff_id)
+    flag = typing_ping.flag(json_body(allow_empty=True))
+    if handoff["status"] != "claimed" or handoff["assignee"] != g.agent:
+        raise ApiError("this handoff is not yours: only the agent holding it types to "
+                       "its customer", 409, holder=handoff["assignee"],
+                       handoff_status=handoff["status"])
+    seconds, at = typing_ping.seconds(), time.time()
+    if flag:
+        store.mark_typing(get_db(), handoff["conversation_id"], "agent", at=at,
+                          seconds=seconds, every=typing_ping.EVERY, agent=g.agent)
+    else:
+        store.stop_typing(get_db(), handoff["conversation_id"], "agent", at=at)
+    return jsonify({"typing": flag, "seconds": seconds if flag else 0})
 
 
 def _customer(handoff):
@@ -344,9 +369,12 @@ def api_reply(handoff_id):
 
 def _send_reply(db, handoff_id, agent, text):
     """handoffs.reply, refused (canned.Unfilled, a 400) while the text still holds a
-    placeholder such as {order}: no customer ever reads one."""
+    placeholder such as {order}: no customer ever reads one. The reply is what the
+    agent was typing: their "typing…" ends with it (the API's and the form's)."""
     canned.check_filled(text)
-    return handoffs.reply(db, handoff_id, agent, text)
+    message = handoffs.reply(db, handoff_id, agent, text)
+    store.stop_typing(db, message["conversation_id"], "agent", at=time.time())
+    return message
 
 
 @bp.post("/api/agent/handoffs/<handoff_id>/notes")

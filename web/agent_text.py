@@ -69,6 +69,7 @@ DESK_TEXT = {
     "canned_by": {"ar": "كتبه {agent}", "en": "by {agent}"},
     "canned_article": {"ar": "أدرج رابط مقال", "en": "Insert an article link"},
     "canned_unfilled": {"ar": "املأ {names} قبل الإرسال.", "en": "Fill in {names} before sending."},
+    "typing_customer": {"ar": "العميل يكتب…", "en": "The customer is typing…"},
     # The three-pane inbox (/agent): lists, panes, shortcuts, reply errors.
     "inbox_title": {"ar": "صندوق المحادثات", "en": "Inbox"},
     "inbox_lists": {"ar": "المحادثات", "en": "Conversations"},

@@ -11,6 +11,7 @@ message and the same one when it retries): the conversation stores a message onc
 key, and a retry gets back what the first send got.
 """
 import re
+import time
 
 from flask import (Blueprint, current_app, g, jsonify, render_template, request,
                    stream_with_context)
@@ -19,7 +20,7 @@ from bot import InvalidQuestion, store
 from bot.desk import conversations, customers
 from bot.store import customers as customer_store
 
-from . import events, ratelimit
+from . import events, ratelimit, typing_ping
 from .context import get_bot, get_db, get_hours, get_teams, now, pool
 from .errors import ApiError
 from .i18n import LANGS, MESSAGES
@@ -197,13 +198,18 @@ def post_message(conversation_id):
         raise ApiError(str(error), 422) from None
     except (InvalidQuestion, conversations.ChatError) as error:
         raise ApiError(str(error)) from None
+    # The message is what they were typing: "typing…" ends as it arrives (a read, and
+    # a write only when it was shown).
+    store.stop_typing(db, conversation_id, "customer", at=time.time())
     return jsonify({"messages": [message_json(m) for m in new],
                     **conversation_state(db, conversation_id)})
 
 
 @bp.get("/api/conversations/<conversation_id>/messages")
 def get_messages(conversation_id):
-    """?after=<message id> -> {"messages": [later messages], "handoff", "rated"}."""
+    """?after=<message id> -> {"messages": [later messages], "handoff", "rated",
+    "typing"}: ``typing`` is what the stream's ``typing`` event carries, {"typing",
+    "agent"}, for a page that polls."""
     _conversation(conversation_id)
     after = row_id(request.args.get("after", "0"))
     if after is None:
@@ -211,19 +217,46 @@ def get_messages(conversation_id):
     db = get_db()
     return jsonify({"messages": [message_json(m) for m in
                                  store.messages(db, conversation_id, after)],
-                    **conversation_state(db, conversation_id)})
+                    **conversation_state(db, conversation_id),
+                    "typing": events.agent_typing(db, conversation_id)})
+
+
+@bp.post("/api/conversations/<conversation_id>/typing")
+def typing(conversation_id):
+    """{"typing": true (default) | false} -> {"typing", "seconds"}: the customer is
+    typing (for ``seconds`` from now, unless pinged again) or stopped. Never the text.
+    Only while a person handles the conversation or it waits for one (409 otherwise:
+    the bot does not watch). Cheap: a ping within typing_ping.EVERY of the last one
+    writes nothing."""
+    conversation = _conversation(conversation_id)
+    flag = typing_ping.flag(json_body(allow_empty=True))
+    db = get_db()
+    if store.active_handoff(db, conversation["id"]) is None:
+        raise ApiError("no person is on this conversation: typing is shown only while "
+                       "one handles it or it waits for one", 409)
+    seconds, at = typing_ping.seconds(), time.time()
+    if flag:
+        store.mark_typing(db, conversation["id"], "customer", at=at, seconds=seconds,
+                          every=typing_ping.EVERY)
+    else:
+        store.stop_typing(db, conversation["id"], "customer", at=at)
+    return jsonify({"typing": flag, "seconds": seconds if flag else 0})
 
 
 @bp.get("/api/conversations/<conversation_id>/events")
 def stream(conversation_id):
     """The conversation's Server-Sent Events (web/events.py): an ``update`` with the
     messages after ``?after=`` (or the ``Last-Event-ID`` a reconnecting client sends)
-    and the handoff's state, then one whenever they change."""
+    and the handoff's state, then one whenever they change; with ``?typing=1`` a
+    ``typing`` event whenever the agent side starts or stops typing."""
     _conversation(conversation_id)
     after = row_id(request.headers.get("Last-Event-ID") or request.args.get("after", "0"))
     if after is None:
         raise ApiError("after (or Last-Event-ID) must be a message id (a whole number)")
-    body = stream_with_context(events.conversation_stream(pool(), conversation_id, after))
+    # ?typing=1: the client reads ``typing`` events (an older widget would take one
+    # for an update).
+    body = stream_with_context(events.conversation_stream(
+        pool(), conversation_id, after, typing=request.args.get("typing") == "1"))
     response = current_app.response_class(body, mimetype="text/event-stream")
     # Not kept by any cache, not held back by a buffering proxy (nginx honours this).
     response.headers["Cache-Control"] = "no-store"

@@ -27,9 +27,25 @@ The agent's stream, one for everything the console shows (signed in: the session
     event: messages
     data: {"handoff_id": 7, "conversation_id": 3, "messages": [...]}
 
+    event: typing
+    data: {"handoff_id": 7, "typing": true}
+
 ``queue`` comes at once and whenever a handoff opens, is claimed, released or resolved;
 ``messages`` when a conversation the agent holds gets new lines (the customer's, a
-colleague's note). The console then redraws what changed from the API it reads anyway.
+colleague's note); ``typing`` when the customer of a handoff the agent holds starts or
+stops typing. The console then redraws what changed from the API it reads anyway.
+
+"Typing…" (bot/store/typing.py): a customer's stream opened with ``?typing=1`` also
+carries
+
+    event: typing
+    data: {"typing": true, "agent": "mona"}
+
+when the agent side starts or stops typing (``agent`` null when it stops). Without
+``?typing=1`` none comes: a page still running an older widget reads every event as an
+``update``. Either stream reads the typing moments with one more query per look, by
+primary key, and compares them with the wall clock (every node's is the same
+moment, not its monotonic one).
 A stream ends when its session does (signed out, password changed): the session is
 checked at every look.
 
@@ -47,7 +63,8 @@ from bot import store
 
 from .payloads import conversation_state, message_json
 
-__all__ = ["conversation_stream", "agent_stream", "stop_streams", "POLL_SECONDS", "STATE_SECONDS", "HEARTBEAT_SECONDS",
+__all__ = ["conversation_stream", "agent_stream", "agent_typing", "customer_typing",
+           "stop_streams", "POLL_SECONDS", "STATE_SECONDS", "HEARTBEAT_SECONDS",
            "LIFETIME_SECONDS"]
 
 # An agent's reply reaches the customer within this (plus the request's own time).
@@ -113,25 +130,54 @@ def _event(name, data, event_id=None):
     return f"{head}event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def conversation_stream(pool, conversation_id, after, *, lifetime=LIFETIME_SECONDS):
+def agent_typing(db, conversation_id):
+    """Return the customer stream's ``typing`` data of the conversation now: {"typing",
+    "agent"} (the typing agent's name, None when nobody types)."""
+    moments = store.typing_of(db, conversation_id) or {}
+    until = moments.get("agent_until")
+    if until is not None and until > time.time():
+        return {"typing": True, "agent": moments["agent"]}
+    return {"typing": False, "agent": None}
+
+
+def customer_typing(db, handoff):
+    """Return the agent stream's ``typing`` data of ``handoff`` now: {"handoff_id",
+    "typing"}."""
+    typing = store.customers_typing(db, [handoff["conversation_id"]], time.time())
+    return {"handoff_id": handoff["id"], "typing": bool(typing)}
+
+
+def conversation_stream(pool, conversation_id, after, *, lifetime=LIFETIME_SECONDS,
+                        typing=False):
     """Return the text/event-stream (a generator) of conversation ``conversation_id``
     from message id ``after`` on: a first ``update`` at once (the state, and any
     messages already after ``after``), then one per change, until ``lifetime`` seconds
-    have passed. ``pool`` lends the database connections (bot.store.connection.Pool)."""
+    have passed; with ``typing``, a ``typing`` event too whenever the agent side starts
+    or stops typing. ``pool`` lends the database connections
+    (bot.store.connection.Pool)."""
     last_state = looked = None
+    last_typing = {"typing": False, "agent": None}  # a new stream: nobody types yet
 
     def look(db, now):
-        nonlocal after, last_state, looked
+        nonlocal after, last_state, looked, last_typing
+        sent = []
+        if typing:
+            typed = agent_typing(db, conversation_id)
+            if typed != last_typing:
+                last_typing = typed
+                sent.append(_event("typing", typed))
         messages = store.messages(db, conversation_id, after)
         state = last_state
         if messages or looked is None or now - looked >= STATE_SECONDS:
             state, looked = conversation_state(db, conversation_id), now
         if not messages and state == last_state:
-            return []
+            return sent
         last_state = state
         after = messages[-1]["id"] if messages else after
         payload = {"messages": [message_json(m) for m in messages], **state}
-        return [_event("update", payload, after)]
+        # The update first: a client hides "typing…" when the agent's line arrives, and
+        # a "stopped" sent in the same look must not come before that line.
+        return [_event("update", payload, after), *sent]
 
     return _stream(pool, look, lifetime)
 
@@ -139,10 +185,12 @@ def conversation_stream(pool, conversation_id, after, *, lifetime=LIFETIME_SECON
 def agent_stream(pool, agent, still_signed_in, *, lifetime=LIFETIME_SECONDS):
     """Return the text/event-stream (a generator) of ``agent``'s console: a ``queue``
     event at once and on every change of the open and claimed handoffs, a ``messages``
-    event for each new line of a conversation the agent holds, until ``lifetime``
-    seconds have passed or ``still_signed_in(db)`` is false."""
+    event for each new line of a conversation the agent holds, a ``typing`` event when
+    the customer of one starts or stops typing, until ``lifetime`` seconds have passed
+    or ``still_signed_in(db)`` is false."""
     last_queue = None
     after = {}  # handoff id -> the last message id seen of its conversation
+    typing = set()  # the held handoffs whose customer types, as last sent
 
     def look(db, now):
         nonlocal last_queue
@@ -161,6 +209,7 @@ def agent_stream(pool, agent, still_signed_in, *, lifetime=LIFETIME_SECONDS):
                     "messages": [message_json(m) for m in new]}))
         for handoff_id in set(after) - {h["id"] for h in queue["mine"]}:
             del after[handoff_id]  # released or resolved: no longer this agent's
+        sent.extend(_typing_changes(db, queue["mine"], typing))
         shape = {status: [h["id"] for h in handoffs] for status, handoffs in queue.items()}
         if shape != last_queue:
             last_queue = shape
@@ -168,3 +217,16 @@ def agent_stream(pool, agent, still_signed_in, *, lifetime=LIFETIME_SECONDS):
         return sent
 
     return _stream(pool, look, lifetime)
+
+
+def _typing_changes(db, held, typing):
+    """Return the ``typing`` events of the ``held`` handoffs whose customer started or
+    stopped typing since ``typing`` (the set last sent, updated here): one query for
+    all of them. One that left the agent's hands while typing gets a "stopped"."""
+    by_conversation = {h["conversation_id"]: h["id"] for h in held}
+    now = {by_conversation[c] for c in store.customers_typing(db, by_conversation, time.time())}
+    changes = [_event("typing", {"handoff_id": handoff_id, "typing": handoff_id in now})
+               for handoff_id in sorted(now ^ typing)]
+    typing.clear()
+    typing.update(now)
+    return changes

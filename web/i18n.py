@@ -176,6 +176,9 @@ MESSAGES = {
     "chat_queue_position": {"ar": "ترتيبك في قائمة الانتظار: {position}",
                             "en": "Your place in the queue: {position}"},
     "chat_agent_with_you": {"ar": "أحد موظفينا معك الآن.", "en": "An agent is with you now."},
+    # "Typing…": the agent's name (as their messages show it), or none known.
+    "chat_typing_agent": {"ar": "{name} يكتب…", "en": "{name} is typing…"},
+    "chat_typing_someone": {"ar": "أحد موظفينا يكتب…", "en": "An agent is typing…"},
     "chat_rate_title": {"ar": "قيّم المساعدة من 1 إلى 5", "en": "Rate the help from 1 to 5"},
     "chat_rate_comment": {"ar": "تعليق (اختياري)", "en": "Comment (optional)"},
     "chat_rate_send": {"ar": "أرسل التقييم", "en": "Send rating"},

@@ -108,6 +108,9 @@ def flask_app(test_config=None):
         AGENT_SESSION_LIFETIME=12 * 3600,
         # How often an open chat asks for agent replies, in seconds.
         CHAT_POLL_SECONDS=2.5,
+        # "Typing…" lasts this long after a ping (web/typing_ping.py: the chat and the
+        # console ping every 3 s while a box holds text).
+        TYPING_SECONDS=5.0,
         # The site's address as customers reach it ("https://help.example.com", with a
         # path prefix if it has one): what widget.js calls. None: the widget calls the
         # address it was loaded from — never the request's Host header, which a client

@@ -28,6 +28,7 @@ modules behind them, one per owner:
     reads.py         agent_reads (how far each agent has read each handoff: unread counts)
     tags.py          conversation_tags (agents' labels on conversations)
     search.py        message_search, and the agents' search over conversations
+    typing.py        "typing…" on both sides (m015's columns on conversations)
     insights.py      read-only queries over all of them for the support leads' figures
     copy.py          copy_store: every row from one store into another (SQLite <-> PostgreSQL)
 
@@ -69,6 +70,7 @@ from .reads import last_seen, mark_read, newest_message_id, unread_counts
 from .schema import migrations
 from .search import first_matches, index_messages, search_conversations
 from .tags import add_tag, remove_tag, tags_for, tags_in_use
+from .typing import customers_typing, mark_typing, stop_typing, typing_of
 
 __all__ = [
     # connection
@@ -105,6 +107,8 @@ __all__ = [
     "mark_read", "last_seen", "unread_counts", "newest_message_id",
     # tags
     "add_tag", "remove_tag", "tags_for", "tags_in_use",
+    # typing
+    "typing_of", "mark_typing", "stop_typing", "customers_typing",
     # search
     "index_messages", "search_conversations", "first_matches",
     # canned

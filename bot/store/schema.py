@@ -287,3 +287,16 @@ def m014_conversation_tags(db):
     else:
         db.execute("CREATE TRIGGER message_search_forget AFTER DELETE ON messages "
                    "BEGIN DELETE FROM message_search WHERE id = old.id; END")
+
+
+@migrations()
+def m015_typing(db):
+    """"Typing…" on both sides of a conversation: until when the customer
+    (``customer_typing_until``) and the agent holding it (``agent_typing_until``, with
+    their name in ``agent_typing``) count as typing, in seconds since the epoch. A
+    column each, not a table: every node's streams read them with the conversation's
+    own primary key, and a ping that changes nothing writes nothing
+    (bot/store/typing.py)."""
+    db["conversations"].add_column("customer_typing_until", float)
+    db["conversations"].add_column("agent_typing_until", float)
+    db["conversations"].add_column("agent_typing", str)

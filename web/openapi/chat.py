@@ -99,15 +99,42 @@ PATHS = {
                        "when messages arrive or the handoff's status or queue position "
                        "changes; a comment line every 15 s while nothing happens; the "
                        "stream ends after 5 minutes, and a client reconnects with "
-                       "`Last-Event-ID` (or `?after=`) to get what came meanwhile.",
+                       "`Last-Event-ID` (or `?after=`) to get what came meanwhile. With "
+                       "`?typing=1` also `event: typing` with `data: {\"typing\": true|false, "
+                       "\"agent\": the typing agent's name or null}` whenever the agent "
+                       "side starts or stops typing (a new stream sends one only while "
+                       "someone types); without it none, for clients that read every "
+                       "event as an update.",
         "parameters": [_CONVERSATION, _TOKEN,
                        {"name": "after", "in": "query", "schema": {"type": "integer"}},
+                       {"name": "typing", "in": "query", "schema": {"type": "string",
+                                                                    "enum": ["1"]},
+                        "description": "1: send `typing` events too"},
                        {"name": "Last-Event-ID", "in": "header", "schema": {"type": "integer"},
                         "description": "the id of the last event received (wins over after)"}],
         "responses": {"200": {"description": "the event stream",
                               "content": {"text/event-stream": {"schema": {"type": "string"}}}},
                       "400": _error("after or Last-Event-ID is not a message id"),
                       "404": _NOT_FOUND},
+    }},
+    "/api/conversations/{conversation_id}/typing": {"post": {
+        "summary": "The customer is typing (or stopped): shown to the agent as \"the "
+                   "customer is typing…\"",
+        "description": "Send at most every few seconds while the message box holds text "
+                       "(the widget: every 3 s), never the text itself; each ping counts for "
+                       "`seconds`, and a ping within 2 s of the stored one writes nothing. "
+                       "Sending the message ends it too. Only while a person handles the "
+                       "conversation or it waits for one.",
+        "parameters": [_CONVERSATION, _TOKEN],
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"typing": {
+                "type": "boolean", "default": True,
+                "description": "false: stopped (the box emptied or left)"}}}}}},
+        "responses": {"200": _json("#/components/schemas/TypingPing"),
+                      "400": _error("typing not true or false, or the body not a JSON "
+                                    "object"),
+                      "404": _NOT_FOUND,
+                      "409": _error("no person handles the conversation or is waited for")},
     }},
     "/api/conversations/{conversation_id}/handoff": {"post": {
         "summary": "Hand the conversation to a person, with optional contact details",
@@ -149,7 +176,10 @@ PATHS = {
                        "\"mine\": [the agent's claimed ones]}` at once and whenever a handoff "
                        "opens, is claimed, released or resolved; `event: messages` with "
                        "`data: {\"handoff_id\", \"conversation_id\", \"messages\": [...]}` "
-                       "when a conversation the agent holds gets new lines. A comment line "
+                       "when a conversation the agent holds gets new lines; `event: typing` "
+                       "with `data: {\"handoff_id\", \"typing\": true|false}` when the "
+                       "customer of a handoff the agent holds starts or stops typing (a "
+                       "new stream sends one for each already typing). A comment line "
                        "every 15 s; the stream ends after 5 minutes (reconnect) or when the "
                        "session does (signed out, password changed).",
         "responses": {"200": {"description": "the event stream",
@@ -251,7 +281,18 @@ SCHEMAS = {
             "id": {"type": "integer"}, "status": {"type": "string"},
             "position": {"type": "integer", "description": "place in the queue; 0 when "
                          "not waiting"}}},
-        "rated": {"type": "boolean"}}},
+        "rated": {"type": "boolean"},
+        "typing": {"allOf": [{"$ref": "#/components/schemas/AgentTyping"}],
+                   "description": "GET only: whether the agent side types now, as the "
+                                  "stream's `typing` event says it"}}},
+    "AgentTyping": {"type": "object", "required": ["typing", "agent"], "properties": {
+        "typing": {"type": "boolean"},
+        "agent": {"type": "string", "nullable": True,
+                  "description": "the typing agent's name (as their messages carry it)"}}},
+    "TypingPing": {"type": "object", "required": ["typing", "seconds"], "properties": {
+        "typing": {"type": "boolean"},
+        "seconds": {"type": "number", "description": "how long this ping counts (the "
+                    "TYPING_SECONDS setting); 0 for a stop"}}},
     "Handoff": {"type": "object", "required": [
         "id", "conversation_id", "status", "assignee", "lang", "created", "waiting_seconds",
         "first_question", "reason"], "properties": {

@@ -24,6 +24,27 @@ _MOVE_ERRORS = {
 }
 
 PATHS = {
+    "/api/agent/handoffs/{handoff_id}/typing": {"post": {
+        "summary": "You are typing a reply (or stopped): the customer sees \"<your name> "
+                   "is typing…\"",
+        "description": "Send at most every few seconds while the reply box holds text "
+                       "(the console: every 3 s), never the text itself; each ping counts "
+                       "for `seconds`, and a ping within 2 s of the stored one writes "
+                       "nothing. Only the agent holding the handoff.",
+        "parameters": [_HANDOFF, _XHR],
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"typing": {
+                "type": "boolean", "default": True,
+                "description": "false: stopped (the box emptied or left, the reply sent)"}}}}}},
+        "responses": {"200": _json("#/components/schemas/TypingPing"),
+                      "400": _error("typing not true or false, or the body not a JSON "
+                                    "object"),
+                      "401": _error("not signed in as an agent"),
+                      "403": _error("X-Requested-With missing"),
+                      "404": _error("no such handoff"),
+                      "409": _error("you do not hold this handoff (`holder`, "
+                                    "`handoff_status`)")}},
+    },
     "/api/agent/handoffs/{handoff_id}/read": {"post": {
         "summary": "Mark the handoff's conversation read (by you) up to a message",
         "description": "The inbox calls this when it shows a conversation and when new "
@@ -243,6 +264,10 @@ HANDOFF_PROPERTIES = {
     "unread": {"type": "integer", "nullable": True, "description":
                "GET /api/agent/handoffs only: for a handoff you hold, how many of the "
                "customer's messages you have not seen (POST .../read); null for others"},
+    "typing": {"type": "object", "properties": {"handoff_id": {"type": "integer"},
+                                                "typing": {"type": "boolean"}},
+               "description": "GET /api/agent/handoffs/{id} only: whether the customer "
+                              "types now, as the agent stream's `typing` event says it"},
     "transfers": {"type": "array", "items": {"type": "object"},
                   "description": "GET /api/agent/handoffs/{id} only: every transfer and "
                                  "escalation, oldest first"},

@@ -4,15 +4,20 @@
 // /api/search and puts the customer's message the agent picks to teach the bot in an
 // editable field, and the reply box takes saved replies (filled for the customer) and
 // article links. Everything a customer typed is inserted with textContent, never as HTML.
+// "Typing…" both ways: "the customer is typing…" under the transcript (the stream's
+// "typing" events for a handoff the agent holds, else each poll), and a ping at most every
+// 3 s while the holder's reply box has text (never the text itself).
 (function () {
   "use strict";
   var HEADERS = {"Accept": "application/json"};
 
   // The agent's one event stream (GET /api/agent/events): "queue" when handoffs open, are
   // claimed, released or resolved; "messages" when a conversation the agent holds gets
-  // new lines. Pages redraw at once on an event; their timers stay as the fallback
-  // (EventSource reconnects by itself after a drop).
-  var live = {open: false, mine: [], listeners: {queue: [], messages: []}};
+  // new lines; "typing" when the customer of one starts or stops typing. Pages redraw at
+  // once on an event; their timers stay as the fallback (EventSource reconnects by
+  // itself after a drop; a new connection says again who is typing, so the typing
+  // listeners hear {reset: true} first).
+  var live = {open: false, mine: [], listeners: {queue: [], messages: [], typing: []}};
   // Return a function that stops calling ``fn`` for events called ``name``.
   live.listen = function (name, fn) {
     live.listeners[name].push(fn);
@@ -23,9 +28,12 @@
   };
   if (window.EventSource && (document.getElementById("transcript") || document.getElementById("inbox"))) {
     var source = new EventSource("/api/agent/events");
-    source.onopen = function () { live.open = true; };
+    source.onopen = function () {
+      live.open = true;
+      live.listeners.typing.slice().forEach(function (fn) { fn({reset: true}); });
+    };
     source.onerror = function () { live.open = false; };
-    ["queue", "messages"].forEach(function (name) {
+    ["queue", "messages", "typing"].forEach(function (name) {
       source.addEventListener(name, function (event) {
         var data = JSON.parse(event.data);
         if (name === "queue") live.mine = data.mine;
@@ -51,6 +59,13 @@
   // and its listening (the inbox's pane is replaced).
   var mountTranscript = function (list, onShown) {
     var id = list.getAttribute("data-handoff");
+    // "The customer is typing…": set only when it changes (announced once).
+    var note = list.parentNode.querySelector(".typing-note");
+    var setTyping = function (typing) {
+      if (!note) return;
+      var text = typing ? note.getAttribute("data-text") : "";
+      if (note.textContent !== text) note.textContent = text;
+    };
     var labels = JSON.parse(list.getAttribute("data-labels"));
     var clock = clockIn(list.getAttribute("data-zone") || "UTC");
     var shown = {};
@@ -85,24 +100,34 @@
         });
         list.insertBefore(item(m), after);
         newest = Math.max(newest, m.id);
+        if (m.role === "customer") setTyping(false);  // what they were typing has arrived
       });
       if (newest && onShown) onShown(newest);
     };
     var poll = function () {
       fetch("/api/agent/handoffs/" + id, {headers: HEADERS, credentials: "same-origin"})
         .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (data) { if (data) add(data.messages); })
+        .then(function (data) {
+          if (!data) return;
+          add(data.messages);
+          if (data.typing) setTyping(data.typing.typing);
+        })
         .catch(function () {});
     };
     var unlisten = live.listen("messages", function (data) {
       if (String(data.handoff_id) === id) add(data.messages);
+    });
+    var unlistenTyping = live.listen("typing", function (data) {
+      if (data.reset) setTyping(false);
+      else if (String(data.handoff_id) === id) setTyping(data.typing);
     });
     // Polled while there is no stream, or the stream does not carry this handoff (one
     // the agent reads but does not hold).
     var timer = setInterval(function () {
       if (!live.open || live.mine.map(String).indexOf(id) < 0) poll();
     }, 3000);
-    return {add: add, poll: poll, stop: function () { clearInterval(timer); unlisten(); }};
+    return {add: add, poll: poll, typing: setTyping,
+            stop: function () { clearInterval(timer); unlisten(); unlistenTyping(); }};
   };
 
   // The help center's search as the agent types (/api/search): ``pick`` gets the hit
@@ -221,12 +246,43 @@
     }
   };
 
+  // The holder's reply box tells the customer they are typing: a ping (POST
+  // .../typing) at most every TYPING_EVERY_MS while the box holds text, none for an empty
+  // box; "stopped" when it is emptied, left, or its reply goes.
+  var TYPING_EVERY_MS = 3000;
+  var mountTypingPings = function (root) {
+    var box = root.querySelector("#reply-text");
+    var list = root.querySelector("#transcript");
+    if (!box || !list) return;
+    var path = "/api/agent/handoffs/" + list.getAttribute("data-handoff") + "/typing";
+    var last = 0;
+    var ping = function (typing) {
+      fetch(path, {method: "POST", credentials: "same-origin", body: JSON.stringify({typing: typing}),
+                   headers: {"Accept": "application/json", "Content-Type": "application/json",
+                             "X-Requested-With": "XMLHttpRequest"}}).catch(function () {});
+    };
+    var stopped = function () {
+      if (!last) return;
+      last = 0;
+      ping(false);
+    };
+    box.addEventListener("input", function () {
+      if (!box.value.trim()) { stopped(); return; }
+      if (Date.now() - last < TYPING_EVERY_MS) return;
+      last = Date.now();
+      ping(true);
+    });
+    box.addEventListener("blur", stopped);
+    box.form.addEventListener("submit", stopped);
+  };
+
   // Everything above on one handoff's parts under ``root``; returns the transcript's
   // handle (null without one).
   var mountPane = function (root, onShown) {
     var list = root.querySelector("#transcript");
     var transcript = list ? mountTranscript(list, onShown) : null;
     mountReplyTools(root);
+    mountTypingPings(root);
     mountResolve(root);
     return transcript;
   };

@@ -11,6 +11,9 @@
 // data-customer-name and data-customer-hash. Such a customer is never asked for their
 // details, sees their earlier conversations, and keeps a conversation of their own
 // in this browser (another customer signing in here does not see it).
+// While a person is on the case, "typing…" goes both ways: a ping at most every 3 s
+// while the box holds text (never the text itself), and the agent's own typing shown
+// under the messages, from the stream's "typing" events (or each poll).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -49,6 +52,7 @@
   head.appendChild(restart);
   var status = el("div", {"class": "dalil-status", role: "status"});
   var log = el("div", {"class": "dalil-log", role: "log", "aria-live": "polite"});
+  var typingNote = el("div", {"class": "dalil-typing", "aria-live": "polite"});
   var error = el("div", {"class": "dalil-error", role: "alert"});
   var form = el("form", {"class": "dalil-form"});
   var input = el("textarea", {name: "text", rows: "1", "aria-label": S.chat_message_label,
@@ -56,7 +60,7 @@
   var sendButton = el("button", {type: "submit"}, S.chat_send);
   form.appendChild(input);
   form.appendChild(sendButton);
-  [head, status, log, error, form].forEach(function (n) { panel.appendChild(n); });
+  [head, status, log, typingNote, error, form].forEach(function (n) { panel.appendChild(n); });
   root.appendChild(panel);
 
   var launcher = null;
@@ -95,6 +99,10 @@
   var retryTimer = null;
   // Automatic retries of a message the server could not take (503, or no answer).
   var MAX_RETRIES = 3;
+  // A "typing" ping at most this often while the box holds text; the server keeps one
+  // for 5 s, so a typist stays shown.
+  var TYPING_EVERY_MS = 3000;
+  var lastTypingPing = 0;
 
   try { conversation = JSON.parse(localStorage.getItem(KEY) || "null"); } catch (e) { conversation = null; }
 
@@ -214,6 +222,7 @@
     messages.forEach(function (m, i) {
       if (m.id <= lastId) return;
       lastId = m.id;
+      if (m.role === "agent") showTyping(null);  // what they were typing has arrived
       clearChoices();
       render(m, i === messages.length - 1);
       if (m.role === "system" && m.kind === "handoff" && handoff && handoff.status !== "resolved") contactBox();
@@ -221,6 +230,43 @@
       if (m.role === "system" && m.rating && !rated && handoff && handoff.status === "resolved") ratingBox();
     });
     log.scrollTop = log.scrollHeight;
+  }
+
+  // "<name> is typing…" from a "typing" event's data ({typing, agent}); null clears it.
+  // Set only when it changes, so a screen reader announces it once.
+  function showTyping(data) {
+    // The name isolated, so a Latin name reads whole inside Arabic text.
+    var name = data && data.agent ? "\u2068" + data.agent + "\u2069" : "";
+    var text = !data || !data.typing ? ""
+      : name ? fill(S.chat_typing_agent, {name: name}) : S.chat_typing_someone;
+    if (typingNote.textContent !== text) typingNote.textContent = text;
+  }
+
+  function pingTyping(typing) {
+    if (!conversation) return;
+    api("POST", "/api/conversations/" + conversation.id + "/typing", {typing: typing})
+      .catch(function () { /* "typing…" is a courtesy: nothing to retry */ });
+  }
+
+  // On each key: a ping when the box holds text and none went out in the last 3 s, only
+  // while a person handles the conversation or it waits for one; a box emptied says
+  // "stopped".
+  function typed() {
+    if (!conversation || !handoff || handoff.status === "resolved") return;
+    var now = Date.now();
+    if (input.value.trim()) {
+      if (now - lastTypingPing < TYPING_EVERY_MS) return;
+      lastTypingPing = now;
+      pingTyping(true);
+    } else {
+      stoppedTyping();
+    }
+  }
+
+  function stoppedTyping() {
+    if (!lastTypingPing) return;
+    lastTypingPing = 0;
+    pingTyping(false);
   }
 
   function update(data) {
@@ -232,6 +278,7 @@
     var active = handoff && handoff.status !== "resolved";
     // Contact details are for the handoff in progress: none to give once it is resolved.
     if (!active) Array.prototype.forEach.call(log.querySelectorAll(".dalil-contact"), function (n) { n.remove(); });
+    if (!active) showTyping(null);
     live(active);
   }
 
@@ -254,7 +301,8 @@
   function listen() {
     var controller = new AbortController();
     stream = controller;
-    fetch(BASE + "/api/conversations/" + conversation.id + "/events?after=" + lastId,
+    showTyping(null);  // a new stream says at once if the agent is still typing
+    fetch(BASE + "/api/conversations/" + conversation.id + "/events?typing=1&after=" + lastId,
           {headers: {"Accept": "text/event-stream", "X-Conversation-Token": conversation.token},
            signal: controller.signal})
       .then(function (response) {
@@ -268,11 +316,15 @@
             buffer += decoder.decode(part.value, {stream: true});
             var end;
             while ((end = buffer.indexOf("\n\n")) >= 0) {
-              var data = buffer.slice(0, end).split("\n")
-                .filter(function (line) { return line.indexOf("data: ") === 0; })
+              var lines = buffer.slice(0, end).split("\n"), name = "update";
+              var data = lines.filter(function (line) { return line.indexOf("data: ") === 0; })
                 .map(function (line) { return line.slice(6); }).join("\n");
+              lines.forEach(function (line) { if (line.indexOf("event: ") === 0) name = line.slice(7); });
               buffer = buffer.slice(end + 2);
-              if (data) { var news = JSON.parse(data); update(news); show(news.messages); }
+              if (!data) continue;
+              var news = JSON.parse(data);
+              if (name === "typing") showTyping(news);
+              else if (name === "update") { update(news); show(news.messages); }
             }
             return read();
           });
@@ -293,7 +345,7 @@
   function poll() {
     if (!conversation) return;
     api("GET", "/api/conversations/" + conversation.id + "/messages?after=" + lastId)
-      .then(function (data) { update(data); show(data.messages); })
+      .then(function (data) { update(data); show(data.messages); if (data.typing) showTyping(data.typing); })
       .catch(function (problem) { if (problem.status === 404) reset(); });
   }
 
@@ -345,6 +397,7 @@
                  {"Idempotency-Key": message.key});
     }).then(function (data) {
       sending = false; sendButton.disabled = false;
+      lastTypingPing = 0;  // the server ended "typing…" as the message arrived
       if (pending === message) pending = null;
       if (!choice && input.value.trim() === text) input.value = "";
       update(data); show(data.messages);
@@ -429,11 +482,11 @@
   }
 
   function reset() {
-    conversation = null; lastId = 0; handoff = null; rated = false;
+    conversation = null; lastId = 0; handoff = null; rated = false; lastTypingPing = 0;
     if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
     localStorage.removeItem(KEY);
     stopLive();
-    log.textContent = ""; status.textContent = ""; error.textContent = "";
+    log.textContent = ""; status.textContent = ""; error.textContent = ""; showTyping(null);
     welcome();
   }
 
@@ -452,6 +505,8 @@
     if (!text) return;
     send(text);  // the text stays in the box until the server has it
   });
+  input.addEventListener("input", typed);
+  input.addEventListener("blur", stoppedTyping);
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
   });
