@@ -279,6 +279,10 @@ def test_open_streams_end_when_the_server_stops(tmp_path):
             # graceful timeout the stream would otherwise have held the worker for.
             assert time.monotonic() - stopped < PATIENCE
         server.process.wait(timeout=PATIENCE)
+        # ...quietly: no traceback from the worker's way out (web/server.py _close_logging).
+        log = server.log_text()
+        assert "Worker exiting" in log
+        assert "Traceback" not in log and "Exception ignored" not in log, log
     finally:
         server.stop()
 

@@ -66,6 +66,7 @@ def gunicorn_options(app, host="127.0.0.1", port=8000, workers=2,
     # fork: a collection in a worker would otherwise write to every object it visits,
     # copying the shared pages into each worker (and pausing it to scan the index).
     options["pre_fork"] = lambda server, worker: gc.freeze()
+    options["worker_exit"] = _close_logging
     watcher = app.extensions.get("dalil_watcher")
     if watcher is not None and watcher.running:
         # The master watches the articles: on a change it builds the new bot itself,
@@ -85,6 +86,17 @@ def gunicorn_options(app, host="127.0.0.1", port=8000, workers=2,
 
         options["post_fork"] = post_fork
     return options
+
+
+def _close_logging(server, worker):
+    """A worker's last step: flush and close the log handlers while gevent's patched
+    threading still works. Left to the interpreter's teardown, each handler's weak
+    reference calls back into logging's lock after gevent's modules are gone, and every
+    stopped worker printed "TypeError: 'NoneType' object is not callable" on the way
+    out. With the list of handler references empty (logging keeps it privately; the
+    atexit call of logging.shutdown then has nothing left to do) no callback runs."""
+    logging.shutdown()
+    del logging._handlerList[:]
 
 
 def _enabled(value):
