@@ -61,7 +61,9 @@ class Query:
 
     @property
     def folded_customer(self):
-        return " ".join(self.customer.casefold().split())
+        # As the store folds the names it compares (hamza, ta marbuta, alef maqsura):
+        # "فاطمه" finds "فاطمة".
+        return normalize(self.customer) if self.customer else ""
 
     def args(self, **changes):
         """Return the query string's fields for this query (with ``changes``), leaving

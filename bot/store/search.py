@@ -22,6 +22,19 @@ _ROWS_PER_INSERT = 250
 # The customer's fields a search for a customer looks in (lower-cased: emails are kept
 # in lower case, names not).
 _CUSTOMER_FIELDS = ("c.name", "c.email", "cu.name", "cu.email", "cu.external_id")
+# The Arabic letters kb.text.normalize folds, folded in SQL too (REPLACE, on both
+# backends), so "فاطمه" or "اسماء" finds a customer who wrote "فاطمة" or "أسماء"; the
+# caller folds what the agent typed with normalize.
+_LETTER_FOLDS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ة", "ه"), ("ى", "ي"),
+                 ("ؤ", "و"), ("ئ", "ي"))
+
+
+def _folded(expression):
+    """Return SQL for ``expression`` lower-cased with _LETTER_FOLDS applied."""
+    sql = f"lower(coalesce({expression}, ''))"
+    for letter, folded in _LETTER_FOLDS:
+        sql = f"replace({sql}, '{letter}', '{folded}')"
+    return sql
 
 
 def _contains(needle):
@@ -64,7 +77,7 @@ def search_conversations(db, *, text=None, customer=None, tag=None, since=None, 
                          status=None, limit=25, offset=0):
     """Return the conversations that have a handoff and match every filter given, newest
     first: ``text`` (normalized) in one of their messages' normalized text (fill
-    message_search first: index_messages); ``customer`` (lower case) in the
+    message_search first: index_messages); ``customer`` (normalized) in the
     conversation's or its customer's name, e-mail or external id; the (normal) ``tag``
     on them; started at ``since`` or after and before ``until`` (ISO times, UTC); their
     latest handoff's ``status``. Each row: conversation_id, created, lang, name, email,
@@ -77,7 +90,7 @@ def search_conversations(db, *, text=None, customer=None, tag=None, since=None, 
                       "AND s.text LIKE ? ESCAPE '\\')")
         params.append(_contains(text))
     if customer:
-        where.append("(" + " OR ".join(f"lower(coalesce({field}, '')) LIKE ? ESCAPE '\\'"
+        where.append("(" + " OR ".join(f"{_folded(field)} LIKE ? ESCAPE '\\'"
                                        for field in _CUSTOMER_FIELDS) + ")")
         params.extend([_contains(customer)] * len(_CUSTOMER_FIELDS))
     if tag:
