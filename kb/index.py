@@ -595,10 +595,17 @@ class Index:
             return text, []
         limit = max(limit, self._candidates + 1)
         similarity, hits = self._rank(text, limit)
+        # A question's similarity is a cosine times its weight, so never above the
+        # heaviest weight: once the customer's own words are that close, no other
+        # reading could win, and the half of questions that have one skip working
+        # them out and searching them.
+        if self.settings.variant_advantage * similarity > self._heaviest_weight:
+            return text, hits
         others = list(readings(text) if other_readings is None else other_readings)
         if LATIN_LETTER.search(text):
             # Arabizi as the index's own Arabic words, not its letter-by-letter reading.
-            plain, arabic = arabizi(text), self._arabizi_reading(text)
+            plain = arabizi(text)
+            arabic = self._arabizi_reading(text, plain)
             others = [arabic if reading == plain else reading for reading in others]
             if arabic and arabic not in others:
                 others.append(arabic)
@@ -608,11 +615,6 @@ class Index:
             repaired = self._repaired(text)
             if repaired:
                 others.append(repaired)
-        # A question's similarity is a cosine times its weight, so never above the
-        # heaviest weight: once the customer's own words are that close, no other
-        # reading could win, and the half of questions that have one skip its search.
-        if self.settings.variant_advantage * similarity > self._heaviest_weight:
-            others = []
         for reading in others:
             if not self._knows_a_word(reading):
                 # Most readings are the keys of a question typed right ("متى يصل" as
@@ -627,14 +629,15 @@ class Index:
                 return reading, other_hits
         return text, hits
 
-    def _arabizi_reading(self, text):
+    def _arabizi_reading(self, text, transliterated=False):
         """Return Latin-letter ``text`` read as Arabizi with each word replaced by the
         commonest Arabic word of the questions with the same consonants
-        (kb.text.arabizi_skeleton), or None.
-        Text that does not look like Arabizi by its own words ("nasit kalimat el sir")
-        is read so too when it has two words or more and none the questions use: it is
-        not English the index knows."""
-        transliterated = arabizi(text)
+        (kb.text.arabizi_skeleton), or None. Text that does not look like Arabizi by its
+        own words ("nasit kalimat el sir") is read so too when it has two words or more
+        and none the questions use: it is not English the index knows. ``transliterated``: kb.text.arabizi(text), when the
+        caller has it already (None when it is not Arabizi by its own look)."""
+        if transliterated is False:
+            transliterated = arabizi(text)
         if transliterated is None and len(text.split()) >= 2 and not self._knows_a_word(text):
             transliterated = arabizi(text, force=True)
         if not transliterated:

@@ -20,7 +20,7 @@ from bot.desk import agents, canned, handoffs, learning
 from bot.desk import sla as desk_sla
 from bot.store import customers as customer_store
 
-from . import csrf, events, ratelimit, signin_limits, typing_ping
+from . import csrf, events, ratelimit, typing_ping
 from .agent_text import DESK_TEXT, dt
 from .auth import (api_login_required, current_agent, end_session, login_required,
                    session_check, sign_in, start_session)
@@ -63,7 +63,7 @@ def _clock(iso):
 
 
 @bp.context_processor
-def _console_helpers():
+def console_helpers():
     lang = g.get("lang", "ar")
     return {"reason_text": lambda reason: reason_text(reason, lang), "clock": _clock,
             "zone": get_hours().timezone, "waiting": lambda seconds: duration(seconds, lang),

@@ -27,7 +27,7 @@ bp = Blueprint("agent_search", __name__)
 bp.url_value_preprocessor(numeric_id("handoff_id"))
 # A refused tag form answers with the handoff's page, which needs the console's helpers
 # (its clock, waiting times, team titles): agent.py gives them to its own views only.
-bp.context_processor(agent._console_helpers)
+bp.context_processor(agent.console_helpers)
 
 
 @bp.app_context_processor

@@ -1,6 +1,6 @@
 """The OpenAPI 3 paths and schemas of the chat and agent APIs (web/chat.py,
 web/agent.py, web/learned.py)."""
-from .parts import body as _body, error as _error, json_response as _json
+from .parts import body as _body, error as _error, json_response as _json, typing_ping
 
 _TOKEN = {"name": "X-Conversation-Token", "in": "header", "required": True,
           "description": "the token POST /api/conversations returned",
@@ -117,25 +117,13 @@ PATHS = {
                       "400": _error("after or Last-Event-ID is not a message id"),
                       "404": _NOT_FOUND},
     }},
-    "/api/conversations/{conversation_id}/typing": {"post": {
-        "summary": "The customer is typing (or stopped): shown to the agent as \"the "
-                   "customer is typing…\"",
-        "description": "Send at most every few seconds while the message box holds text "
-                       "(the widget: every 3 s), never the text itself; each ping counts for "
-                       "`seconds`, and a ping within 2 s of the stored one writes nothing. "
-                       "Sending the message ends it too. Only while a person handles the "
-                       "conversation or it waits for one.",
-        "parameters": [_CONVERSATION, _TOKEN],
-        "requestBody": {"required": False, "content": {"application/json": {"schema": {
-            "type": "object", "properties": {"typing": {
-                "type": "boolean", "default": True,
-                "description": "false: stopped (the box emptied or left)"}}}}}},
-        "responses": {"200": _json("#/components/schemas/TypingPing"),
-                      "400": _error("typing not true or false, or the body not a JSON "
-                                    "object"),
-                      "404": _NOT_FOUND,
-                      "409": _error("no person handles the conversation or is waited for")},
-    }},
+    "/api/conversations/{conversation_id}/typing": typing_ping(
+        "The customer is typing (or stopped): shown to the agent as \"the customer is "
+        "typing…\"; only while a person handles the conversation or it waits for one",
+        "the message box (the widget: every 3 s; sending the message ends it)",
+        "the box emptied or left", [_CONVERSATION, _TOKEN],
+        {"404": _NOT_FOUND,
+         "409": _error("no person handles the conversation or is waited for")}),
     "/api/conversations/{conversation_id}/handoff": {"post": {
         "summary": "Hand the conversation to a person, with optional contact details",
         "parameters": [_CONVERSATION, _TOKEN],

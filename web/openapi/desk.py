@@ -2,7 +2,7 @@
 status and capacity, the teams, transfers and escalations, the canned replies; and what
 they add to a Handoff (its team, level, latest transfer and SLA, your unread count) and
 to the queue (?team=); the inbox's read marks."""
-from .parts import body as _body, error as _error, json_response as _json
+from .parts import body as _body, error as _error, json_response as _json, typing_ping
 
 __all__ = ["PATHS", "SCHEMAS", "HANDOFF_PROPERTIES", "QUEUE_PARAMETERS"]
 
@@ -24,27 +24,14 @@ _MOVE_ERRORS = {
 }
 
 PATHS = {
-    "/api/agent/handoffs/{handoff_id}/typing": {"post": {
-        "summary": "You are typing a reply (or stopped): the customer sees \"<your name> "
-                   "is typing…\"",
-        "description": "Send at most every few seconds while the reply box holds text "
-                       "(the console: every 3 s), never the text itself; each ping counts "
-                       "for `seconds`, and a ping within 2 s of the stored one writes "
-                       "nothing. Only the agent holding the handoff.",
-        "parameters": [_HANDOFF, _XHR],
-        "requestBody": {"required": False, "content": {"application/json": {"schema": {
-            "type": "object", "properties": {"typing": {
-                "type": "boolean", "default": True,
-                "description": "false: stopped (the box emptied or left, the reply sent)"}}}}}},
-        "responses": {"200": _json("#/components/schemas/TypingPing"),
-                      "400": _error("typing not true or false, or the body not a JSON "
-                                    "object"),
-                      "401": _error("not signed in as an agent"),
-                      "403": _error("X-Requested-With missing"),
-                      "404": _error("no such handoff"),
-                      "409": _error("you do not hold this handoff (`holder`, "
-                                    "`handoff_status`)")}},
-    },
+    "/api/agent/handoffs/{handoff_id}/typing": typing_ping(
+        "You are typing a reply (or stopped): the customer sees \"<your name> is "
+        "typing…\"; only the agent holding the handoff",
+        "the reply box (the console: every 3 s)", "the box emptied or left, the reply sent",
+        [_HANDOFF, _XHR],
+        {"401": _error("not signed in as an agent"), "403": _error("X-Requested-With missing"),
+         "404": _error("no such handoff"),
+         "409": _error("you do not hold this handoff (`holder`, `handoff_status`)")}),
     "/api/agent/handoffs/{handoff_id}/read": {"post": {
         "summary": "Mark the handoff's conversation read (by you) up to a message",
         "description": "The inbox calls this when it shows a conversation and when new "
