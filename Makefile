@@ -12,7 +12,7 @@ SUITES := build/suites
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test screenshots install bench clean postgresql
+.PHONY: run test screenshots install bench clean postgresql mailservers
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,15 @@ postgresql:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
 
-test: $(STAMP) $(CHROMIUM) postgresql
+# The mail tests run on a real IMAP server: tests/mail_servers.py starts Debian's dovecot
+# with its own config in a temporary folder (never the system's service), so only the
+# package is needed; the SMTP server is aiosmtpd, from the test extra.
+mailservers:
+	@command -v dovecot >/dev/null || test -x /usr/sbin/dovecot || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq dovecot-imapd; }
+
+test: $(STAMP) $(CHROMIUM) postgresql mailservers
 	$(BIN)/python -m pytest
 
 # Only the browser tests, saving their screenshots into docs/screenshots/ (the README's
