@@ -20,7 +20,7 @@ from kb.search import Search
 from kb.semantic import encoder_name
 from kb.text import detect_language
 
-from .decide import (CHOICES, SEMANTIC_THRESHOLDS, Decision, LastReply, Thresholds, confidence,
+from .decide import (ANSWER_DID_NOT_HELP, CHOICES, SEMANTIC_THRESHOLDS, Decision, LastReply, Thresholds, confidence,
                      decide, follow_up)
 from .intents import asks_for_person, feedback_in, language_of, small_talk
 from .question import (LANGS, MAX_QUESTION_LENGTH, ControlCharacters, EmptyQuestion,
@@ -244,6 +244,19 @@ class Bot:
             decision = dataclasses.replace(decision, article_ids=known)
         return make_reply(decision, last.candidates, last.lang or lang or self.default_lang,
                           self.article)
+
+    def without_suggestions(self, reply):
+        """Return ``reply``, or — when it suggests — the Reply that hands the question to a
+        person instead, keeping the candidates for the agent: a mail or a messaging app
+        has no buttons to choose a suggestion with, and a guess sent by mail is one the
+        customer acts on (bot/channels/inbound.py)."""
+        if reply.action != "suggest":
+            return reply
+        # After "no" to an answer the words stay "sorry that did not help".
+        reason = (reply.reason if reply.reason == ANSWER_DID_NOT_HELP
+                  else f"{reply.reason}: unsure, sent to a person")
+        decision = Decision("escalate", (), reason, reply.confidence)
+        return make_reply(decision, reply.candidates, reply.lang, self.article)
 
     @staticmethod
     def _intent(question):

@@ -2,6 +2,25 @@
 both languages (a test checks it)."""
 
 MESSAGES = {
+    # --- channels beyond the chat (bot/channels): e-mail, WhatsApp, Telegram ---
+    "channel_read_more": {
+        "ar": "التفاصيل: {link}",
+        "en": "More: {link}",
+    },
+    "channel_did_it_help": {
+        "ar": "هل أجاب هذا عن سؤالك؟ إن لم يُجب، ردّ بكلمة «لا» وسيتابع معك أحد موظفينا.",
+        "en": "Did this answer your question? If not, reply \"no\" and a member of our "
+              "team will take over.",
+    },
+    "channel_handoff": {
+        "ar": "سيرد عليك أحد موظفينا هنا في أقرب وقت، فلا داعي لإعادة كتابة سؤالك.",
+        "en": "A member of our team will reply to you here as soon as possible; there is "
+              "no need to write again.",
+    },
+    "delivery_failed": {
+        "ar": "لم تصل هذه الرسالة إلى العميل عبر {channel}: {error}",
+        "en": "This message did not reach the customer by {channel}: {error}",
+    },
     "greeting": {
         "ar": "أهلًا وسهلًا! كيف أقدر أساعدك اليوم؟ اكتب سؤالك وسأبحث لك عن الإجابة.",
         "en": "Hello! How can I help you today? Type your question and I'll find the answer.",

@@ -188,7 +188,8 @@ def test_forgetting_erases_every_personal_trace_and_keeps_the_figures(backend_db
     other, _ = _conversation_with_everything(db, "omar@example.com", name="عمر")
     erased = customers.forget(db, " MONA@example.com ")
     assert erased == {"customers": 2, "conversations": 2, "messages": 4, "notes": 2,
-                      "handoffs": 2, "transfers": 0, "ratings": 2, "learned": 1}
+                      "handoffs": 2, "transfers": 0, "ratings": 2, "learned": 1,
+                      "attachments": 0}
     for conversation in (verified, typed):
         row = store.get_conversation(db, conversation["id"])
         assert (row["name"], row["email"], row["client"], row["customer_id"]) == ("", "", "", None)

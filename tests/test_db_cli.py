@@ -10,7 +10,7 @@ def test_db_migrate_on_a_file_and_on_a_url(runner, tmp_path, pg_url):
     for database in (str(tmp_path / "dalil.sqlite3"), pg_url):
         result = runner.invoke(cli, ["db", "migrate", "--db", database])
         assert result.exit_code == 0, result.output
-        assert "migrations applied, the last m015_typing" in result.output
+        assert "migrations applied, the last m016_channels" in result.output
         db = store.connect(database)
         assert store.migrations.pending(db) == []
         db.close()

@@ -11,12 +11,13 @@ from bot.store import schema
 TABLES = {"article_views", "article_feedback", "searches", "asks", "conversations",
           "messages", "handoffs", "ratings", "agents", "login_failures", "learned_questions",
           "notes", "transfers", "customers", "canned_replies", "agent_reads",
-          "conversation_tags", "message_search"}
+          "conversation_tags", "message_search", "channel_messages", "outbox", "attachments",
+          "customer_addresses"}
 HISTORY = ["m001_help_center", "m002_conversations", "m003_learned_sources",
            "m004_login_failures", "m005_asks", "m006_learned_review",
            "m007_agent_sessions", "m008_message_keys", "m009_notes", "m010_teams",
            "m011_customers", "m012_canned_replies", "m013_agent_reads",
-           "m014_conversation_tags", "m015_typing"]
+           "m014_conversation_tags", "m015_typing", "m016_channels"]
 
 # The migrations as earlier releases declared them: three sets, each numbered from 1
 # (the bodies have not changed, only their set and name).

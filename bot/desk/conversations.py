@@ -101,7 +101,7 @@ def _last_bot_data(db, conversation_id):
 
 
 def post_message(db, bot, conversation, text, *, choice=None, hours=None, now=None,
-                 key=None, limits=None, teams=None):
+                 key=None, limits=None, teams=None, suggestions=True):
     """Store the customer's ``text`` and what follows it; return (new messages, the
     active handoff or None). Raises bot.InvalidQuestion for text the bot refuses.
 
@@ -112,7 +112,8 @@ def post_message(db, bot, conversation, text, *, choice=None, hours=None, now=No
     are counted and the message stored under one write lock, and a burst of requests
     cannot all pass a count taken before any of them was stored. ``teams``: route a
     handoff this opens (bot.desk.handoffs.route); None leaves it for the next
-    assignment run that has them."""
+    assignment run that has them. ``suggestions=False``: where the customer cannot pick
+    a suggestion (a mail, a messaging app) an unsure bot hands over instead."""
     question = bot.read(text)
     if choice is not None and choice not in CHOICES and not str(choice).startswith("article:"):
         raise ChatError("unknown choice: use helpful, not_helpful, person or article:<id>")
@@ -138,6 +139,8 @@ def post_message(db, bot, conversation, text, *, choice=None, hours=None, now=No
         candidates = None
         if reply is None:
             reply = bot.ask(question)
+            if not suggestions:
+                reply = bot.without_suggestions(reply)
             data = _message_data(reply, question.text, None)
             pending = question.text
             if reply.reason == ASKED_FOR_PERSON:
@@ -146,6 +149,8 @@ def post_message(db, bot, conversation, text, *, choice=None, hours=None, now=No
                 candidates = last.get("candidates", []) if pending else []
         else:
             learning.learn_from_follow_up(db, reply, last)
+            if not suggestions:
+                reply = bot.without_suggestions(reply)
             data = _message_data(reply, question.text, last)
             pending = data["question"] or _pending_question(last)
         if data["action"] != "escalate":

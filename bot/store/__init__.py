@@ -29,6 +29,8 @@ modules behind them, one per owner:
     tags.py          conversation_tags (agents' labels on conversations)
     search.py        message_search, and the agents' search over conversations
     typing.py        "typing…" on both sides (m015's columns on conversations)
+    channels.py      a conversation's channel, channel_messages, outbox, attachments,
+                     customer_addresses (m016: e-mail, WhatsApp, Telegram)
     insights.py      read-only queries over all of them for the support leads' figures
     copy.py          copy_store: every row from one store into another (SQLite <-> PostgreSQL)
 
@@ -58,6 +60,7 @@ from .errors import StorageUnavailable
 from .help_center import (MAX_COMMENT_LENGTH, feedback_summary, most_viewed, record_ask,
                           record_feedback, record_search, record_view)
 from .insights import (article_feedback_in, asks_in, backlog_at, chat_messages,
+                       conversations_by_channel,
                        conversation_messages, conversations_with_handoffs, handoffs_in,
                        ratings_in, searches_in, team_handoffs_in, transfers_in,
                        views_per_article)
@@ -115,7 +118,7 @@ __all__ = [
     "add_canned_reply", "get_canned_reply", "canned_replies", "update_canned_reply",
     "delete_canned_reply",
     # insights
-    "chat_messages", "conversation_messages", "conversations_with_handoffs", "asks_in",
+    "chat_messages", "conversation_messages", "conversations_by_channel", "conversations_with_handoffs", "asks_in",
     "searches_in", "views_per_article", "article_feedback_in", "handoffs_in", "backlog_at",
     "ratings_in", "team_handoffs_in", "transfers_in",
 ]

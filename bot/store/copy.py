@@ -11,9 +11,10 @@ from .connection import is_postgres, transaction
 
 # Parents before the rows that point at them (the foreign keys PostgreSQL checks).
 TABLES = ["article_views", "article_feedback", "searches", "asks", "customers",
-          "conversations", "conversation_tags", "handoffs", "transfers", "messages",
-          "message_search", "ratings", "notes", "agents", "agent_sessions", "agent_reads",
-          "login_failures", "learned_questions", "canned_replies"]
+          "customer_addresses", "conversations", "conversation_tags", "handoffs", "transfers",
+          "messages", "message_search", "channel_messages", "outbox", "attachments", "ratings",
+          "notes", "agents", "agent_sessions", "agent_reads", "login_failures",
+          "learned_questions", "canned_replies"]
 # Rows read and written at a time: a big log table never sits in memory whole.
 BATCH = 2000
 

@@ -10,10 +10,11 @@ import json
 from .connection import first_row, insert_row, now, transaction
 from .learned import announce_learned_change
 
-__all__ = ["verified_customer", "email_customer", "link_conversation", "conversation_customer",
+__all__ = ["verified_customer", "email_customer", "channel_customer", "link_conversation", "conversation_customer",
            "customer_conversations", "customers_with_email", "forget_customers"]
 
-IDENTIFIED = ("verified", "email")
+# "channel": known by a messaging app's address (a phone number, a chat id), agents only.
+IDENTIFIED = ("verified", "email", "channel")
 
 
 def verified_customer(db, external_id, email, name):
@@ -46,6 +47,13 @@ def email_customer(db, email, name=""):
         return row["id"]
 
 
+def channel_customer(db, name=""):
+    """Return the id of a new customer first met on a messaging app (no e-mail yet);
+    bot/store/channels.py records the address they are known by."""
+    return insert_row(db, "customers", {"external_id": None, "email": "", "name": name or "",
+                                        "created": now(), "seen": now()})
+
+
 def link_conversation(db, conversation_id, customer_id, identified):
     """Link the conversation to the customer; a verified link is never replaced by an
     e-mail one."""
@@ -71,7 +79,7 @@ def customer_conversations(db, customer_id, verified_only=False, limit=50):
     (what the customer may see again)."""
     where = "c.customer_id = ?" + (" AND c.identified = 'verified'" if verified_only else "")
     rows = list(db.query(
-        "SELECT c.id, c.token, c.lang, c.created, c.identified, "
+        "SELECT c.id, c.token, c.lang, c.created, c.identified, c.channel, "
         "(SELECT m.text FROM messages m WHERE m.conversation_id = c.id AND "
         " m.role = 'customer' ORDER BY m.id LIMIT 1) AS first_message, "
         "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS messages, "
@@ -127,7 +135,8 @@ def forget_customers(db, email):
             [email, *customer_ids])]
         counts = {"customers": len(customer_ids), "conversations": len(conversation_ids)}
         if not conversation_ids:
-            counts.update(messages=0, notes=0, handoffs=0, transfers=0, ratings=0, learned=0)
+            counts.update(messages=0, notes=0, handoffs=0, transfers=0, ratings=0, learned=0,
+                          attachments=0)
         else:
             inside = ", ".join("?" * len(conversation_ids))
             handoff_ids = [row["id"] for row in db.query(
@@ -147,13 +156,22 @@ def forget_customers(db, email):
                                       f"({handoffs_in})", handoff_ids)
             counts["ratings"] = run(f"UPDATE ratings SET comment = '' WHERE conversation_id "
                                     f"IN ({inside}) AND comment != ''", conversation_ids)
+            # What the channels kept: files, the words waiting to leave, message ids.
+            counts["attachments"] = run(f"DELETE FROM attachments WHERE conversation_id IN "
+                                        f"({inside})", conversation_ids)
+            run(f"DELETE FROM outbox WHERE conversation_id IN ({inside})", conversation_ids)
+            run(f"DELETE FROM channel_messages WHERE conversation_id IN ({inside})",
+                conversation_ids)
             # Messages first: they refer to the handoffs, which stay.
             counts["messages"] = run(f"DELETE FROM messages WHERE conversation_id IN ({inside})",
                                      conversation_ids)
             counts["handoffs"] = run(f"UPDATE handoffs SET first_question = '' WHERE "
                                      f"conversation_id IN ({inside})", conversation_ids)
             run(f"UPDATE conversations SET name = '', email = '', client = '', customer_id = NULL, "
-                f"identified = NULL WHERE id IN ({inside})", conversation_ids)
+                f"identified = NULL, address = '', subject = '' WHERE id IN ({inside})",
+                conversation_ids)
         if customer_ids:
+            db.execute(f"DELETE FROM customer_addresses WHERE customer_id IN ({marks})",
+                       customer_ids)
             db.execute(f"DELETE FROM customers WHERE id IN ({marks})", customer_ids)
     return counts

@@ -26,6 +26,21 @@ def conversation_messages(db, since, until):
         "ORDER BY m.conversation_id, m.id", [since, until])]
 
 
+def conversations_by_channel(db, since, until):
+    """Return the conversations started in the period with their ``channel``, how many
+    customer ``messages`` they hold, and their first handoff's ``handoff_created`` and
+    its first agent reply (``first_response``), both None without one."""
+    return list(db.query(
+        "SELECT c.id, coalesce(c.channel, 'web') AS channel, "
+        "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND "
+        " m.role = 'customer') AS messages, h.created AS handoff_created, "
+        "(SELECT min(m.created) FROM messages m WHERE m.handoff_id = h.id AND "
+        " m.role = 'agent') AS first_response "
+        "FROM conversations c LEFT JOIN handoffs h ON h.id = (SELECT min(id) FROM handoffs "
+        " WHERE conversation_id = c.id) "
+        "WHERE c.created >= ? AND c.created < ? ORDER BY c.id", [since, until]))
+
+
 def conversations_with_handoffs(db, since, until):
     """Return the ids of the conversations started in the period that have a handoff."""
     return {row["id"] for row in db.query(

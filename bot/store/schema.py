@@ -300,3 +300,57 @@ def m015_typing(db):
     db["conversations"].add_column("customer_typing_until", float)
     db["conversations"].add_column("agent_typing_until", float)
     db["conversations"].add_column("agent_typing", str)
+
+
+@migrations()
+def m016_channels(db):
+    """Channels beyond the web chat (bot/channels): a conversation's ``channel`` ("web",
+    "email", "whatsapp", "telegram"), the customer's ``address`` there (an e-mail address,
+    a phone number, a Telegram chat id), a mail's ``subject`` and the ``mailbox`` it
+    reached (replies leave from it).
+
+    ``channel_messages``: each message's id on its channel (a mail's Message-ID, the
+    provider's message id), in or out, unique per channel — what threads a reply into
+    its conversation and makes taking the same mail twice harmless. ``outbox``: what
+    waits to leave on a channel (``text``: the words as they leave, ``reply_to``: the
+    channel's id of what it answers), its attempts, the next one and the last error, until it
+    is "sent" or "failed" (bot/channels/outbox.py). ``attachments``: files that came with
+    a customer's message (``data`` None when over the size limit: kept as a name and
+    size). ``customer_addresses``: the addresses one customer is known by, one customer
+    per channel and address (the same person on the web, by mail and on WhatsApp)."""
+    db["conversations"].add_column("channel", str, not_null_default="web")
+    db["conversations"].add_column("address", str)
+    db["conversations"].add_column("subject", str)
+    db["conversations"].add_column("mailbox", str)
+    db["conversations"].create_index(["channel", "address", "id"])
+    db["channel_messages"].create({"id": int, "channel": str, "external_id": str,
+                                   "conversation_id": int, "message_id": int,
+                                   "direction": str, "created": str}, pk="id",
+                                  foreign_keys=[("conversation_id", "conversations", "id")],
+                                  not_null={"channel", "external_id", "conversation_id",
+                                            "direction", "created"})
+    db["channel_messages"].create_index(["channel", "external_id"], unique=True)
+    db["channel_messages"].create_index(["conversation_id"])
+    db["outbox"].create({"id": int, "conversation_id": int, "message_id": int, "channel": str,
+                         "address": str, "text": str, "status": str, "attempts": int,
+                         "next_attempt": str, "error": str, "reply_to": str,
+                         "external_id": str, "created": str, "sent": str},
+                        pk="id", foreign_keys=[("conversation_id", "conversations", "id")],
+                        not_null={"conversation_id", "message_id", "channel", "address",
+                                  "text", "status", "attempts", "created"})
+    db["outbox"].create_index(["status", "next_attempt"])
+    db["outbox"].create_index(["conversation_id", "id"])
+    db["attachments"].create({"id": int, "conversation_id": int, "message_id": int,
+                              "filename": str, "content_type": str, "size": int,
+                              "data": bytes, "created": str}, pk="id",
+                             foreign_keys=[("conversation_id", "conversations", "id")],
+                             not_null={"conversation_id", "message_id", "filename",
+                                       "content_type", "size", "created"})
+    db["attachments"].create_index(["message_id"])
+    db["attachments"].create_index(["conversation_id"])
+    db["customer_addresses"].create({"id": int, "customer_id": int, "channel": str,
+                                     "address": str, "created": str}, pk="id",
+                                    foreign_keys=[("customer_id", "customers", "id")],
+                                    not_null={"customer_id", "channel", "address", "created"})
+    db["customer_addresses"].create_index(["channel", "address"], unique=True)
+    db["customer_addresses"].create_index(["customer_id"])

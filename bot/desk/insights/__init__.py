@@ -5,6 +5,7 @@ are pure).
     periods.py   what "7d" or a date means; the store's time format
     figures.py   build_report(db, since, until) -> the figures, JSON-ready
     teams.py     the figures per team: first-contact resolution, transfers, compliance
+    channels.py  the figures per channel: volume, deflection, first response times
     tables.py    the figures as named tables (the page and its CSV files)
 
 Text for a terminal and CSV files are made at the edges (web/cli_text.py, web/insights.py).

@@ -38,6 +38,7 @@ from bot.intents import feedback_in
 from kb.gaps import cluster_questions, draft_article
 from kb.text import detect_language
 
+from .channels import channel_figures
 from .periods import UTC, days, iso, seconds_between
 from .teams import team_figures
 
@@ -135,7 +136,8 @@ def _query_key(query):
 
 def build_report(db, since, until, *, bot=None, now=None, gaps=True, teams=None):
     """Return every figure for the period [``since``, ``until``) (aware datetimes) as a
-    dict: period, volume, bot, gaps, help_center, people, teams. ``bot`` (optional) gives
+    dict: period, volume, bot, gaps, help_center, people, teams, channels (per
+    conversation channel: insights/channels.py). ``bot`` (optional) gives
     article titles and the index that names each content gap's closest article; ``now``
     (default: the clock) caps the backlog's moment. ``gaps=False`` leaves the content
     gaps empty (clustering is the slow part: about a second for 3,000 questions).
@@ -156,6 +158,7 @@ def build_report(db, since, until, *, bot=None, now=None, gaps=True, teams=None)
         "help_center": _help_center(db, start, end, searches, title),
         "people": _people(db, start, end, min(until, now)),
         "teams": team_figures(db, start, end, teams, min(until, now)) if teams else [],
+        "channels": channel_figures(db, start, end, _durations),
     }
 
 

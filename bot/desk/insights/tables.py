@@ -60,6 +60,8 @@ TABLES = {
               "transfers_in", "transfers_out", "escalations", "first_response_met",
               "first_response_measured", "first_response_compliance_rate", "resolution_met",
               "resolution_measured", "resolution_compliance_rate"),
+    "channels": ("channel", "conversations", "messages", "handoffs", "deflected", "deflection",
+                 "first_response_median_s", "first_response_p90_s"),
 }
 
 
@@ -86,5 +88,8 @@ def tables(report):
                     a["resolution"]["p90"], a["ratings"], a["csat"], a["mean"]]
                    for a in report["people"]["agents"]],
         "teams": _pick(report.get("teams", []), TABLES["teams"]),
+        "channels": [[c["channel"], c["conversations"], c["messages"], c["handoffs"],
+                      c["deflected"], c["deflection"], c["first_response"]["median"],
+                      c["first_response"]["p90"]] for c in report.get("channels", [])],
     }
     return {name: (columns, rows[name]) for name, columns in TABLES.items()}

@@ -1,0 +1,267 @@
+"""A customer's message from a channel through the desk (bot/channels/inbound.py) and the
+outbox's deliveries (bot/channels/outbox.py): each test on a real SQLite file and on a
+real PostgreSQL database, with the shipped articles' bot and the real WhatsApp and
+Telegram senders against tests/provider_server.py."""
+import datetime
+
+import pytest
+
+from bot import store
+from bot.channels import Attachment, Inbound, inbound, outbox
+from bot.channels.senders import TelegramBot, WhatsAppAccount, channel_senders
+from bot.desk import conversations, handoffs
+from bot.store import channels as channel_store
+from bot.store import customers as customer_store
+from provider_server import PHONE_NUMBER_ID, provider_server  # noqa: F401
+
+ANSWERED = "كيف ارجع منتج"  # the shipped return-policy article answers it
+UNANSWERABLE = "هل عندكم وظائف شاغرة في فرع الرياض"
+
+
+@pytest.fixture
+def db(backend_db):
+    """The store on SQLite, then on PostgreSQL (tests/pg_fixtures.py)."""
+    return backend_db
+
+
+def link(article_id, lang):
+    return f"https://help.example.com/articles/{article_id}?lang={lang}"
+
+
+def mail(text, external_id="<m1@mail.example>", address="mona@example.com", **fields):
+    return Inbound(channel="email", address=address, external_id=external_id, text=text,
+                   **{"subject": "", "name": "Mona", **fields})
+
+
+def outbox_rows(db):
+    return list(db.query("SELECT * FROM outbox ORDER BY id"))
+
+
+def test_a_mail_the_bot_is_sure_of_is_answered_with_a_link_and_a_way_to_a_person(db, shipped_bot):
+    received = inbound.receive(db, shipped_bot, mail(ANSWERED), link=link)
+    assert received.answered and received.handoff is None and not received.duplicate
+    conversation = store.get_conversation(db, received.conversation["id"])
+    assert (conversation["channel"], conversation["address"]) == ("email", "mona@example.com")
+    [row] = outbox_rows(db)
+    assert row["status"] == "pending" and row["address"] == "mona@example.com"
+    assert "https://help.example.com/articles/return-policy?lang=ar" in row["text"]
+    assert "«لا»" in row["text"]
+    assert row["reply_to"] == "<m1@mail.example>"
+
+
+def test_the_same_mail_taken_twice_is_stored_and_answered_once(db, shipped_bot):
+    first = inbound.receive(db, shipped_bot, mail(ANSWERED), link=link)
+    again = inbound.receive(db, shipped_bot, mail(ANSWERED), link=link)
+    assert again.duplicate and not again.answered
+    assert again.conversation["id"] == first.conversation["id"]
+    assert len(outbox_rows(db)) == 1
+    assert len(store.messages(db, first.conversation["id"])) == 2
+
+
+def test_a_mail_the_bot_cannot_answer_goes_to_the_queue_with_a_promise_of_a_reply(db, shipped_bot):
+    received = inbound.receive(db, shipped_bot, mail(UNANSWERABLE))
+    assert received.handoff is not None and not received.answered
+    handoff = store.get_handoff(db, received.handoff["id"])
+    assert handoff["first_question"] == UNANSWERABLE
+    [row] = outbox_rows(db)
+    assert "سيرد عليك أحد موظفينا هنا" in row["text"]
+
+
+def test_an_unsure_bot_hands_over_instead_of_suggesting(db, shipped_bot):
+    reply = shipped_bot.ask("طلب")  # one vague word: the chat would suggest
+    received = inbound.receive(db, shipped_bot, mail("طلب"))
+    if reply.action == "suggest":
+        assert received.handoff is not None
+    bot_lines = [m for m in received.messages if m["role"] == "bot"]
+    assert all(m["data"]["action"] != "suggest" for m in bot_lines)
+
+
+def test_no_after_an_answer_by_mail_hands_over(db, shipped_bot):
+    first = inbound.receive(db, shipped_bot, mail(ANSWERED))
+    reply = inbound.receive(db, shipped_bot, mail("لا", "<m2@mail.example>",
+                                                  references=("<m1@mail.example>",)))
+    assert reply.conversation["id"] == first.conversation["id"]
+    assert reply.handoff is not None
+    assert store.get_handoff(db, reply.handoff["id"])["first_question"] == ANSWERED
+
+
+@pytest.mark.parametrize("automatic", ["auto-submitted", "bounce", "auto-reply", "list"])
+def test_mail_nobody_should_answer_is_kept_but_not_answered(db, shipped_bot, automatic):
+    received = inbound.receive(db, shipped_bot, mail(ANSWERED, automatic=automatic))
+    assert not received.answered and received.outbox_id is None
+    [stored] = store.messages(db, received.conversation["id"])
+    assert stored["data"]["not_answered"] == automatic
+    assert outbox_rows(db) == []
+
+
+def test_a_sender_over_the_hourly_limit_is_kept_but_not_answered(db, shipped_bot):
+    for number in range(3):
+        received = inbound.receive(db, shipped_bot, mail(ANSWERED, f"<m{number}@x>"),
+                                   per_hour=2)
+    assert not received.answered
+    assert received.messages[0]["data"]["not_answered"] == "too many messages"
+    assert len(outbox_rows(db)) == 2
+
+
+def test_a_reply_threads_into_its_conversation_only_from_the_same_address(db, shipped_bot):
+    first = inbound.receive(db, shipped_bot, mail(ANSWERED, subject="Return"))
+    same = inbound.receive(db, shipped_bot, mail("شكرا", "<m2@x>",
+                                                 references=("<m1@mail.example>",)))
+    stranger = inbound.receive(db, shipped_bot, mail("شكرا", "<m3@x>", address="eve@example.com",
+                                                     references=("<m1@mail.example>",)))
+    assert same.conversation["id"] == first.conversation["id"]
+    assert stranger.conversation["id"] != first.conversation["id"]
+
+
+def test_a_new_mail_keeps_its_subject_on_top(db, shipped_bot):
+    received = inbound.receive(db, shipped_bot, mail("مرحبا، طلبت الأسبوع الماضي",
+                                                     subject="وين طلبي؟"))
+    assert received.messages[0]["text"].startswith("وين طلبي؟\n\n")
+
+
+def test_a_long_mail_goes_to_a_person_whole(db, shipped_bot):
+    text = "تفاصيل الطلب " * 400  # past what the bot reads
+    received = inbound.receive(db, shipped_bot, mail(text))
+    assert received.handoff is not None
+    assert received.messages[0]["text"] == text.strip()
+    assert len(outbox_rows(db)) == 1
+
+
+def test_attachments_are_stored_with_the_message(db, shipped_bot):
+    files = (Attachment("receipt.pdf", "application/pdf", 4, b"%PDF"),
+             Attachment("video.mp4", "video/mp4", 10_000_000, None))
+    received = inbound.receive(db, shipped_bot, mail(UNANSWERABLE, attachments=files))
+    stored = channel_store.attachments_for(db, received.conversation["id"])
+    assert [(a["filename"], bool(a["stored"])) for a in stored] == [("receipt.pdf", True),
+                                                                    ("video.mp4", False)]
+    assert channel_store.get_attachment(db, stored[0]["id"])["data"] == b"%PDF"
+
+
+def test_a_customer_who_chatted_on_the_web_and_then_mailed_has_one_history(db, shipped_bot):
+    chat = store.create_conversation(db, "ar", "127.0.0.1")
+    conversations.post_message(db, shipped_bot, chat, UNANSWERABLE)
+    customer = customer_store.email_customer(db, "mona@example.com", "Mona")
+    customer_store.link_conversation(db, chat["id"], customer, "email")
+    received = inbound.receive(db, shipped_bot, mail(ANSWERED, address="mona@example.com"))
+    assert customer_store.conversation_customer(db, received.conversation["id"])["id"] == customer
+    history = customer_store.customer_conversations(db, customer)
+    assert {row["id"] for row in history} == {chat["id"], received.conversation["id"]}
+    assert channel_store.customer_addresses(db, customer) == [("email", "mona@example.com")]
+
+
+def test_a_messaging_app_customer_continues_their_conversation(db, shipped_bot):
+    message = Inbound(channel="whatsapp", address="966501234567", external_id="wamid.1",
+                      text=ANSWERED, name="Mona")
+    first = inbound.receive(db, shipped_bot, message)
+    second = inbound.receive(db, shipped_bot, Inbound(channel="whatsapp", address="966501234567",
+                                                      external_id="wamid.2", text="لا"))
+    assert second.conversation["id"] == first.conversation["id"]
+    assert second.handoff is not None
+    customer = customer_store.conversation_customer(db, first.conversation["id"])
+    assert customer["identified"] == "channel" and customer["name"] == "Mona"
+
+
+def test_an_agents_reply_leaves_on_the_conversations_channel(db, shipped_bot):
+    received = inbound.receive(db, shipped_bot, mail(UNANSWERABLE))
+    handoffs.claim(db, received.handoff["id"], "sara")
+    said = handoffs.reply(db, received.handoff["id"], "sara", "نعم، أرسل سيرتك الذاتية.")
+    rows = outbox_rows(db)
+    assert rows[-1]["message_id"] == said["id"] and rows[-1]["text"] == "نعم، أرسل سيرتك الذاتية."
+
+
+def test_a_web_conversation_queues_nothing(db, shipped_bot):
+    chat = store.create_conversation(db, "ar", "127.0.0.1")
+    _, handoff = conversations.post_message(db, shipped_bot, chat, UNANSWERABLE)
+    handoffs.claim(db, handoff["id"], "sara")
+    handoffs.reply(db, handoff["id"], "sara", "مرحبا")
+    assert outbox_rows(db) == []
+
+
+# --- the outbox ---------------------------------------------------------------------------
+
+def whatsapp_senders(server):
+    return channel_senders(whatsapp_account=WhatsAppAccount(server.whatsapp_url, PHONE_NUMBER_ID,
+                                                            server.whatsapp_token), timeout=5)
+
+
+def whatsapp_question(db, bot, text=ANSWERED, external_id="wamid.in1"):
+    return inbound.receive(db, bot, Inbound(channel="whatsapp", address="966501234567",
+                                            external_id=external_id, text=text))
+
+
+def test_a_delivery_is_sent_once_and_its_id_threads_the_conversation(db, shipped_bot,
+                                                                    provider_server):
+    received = whatsapp_question(db, shipped_bot)
+    assert outbox.deliver_due(db, whatsapp_senders(provider_server)) == {
+        "sent": 1, "retried": 0, "failed": 0}
+    assert outbox.deliver_due(db, whatsapp_senders(provider_server))["sent"] == 0
+    [request] = provider_server.requests
+    assert request.body["to"] == "966501234567"
+    assert request.body["context"] == {"message_id": "wamid.in1"}
+    [row] = outbox_rows(db)
+    assert row["status"] == "sent" and row["external_id"].startswith("wamid.")
+    thread = channel_store.thread_of(db, received.conversation["id"], "whatsapp")
+    assert thread == ["wamid.in1", row["external_id"]]
+
+
+def test_an_outage_is_retried_with_back_off_then_shown_to_the_agent(db, shipped_bot,
+                                                                   provider_server):
+    received = whatsapp_question(db, shipped_bot, UNANSWERABLE)
+    provider_server.outage = True
+    senders = whatsapp_senders(provider_server)
+    at = datetime.datetime.now(datetime.timezone.utc)
+    assert outbox.deliver_due(db, senders, at=at)["retried"] == 1
+    # Not due again before its back-off is over.
+    assert outbox.deliver_due(db, senders, at=at)["retried"] == 0
+    for wait in outbox.BACKOFF[:-1]:
+        at += datetime.timedelta(seconds=wait)
+        assert outbox.deliver_due(db, senders, at=at)["retried"] == 1
+    at += datetime.timedelta(seconds=outbox.BACKOFF[-1])
+    assert outbox.deliver_due(db, senders, at=at)["failed"] == 1
+    [row] = outbox_rows(db)
+    assert row["status"] == "failed" and row["attempts"] == len(outbox.BACKOFF) + 1
+    assert "503" in row["error"] or "unavailable" in row["error"].lower()
+    notice = store.messages(db, received.conversation["id"])[-1]
+    assert notice["role"] == "system" and notice["data"]["kind"] == "delivery_failed"
+    assert notice["handoff_id"] == received.handoff["id"]  # in the agent's conversation
+    assert "واتساب" in notice["text"]
+    # An agent's "try again" once the provider is back.
+    provider_server.outage = False
+    assert outbox.retry_failed(db, row["id"])
+    assert outbox.deliver_due(db, senders)["sent"] == 1
+
+
+def test_a_permanent_refusal_fails_at_once(db, shipped_bot, provider_server):
+    whatsapp_question(db, shipped_bot)
+    provider_server.fail_next(1, 400)
+    assert outbox.deliver_due(db, whatsapp_senders(provider_server))["failed"] == 1
+
+
+def test_a_channel_that_is_not_set_up_is_retried_not_dropped(db, shipped_bot):
+    whatsapp_question(db, shipped_bot)
+    assert outbox.deliver_due(db, {})["retried"] == 1
+    assert "not set up" in outbox_rows(db)[0]["error"]
+
+
+def test_a_provider_failure_reported_later_is_shown(db, shipped_bot, provider_server):
+    received = whatsapp_question(db, shipped_bot)
+    outbox.deliver_due(db, whatsapp_senders(provider_server))
+    sent = outbox_rows(db)[0]
+    assert outbox.provider_failed(db, "whatsapp", sent["external_id"], "number not on WhatsApp")
+    assert outbox_rows(db)[0]["status"] == "failed"
+    assert store.messages(db, received.conversation["id"])[-1]["data"]["kind"] == "delivery_failed"
+
+
+def test_telegram_replies_leave_through_the_bot_api(db, shipped_bot, provider_server):
+    inbound.receive(db, shipped_bot, Inbound(channel="telegram", address="42",
+                                             external_id="42:7", text=ANSWERED))
+    senders = channel_senders(telegram_bot=TelegramBot(provider_server.telegram_url,
+                                                       provider_server.telegram_token))
+    assert outbox.deliver_due(db, senders)["sent"] == 1
+    [request] = provider_server.requests
+    assert request.body["chat_id"] == "42" and "return-policy" not in request.body["text"]
+
+
+def test_a_mail_in_a_mislabelled_charset_is_kept_with_what_could_be_read(db, shipped_bot):
+    received = inbound.receive(db, shipped_bot, mail("طلبي \ufffd\ufffd لم يصل \udcff"))
+    assert received.messages[0]["text"] == "طلبي ?? لم يصل ?"
