@@ -21,6 +21,9 @@ over the bot, wired by one factory.
     help_center.py, site.py, api.py, chat.py, agent.py (agent_text.py: its words),
     agent_search.py (search_text.py: its words), learned.py, insights.py
                   one blueprint each
+    webhooks.py   WhatsApp's, Telegram's and a mail provider's webhooks (one blueprint)
+    channels.py   the channels as the app runs them: mailboxes and senders, messages in,
+                  the outbox out, `dalil channels run`'s loop
     live.py       the serving bot: built at start-up, rebuilt live, learned questions
     events.py     Server-Sent Events: the customer's chat, the agent's console
     cli.py, commands.py, cli_text.py   the `dalil` command
@@ -34,8 +37,8 @@ from bot import store
 from bot.desk.hours import BusinessHours
 from bot.desk.teams import desk_teams
 
-from . import (agent, agent_search, api, chat, commands, errors, help_center, hooks, insights,
-               learned, site, typing_ping)
+from . import (agent, agent_channels, agent_search, api, channels, chat, commands, errors,
+               help_center, hooks, insights, learned, site, typing_ping, webhooks)
 from .context import close_db
 from .live import serve_bot
 from .sessions import SessionCookies
@@ -64,8 +67,11 @@ def create_app(test_config=None):
     typing_ping.check_setting(app.config.get("TYPING_SECONDS"))
     # Likewise the teams (TeamsError names the file and the line or key).
     app.extensions["dalil_teams"] = desk_teams(app.config["TEAMS"], app.extensions["dalil_hours"])
+    # Likewise the mailboxes file (MailboxesError names the file and key).
+    channels.setup(app)
     serve_bot(app)
-    for blueprint in (site, help_center, api, chat, agent, agent_search, learned, insights):
+    for blueprint in (site, help_center, api, chat, agent, agent_search, agent_channels,
+                      learned, insights, webhooks):
         app.register_blueprint(blueprint.bp)
     hooks.register(app)
     errors.register(app)

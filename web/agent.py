@@ -18,9 +18,10 @@ from bot import store
 from bot.clean import undecodable
 from bot.desk import agents, canned, handoffs, learning
 from bot.desk import sla as desk_sla
+from bot.store import channels as channel_store
 from bot.store import customers as customer_store
 
-from . import csrf, events, ratelimit, typing_ping
+from . import agent_channels, channels, csrf, events, ratelimit, typing_ping
 from .agent_text import DESK_TEXT, dt
 from .auth import (api_login_required, current_agent, end_session, login_required,
                    session_check, sign_in, start_session)
@@ -319,12 +320,14 @@ def _customer(handoff):
         return None
     earlier = [{key: row[key] for key in ("id", "created", "first_message", "messages",
                                           "handoff_id", "handoff_status", "outcome",
-                                          "resolved_with", "rating", "articles")}
+                                          "resolved_with", "rating", "articles", "channel")}
                for row in customer_store.customer_conversations(db, customer["id"])
                if row["id"] != handoff["conversation_id"]]
     return {"name": customer["name"], "email": customer["email"],
             "verified": customer["identified"] == "verified",
-            "external_id": customer["external_id"], "conversations": earlier}
+            "identified": customer["identified"],
+            "external_id": customer["external_id"], "conversations": earlier,
+            "addresses": channel_store.customer_addresses(db, customer["id"])}
 
 
 @bp.post("/api/agent/handoffs/<handoff_id>/read")
@@ -374,6 +377,9 @@ def _send_reply(db, handoff_id, agent, text):
     canned.check_filled(text)
     message = handoffs.reply(db, handoff_id, agent, text)
     store.stop_typing(db, message["conversation_id"], "agent", at=time.time())
+    if channels.configured(current_app):
+        # A customer by mail or WhatsApp gets it now; a failure is retried by the poller.
+        channels.deliver_now(db)
     return message
 
 
@@ -714,6 +720,7 @@ def _handoff_context(handoff_id, problem=None, back=None):
                 teach_default=learning.default_question(teaching),
                 taught=[learned_json(row) for row in learning.taught_by(db, handoff_id)],
                 canned_replies=canned.replies(db, first=handoff["lang"] or g.lang),
+                channel=agent_channels.channel_view(db, handoff["conversation_id"], g.lang),
                 site=_site(), back=back)
 
 

@@ -26,12 +26,15 @@ from bot.desk import customers as customer_accounts
 from bot.desk import insights
 from bot.desk.hours import BusinessHours, HoursError
 from bot.desk.teams import TeamsError, desk_teams
+from bot.channels.mailboxes import MailboxesError
+from bot.store import channels as channel_store
 from bot.store import customers as customer_store
 from bot.evaluate import QuestionsFileError, evaluate, read_questions
 from kb.articles import ArticleError
 from kb.frontmatter import plan_export
 from kb.lint import check as lint
 
+from . import channels as channel_runner
 from . import cli_text
 from .live import SemanticSettingError, build_bot
 from .server import serve_with_gunicorn
@@ -264,7 +267,7 @@ def serve(articles, db, host, port, workers, header_timeout, body_timeout, debug
                       ("DATABASE", db, _database_setting)) if value}
         try:
             app = context.find_root().obj(overrides)  # the factory (web/cli.py)
-        except (ArticleError, HoursError, TeamsError) as error:
+        except (ArticleError, HoursError, TeamsError, MailboxesError) as error:
             raise click.ClickException(f"{error} (run `dalil check` for every problem in "
                                        f"the articles)" if isinstance(error, ArticleError)
                                        else str(error))
@@ -636,4 +639,62 @@ def customers_forget(email, db, yes):
         click.echo(f"  {what}: {count}")
 
 
-COMMANDS = (check, ask, eval_command, serve, agents, learned, report, database_group, customers)
+# --- channels -------------------------------------------------------------------------------
+
+@click.group(name="channels")
+def channels_group():
+    """E-mail, WhatsApp and Telegram (README "Channels")."""
+
+
+def _channels_app(articles, db):
+    context = click.get_current_context()
+    given = context.find_object(ScriptInfo)
+    if given is not None:
+        return given.load_app()
+    overrides = {key: convert(value) for key, value, convert in
+                 (("ARTICLES", articles, os.path.abspath),
+                  ("DATABASE", db, _database_setting)) if value}
+    try:
+        return context.find_root().obj({**overrides, "LIVE_RELOAD": False})
+    except (ArticleError, HoursError, TeamsError, MailboxesError) as error:
+        raise click.ClickException(str(error))
+
+
+@channels_group.command(name="run")
+@articles_option
+@db_option
+@click.option("--once", is_flag=True, help="One round (take new mail, send what is due), "
+              "then stop.")
+def channels_run(articles, db, once):
+    """Take new mail from the IMAP mailboxes and send what waits in the outbox (replies,
+    retries), every CHANNELS_POLL_SECONDS until stopped. `dalil serve` starts one when
+    a channel is set up."""
+    app = _channels_app(articles, db)
+    if not channel_runner.configured(app):
+        raise click.ClickException("no channel is set up: set MAILBOXES, WHATSAPP_TOKEN or "
+                                   "TELEGRAM_TOKEN (README \"Channels\")")
+    try:
+        channel_runner.run(app, once=once)
+    except KeyboardInterrupt:
+        pass
+
+
+@channels_group.command(name="status")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def channels_status(db, as_json):
+    """Show the outbox: how many deliveries wait, were sent, failed (and the failures)."""
+    with _database(_settings(db=db)) as database:
+        counts = channel_store.outbox_counts(database)
+        failed = channel_store.failed_deliveries(database, limit=20)
+    if as_json:
+        _echo_json({"outbox": counts, "failed": failed})
+        return
+    click.echo(", ".join(f"{status}: {counts.get(status, 0)}"
+                         for status in channel_store.OUTBOX_STATUSES))
+    for row in failed:
+        click.echo(f"  #{row['id']} {row['channel']} to {row['address']}: {row['error']}")
+
+
+COMMANDS = (check, ask, eval_command, serve, agents, learned, report, database_group, customers,
+            channels_group)

@@ -11,8 +11,12 @@ import logging
 import math
 import os
 import signal
+import subprocess
+import sys
 
 from gunicorn.app.base import BaseApplication
+
+from . import channels
 
 __all__ = ["serve_with_gunicorn", "gunicorn_options"]
 
@@ -67,6 +71,8 @@ def gunicorn_options(app, host="127.0.0.1", port=8000, workers=2,
     # copying the shared pages into each worker (and pausing it to scan the index).
     options["pre_fork"] = lambda server, worker: gc.freeze()
     options["worker_exit"] = _close_logging
+    if channels.configured(app):
+        options.update(_channel_poller(app))
     watcher = app.extensions.get("dalil_watcher")
     if watcher is not None and watcher.running:
         # The master watches the articles: on a change it builds the new bot itself,
@@ -86,6 +92,32 @@ def gunicorn_options(app, host="127.0.0.1", port=8000, workers=2,
 
         options["post_fork"] = post_fork
     return options
+
+
+def _channel_poller(app):
+    """The gunicorn hooks that run `dalil channels run` beside the workers while the
+    server runs: one process takes mail and delivers the outbox (a thread in the master
+    would be forked into every worker mid-send; one in each worker would poll each
+    mailbox once per worker). It reads the same DALIL_* settings; the articles and the
+    database are passed as the server has them (in its environment, not its command
+    line, where a database URL's password would show in the process list)."""
+    started = {}
+    command = [sys.executable, "-c", "from web.cli import cli; cli()", "channels", "run"]
+    environment = {**os.environ, "DALIL_ARTICLES": app.config["ARTICLES"],
+                   "DALIL_DATABASE": str(app.config["DATABASE"])}
+
+    def when_ready(server):
+        started["poller"] = subprocess.Popen(command, env=environment)
+
+    def on_exit(server):
+        poller = started.pop("poller", None)
+        if poller is not None:
+            poller.terminate()
+            try:
+                poller.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                poller.kill()
+    return {"when_ready": when_ready, "on_exit": on_exit}
 
 
 def _close_logging(server, worker):

@@ -120,6 +120,38 @@ def flask_app(test_config=None):
         # (bot/desk/customers.py; HMAC-SHA256 of the id, a newline and the e-mail). None:
         # identities are not verified, and a conversation started with one is refused.
         IDENTITY_SECRET=None,
+        # --- channels beyond the chat (bot/channels, web/channels.py; README "Channels") ---
+        # The mailboxes file (TOML: IMAP in, SMTP out, per mailbox; bot/channels/mailboxes.py).
+        # None: no e-mail channel. Passwords come from environment variables it names.
+        MAILBOXES=None,
+        # The secret a mail provider's inbound route sends as "Authorization: Bearer ..."
+        # with each raw mail posted to /api/channels/email. None: that endpoint is off.
+        MAIL_WEBHOOK_SECRET=None,
+        # A mail with its attachments may be this large (bytes) at the webhook; each
+        # attachment above MAX_ATTACHMENT_BYTES is kept as a name and size only.
+        MAX_MAIL_BYTES=25 * 1024 * 1024,
+        MAX_ATTACHMENT_BYTES=5 * 1024 * 1024,
+        # WhatsApp Business (Cloud API): the app secret that signs webhooks
+        # (X-Hub-Signature-256), the verify token of the subscription handshake, and the
+        # access token and phone number id replies are sent with. The API's address is a
+        # setting so a test (or a proxy) can stand in for Meta's.
+        WHATSAPP_APP_SECRET=None,
+        WHATSAPP_VERIFY_TOKEN=None,
+        WHATSAPP_TOKEN=None,
+        WHATSAPP_PHONE_NUMBER_ID=None,
+        WHATSAPP_API_URL="https://graph.facebook.com/v21.0",
+        # Telegram Bot API: the secret token given to setWebhook (Telegram echoes it in
+        # X-Telegram-Bot-Api-Secret-Token), the bot's token, the API's address.
+        TELEGRAM_SECRET=None,
+        TELEGRAM_TOKEN=None,
+        TELEGRAM_API_URL="https://api.telegram.org",
+        # How often `dalil channels run` takes new mail and retries deliveries (seconds),
+        # and how long one IMAP, SMTP or HTTP call may take.
+        CHANNELS_POLL_SECONDS=15.0,
+        CHANNEL_TIMEOUT=30.0,
+        # One sender's messages per hour that the bot answers; past it they are stored
+        # for the agents unanswered (another robot answering ours would loop forever).
+        CHANNEL_MESSAGES_PER_HOUR=20,
         # The agent session cookie is not sent by other sites' forms or frames.
         SESSION_COOKIE_SAMESITE="Lax",
     )
@@ -129,8 +161,9 @@ def flask_app(test_config=None):
     # A folder given relative to where Dalil started stays that folder (send_from_directory
     # would read it relative to this package).
     app.config["ARTICLES"] = os.path.abspath(app.config["ARTICLES"])
-    if app.config["TEAMS"]:
-        app.config["TEAMS"] = os.path.abspath(app.config["TEAMS"])
+    for folder_setting in ("TEAMS", "MAILBOXES"):
+        if app.config[folder_setting]:
+            app.config[folder_setting] = os.path.abspath(app.config[folder_setting])
     return app
 
 

@@ -1,10 +1,11 @@
 """The OpenAPI 3 description of the JSON API, served at /api/openapi.json: the help
 center's routes (help_center.py), the chat's and console's (chat.py) and the desk's
 routing (desk.py: status, teams, transfers, and what they add to a Handoff), and tags and
-the conversation search (search.py), one document."""
+the conversation search (search.py), and the channels' webhooks (channels.py), one
+document."""
 import copy
 
-from . import chat, desk, help_center, search
+from . import channels, chat, desk, help_center, search
 from .parts import unavailable
 
 __all__ = ["SPEC"]
@@ -23,6 +24,8 @@ SPEC["components"]["schemas"]["Handoff"]["properties"].update(desk.HANDOFF_PROPE
 SPEC["paths"].update(search.PATHS)
 SPEC["components"]["schemas"].update(search.SCHEMAS)
 SPEC["components"]["schemas"]["Handoff"]["properties"].update(search.HANDOFF_PROPERTIES)
+SPEC["paths"].update(channels.PATHS)
+SPEC["components"]["schemas"].update(channels.SCHEMAS)
 _queue = SPEC["paths"]["/api/agent/handoffs"]["get"]
 _queue["parameters"] = [*_queue.get("parameters", []), *desk.QUEUE_PARAMETERS]
 _queue["responses"].setdefault("400", {"description": "an unknown status or team"})

@@ -1,0 +1,117 @@
+"""What the console shows of a conversation's channel: where the customer wrote from (an
+e-mail address and subject, a WhatsApp number, a Telegram chat), the files that came
+with their messages (/agent/attachments/<id>, agents only), whether each reply left,
+and "try again" for one that failed (/api/agent/deliveries/<id>/retry).
+"""
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, request, url_for
+
+from bot import store
+from bot.channels import outbox
+from bot.store import channels as channel_store
+
+from . import agent, channels, csrf
+from .auth import api_login_required, login_required
+from .context import get_db
+from .errors import ApiError
+from .i18n import filled
+from .inputs import numeric_id
+
+__all__ = ["bp", "channel_view"]
+
+bp = Blueprint("agent_channels", __name__)
+bp.url_value_preprocessor(numeric_id("attachment_id"))
+bp.url_value_preprocessor(numeric_id("outbox_id"))
+
+CHANNEL_TEXT = {
+    "channel_via": {"ar": "وصلت عبر {channel}", "en": "Came in by {channel}"},
+    "channel_subject": {"ar": "الموضوع", "en": "Subject"},
+    "channel_reply_goes": {"ar": "ردك يصل العميل عبر {channel}.",
+                           "en": "Your reply reaches the customer by {channel}."},
+    "channel_attachment_missing": {"ar": "(لم يُحفظ: أكبر من الحد)",
+                                   "en": "(not kept: over the size limit)"},
+    "channel_name_web": {"ar": "المحادثة", "en": "Chat"},
+    "channel_name_email": {"ar": "البريد", "en": "E-mail"},
+    "channel_name_whatsapp": {"ar": "واتساب", "en": "WhatsApp"},
+    "channel_name_telegram": {"ar": "تيليجرام", "en": "Telegram"},
+    "channel_identified": {"ar": "معروف برقمه أو حسابه في التطبيق (غير موثق)",
+                           "en": "Known by their number or account on the app (not verified)"},
+    "channel_known_by": {"ar": "يُعرف بـ", "en": "Known by"},
+    "delivery_pending": {"ar": "في الطريق", "en": "Sending"},
+    "delivery_sent": {"ar": "أُرسلت", "en": "Sent"},
+    "delivery_failed": {"ar": "لم تصل", "en": "Not delivered"},
+    "delivery_retry": {"ar": "أعد المحاولة", "en": "Try again"},
+}
+
+
+def ct(key, lang, **values):
+    """Return the channel string ``key`` in ``lang``, ``{name}`` fields filled."""
+    return filled(CHANNEL_TEXT[key][lang], values)
+
+
+@bp.app_context_processor
+def _channel_text():
+    return {"ct": lambda key, **values: ct(key, g.get("lang", "ar"), **values)}
+
+
+def channel_view(db, conversation_id, lang):
+    """Return the conversation's channel as the console shows it (None for the web
+    chat): its name, the customer's address there, a mail's subject, the attachments
+    by message id and each message's latest delivery."""
+    conversation = db.query("SELECT channel, address, subject FROM conversations WHERE id = ?",
+                            [conversation_id])
+    row = next(iter(conversation), None)
+    if row is None or (row["channel"] or "web") == "web":
+        return None
+    files = {}
+    for attachment in channel_store.attachments_for(db, conversation_id):
+        files.setdefault(attachment["message_id"], []).append(attachment)
+    name = outbox.CHANNEL_NAMES.get(row["channel"], {}).get(lang, row["channel"])
+    return {"channel": row["channel"], "name": name, "address": row["address"],
+            "subject": row["subject"], "attachments": files,
+            "deliveries": channel_store.deliveries_for(db, conversation_id)}
+
+
+@bp.get("/agent/attachments/<attachment_id>")
+@login_required
+def attachment(attachment_id):
+    """A customer's file, as a download: never shown inline (a customer's HTML or SVG
+    must not run as the console's page), with its own sandboxing policy."""
+    found = channel_store.get_attachment(get_db(), attachment_id)
+    if found is None or found["data"] is None:
+        abort(404)
+    response = current_app.response_class(found["data"], mimetype="application/octet-stream")
+    response.headers.set("Content-Disposition", "attachment", filename=found["filename"])
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/api/agent/deliveries/<outbox_id>/retry")
+@api_login_required
+def retry_delivery(outbox_id):
+    """Try a failed delivery again now -> {"outbox": counts of the delivery round}."""
+    db = get_db()
+    if not outbox.retry_failed(db, outbox_id):
+        raise ApiError("there is no failed delivery with that id", 404)
+    return jsonify({"outbox": channels.deliver_now(db)})
+
+
+@bp.post("/agent/deliveries/<outbox_id>/retry")
+@login_required
+def retry_form(outbox_id):
+    """The "try again" button of a failed reply: then back to the form's ``next`` (a
+    console path), else the inbox."""
+    csrf.protect()
+    db = get_db()
+    row = channel_store.get_delivery(db, outbox_id)
+    if row is None:
+        abort(404)
+    if outbox.retry_failed(db, outbox_id):
+        channels.deliver_now(db)
+    target = request.form.get("next", "")
+    if not agent.NEXT.fullmatch(target):
+        handoff = store.latest_handoff(db, row["conversation_id"])
+        target = (url_for("agent.handoff_page", handoff_id=handoff["id"]) if handoff
+                  else url_for("agent.queue"))
+    return redirect(target, 303)

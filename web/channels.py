@@ -1,0 +1,159 @@
+"""The channels as the app runs them: the mailboxes and senders made from the settings at
+start-up, messages taken in (from the webhooks, or from IMAP by ``run``), and the outbox
+delivered — at once after a message or an agent's reply, and again by ``run``'s loop for
+what has to be retried.
+
+    setup(app)                      # in create_app: MAILBOXES read (a mistake stops it)
+    receive_all(db, inbounds)       # a webhook's messages: stored, answered, sent
+    deliver_now(db)                 # what is due leaves now
+    run(app, once=True)             # `dalil channels run`: IMAP, then the outbox, looped
+
+``run`` is its own process (`dalil serve` starts one when a channel is set up): the
+web workers answer requests, and the poller's waits on IMAP and SMTP servers never hold
+one of them.
+"""
+import logging
+import time
+import urllib.parse
+
+from flask import current_app
+
+from bot import store
+from bot.channels import PayloadError, imap, inbound, mail, outbox
+from bot.channels.mailboxes import load_mailboxes
+from bot.channels.senders import TelegramBot, WhatsAppAccount, channel_senders
+from .context import get_bot, get_hours, get_teams, now
+
+__all__ = ["setup", "configured", "receive_all", "deliver_now", "record_statuses",
+           "mailbox_named", "article_link", "run", "poll_once"]
+
+log = logging.getLogger(__name__)
+
+
+def setup(app):
+    """Read the channels' settings into ``app.extensions``: the mailboxes (MAILBOXES,
+    a TOML file; MailboxesError names the file and key) and a sender per channel set up."""
+    path = app.config.get("MAILBOXES")
+    mailboxes = load_mailboxes(path) if path else ()
+    whatsapp_account = telegram_bot = None
+    config = app.config
+    if config.get("WHATSAPP_TOKEN") and config.get("WHATSAPP_PHONE_NUMBER_ID"):
+        whatsapp_account = WhatsAppAccount(config["WHATSAPP_API_URL"],
+                                           str(config["WHATSAPP_PHONE_NUMBER_ID"]),
+                                           config["WHATSAPP_TOKEN"])
+    if config.get("TELEGRAM_TOKEN"):
+        telegram_bot = TelegramBot(config["TELEGRAM_API_URL"], config["TELEGRAM_TOKEN"])
+    app.extensions["dalil_mailboxes"] = mailboxes
+    app.extensions["dalil_senders"] = channel_senders(
+        mailboxes=mailboxes, whatsapp_account=whatsapp_account, telegram_bot=telegram_bot,
+        timeout=float(config["CHANNEL_TIMEOUT"]))
+
+
+def configured(app):
+    """Return whether any channel beyond the chat is set up (a poller is worth running)."""
+    return bool(app.extensions.get("dalil_senders")) or any(
+        m.imap_host for m in app.extensions.get("dalil_mailboxes", ()))
+
+
+def mailbox_named(name):
+    """Return the name of the mailbox ``name`` (the first one for ""), for an inbound
+    mail; "" when no mailbox is set up."""
+    mailboxes = current_app.extensions.get("dalil_mailboxes", ())
+    for mailbox in mailboxes:
+        if mailbox.name == name:
+            return mailbox.name
+    return mailboxes[0].name if mailboxes else ""
+
+
+def article_link(article_id, lang):
+    """Return the article's address on the help center (PUBLIC_URL), or None without
+    one: a link must not come from a request's Host header, which a client can forge."""
+    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if not base:
+        return None
+    return f"{base}/articles/{urllib.parse.quote(article_id)}?lang={lang}"
+
+
+def _mailbox_lang(name):
+    for mailbox in current_app.extensions.get("dalil_mailboxes", ()):
+        if mailbox.name == name:
+            return mailbox.lang
+    return "ar"
+
+
+def receive_one(db, message):
+    """Store one bot.channels.Inbound and what the bot does with it; return the Received."""
+    return inbound.receive(db, get_bot(), message, link=article_link,
+                           lang=_mailbox_lang(message.mailbox), hours=get_hours(), now=now(),
+                           teams=get_teams(),
+                           per_hour=int(current_app.config["CHANNEL_MESSAGES_PER_HOUR"]))
+
+
+def receive_all(db, inbounds):
+    """Store each message of a webhook, then send what is due; return the Receiveds."""
+    received = [receive_one(db, message) for message in inbounds]
+    if any(r.outbox_id for r in received):
+        deliver_now(db)
+    return received
+
+
+def deliver_now(db):
+    """Send what the outbox holds that is due; return the counts (bot.channels.outbox).
+    A failure is only a retry later: this never raises for a channel's trouble."""
+    senders = current_app.extensions.get("dalil_senders", {})
+    return outbox.deliver_due(db, senders)
+
+
+def record_statuses(db, channel, statuses):
+    """Mark deliveries the provider reports failed after taking them (a WhatsApp
+    "failed" status: the number has no WhatsApp, the 24-hour window closed)."""
+    for provider_id, status, error in statuses:
+        if status == "failed":
+            outbox.provider_failed(db, channel, provider_id, error or "failed")
+
+
+def poll_once(db):
+    """Take new mail from every IMAP mailbox, then deliver what is due; return counts."""
+    counts = {"mail": 0}
+    for mailbox in current_app.extensions.get("dalil_mailboxes", ()):
+        if not mailbox.imap_host:
+            continue
+        limit = int(current_app.config["MAX_ATTACHMENT_BYTES"])
+
+        def handle(raw, key, mailbox=mailbox):
+            try:
+                message = mail.read_mail(raw, mailbox=mailbox.name, max_attachment_bytes=limit)
+            except PayloadError as error:
+                # Not a mail anyone can read: left marked as taken, and logged, rather
+                # than fetched and refused forever.
+                log.warning("%s: mail %s skipped: %s", mailbox.name, key, error)
+                return
+            receive_one(db, message)
+
+        try:
+            counts["mail"] += imap.take_new_mail(mailbox, handle,
+                                                 timeout=float(current_app.config["CHANNEL_TIMEOUT"]))
+        except imap.MailboxUnavailable as error:
+            log.warning("%s", error)
+    counts.update(deliver_now(db))
+    return counts
+
+
+def run(app, once=False):
+    """Poll the mailboxes and deliver the outbox every CHANNELS_POLL_SECONDS until
+    stopped (``once``: one round)."""
+    interval = float(app.config["CHANNELS_POLL_SECONDS"])
+    with app.app_context():
+        while True:
+            db = store.connect(app.config["DATABASE"])
+            try:
+                counts = poll_once(db)
+                if counts["mail"] or counts["sent"] or counts["failed"]:
+                    log.info("channels: %s", counts)
+            except store.StorageUnavailable as error:
+                log.warning("channels: the store is unavailable (%s); trying again", error)
+            finally:
+                db.close()
+            if once:
+                return
+            time.sleep(interval)
