@@ -265,3 +265,28 @@ def test_telegram_replies_leave_through_the_bot_api(db, shipped_bot, provider_se
 def test_a_mail_in_a_mislabelled_charset_is_kept_with_what_could_be_read(db, shipped_bot):
     received = inbound.receive(db, shipped_bot, mail("طلبي \ufffd\ufffd لم يصل \udcff"))
     assert received.messages[0]["text"] == "طلبي ?? لم يصل ?"
+
+
+def test_dalil_channels_status_lists_the_outbox_and_its_failures(tmp_path, shipped_bot):
+    from click.testing import CliRunner
+
+    from web.cli import cli
+    path = str(tmp_path / "cli.sqlite3")
+    database = store.open_db(path)
+    try:
+        whatsapp_question(database, shipped_bot)
+        start = datetime.datetime.now(datetime.timezone.utc)
+        for day in range(len(outbox.BACKOFF) + 1):  # every try a day later: each one due
+            outbox.deliver_due(database, {}, at=start + datetime.timedelta(days=day))
+    finally:
+        database.close()
+    result = CliRunner().invoke(cli, ["channels", "status", "--db", path])
+    assert result.exit_code == 0, result.output
+    assert "pending: 0, sent: 0, failed: 1" in result.output
+    assert "whatsapp to 966501234567: whatsapp is not set up" in result.output
+
+
+def test_dalil_channels_run_says_when_no_channel_is_set_up(runner):
+    from web.cli import cli
+    result = runner.invoke(cli, ["channels", "run", "--once"])
+    assert result.exit_code == 1 and "no channel is set up" in result.output

@@ -16,11 +16,12 @@ from .connection import first_row, insert_row, now, transaction
 from .conversations import get_conversation
 
 __all__ = ["OUTBOX_STATUSES", "create_channel_conversation", "latest_channel_conversation",
-           "conversation_of_external", "record_channel_message", "queue_delivery",
-           "due_deliveries", "take_delivery", "mark_sent", "mark_retry", "mark_failed", "deliveries_for", "get_delivery",
-           "failed_deliveries", "outbox_counts", "delivery_with_external", "retry_delivery", "is_known_external", "thread_of", "add_attachment", "attachments_for",
-           "get_attachment", "customer_by_address", "add_customer_address",
-           "customer_addresses", "move_customer_addresses", "last_channel_of_customer"]
+           "conversation_of_external", "record_channel_message", "is_known_external",
+           "thread_of", "queue_delivery", "due_deliveries", "take_delivery", "mark_sent",
+           "mark_retry", "mark_failed", "retry_delivery", "get_delivery", "deliveries_for",
+           "delivery_with_external", "outbox_counts", "failed_deliveries", "add_attachment",
+           "attachments_for", "get_attachment", "customer_by_address", "add_customer_address",
+           "customer_addresses"]
 
 OUTBOX_STATUSES = ("pending", "sent", "failed")
 
@@ -232,20 +233,3 @@ def customer_addresses(db, customer_id):
     return [(row["channel"], row["address"]) for row in db.query(
         "SELECT channel, address FROM customer_addresses WHERE customer_id = ? ORDER BY id",
         [customer_id])]
-
-
-def move_customer_addresses(db, from_id, to_id):
-    """Give customer ``from_id``'s addresses and conversations to ``to_id`` (a merge)."""
-    db.execute("UPDATE customer_addresses SET customer_id = ? WHERE customer_id = ?",
-               [to_id, from_id])
-    db.execute("UPDATE conversations SET customer_id = ? WHERE customer_id = ?",
-               [to_id, from_id])
-
-
-def last_channel_of_customer(db, customer_id):
-    """Return the customer's newest conversation's channel and address as a dict, the
-    channel a reply to them goes out on; None without conversations."""
-    return first_row(db.query(
-        "SELECT c.id, c.channel, c.address FROM conversations c WHERE c.customer_id = ? "
-        "ORDER BY coalesce((SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id "
-        "AND m.role = 'customer'), 0) DESC, c.id DESC LIMIT 1", [customer_id]))
