@@ -290,3 +290,31 @@ def test_dalil_channels_run_says_when_no_channel_is_set_up(runner):
     from web.cli import cli
     result = runner.invoke(cli, ["channels", "run", "--once"])
     assert result.exit_code == 1 and "no channel is set up" in result.output
+
+
+def test_merging_customers_moves_conversations_and_addresses(db, shipped_bot):
+    from bot.desk import customers as desk_customers
+    phone = whatsapp_question(db, shipped_bot)
+    by_mail = inbound.receive(db, shipped_bot, mail(ANSWERED))
+    keep = customer_store.conversation_customer(db, phone.conversation["id"])["id"]
+    other = customer_store.conversation_customer(db, by_mail.conversation["id"])["id"]
+    assert desk_customers.merge(db, keep, "MONA@example.com") == keep
+    assert customer_store.get_customer(db, other) is None
+    assert channel_store.customer_addresses(db, keep) == [("whatsapp", "966501234567"),
+                                                          ("email", "mona@example.com")]
+    assert customer_store.get_customer(db, keep)["email"] == "mona@example.com"
+    timeline = customer_store.customer_timeline(db, keep)
+    assert [m["channel"] for m in timeline if m["role"] == "customer"] == ["whatsapp", "email"]
+    # The next mail from that address joins the merged customer.
+    again = inbound.receive(db, shipped_bot, mail(ANSWERED, "<m9@x>"))
+    assert customer_store.conversation_customer(db, again.conversation["id"])["id"] == keep
+    with pytest.raises(desk_customers.MergeError, match="no other customer"):
+        desk_customers.merge(db, keep, "966501234567")  # its own number
+
+
+def test_two_shop_verified_customers_are_never_merged(db):
+    from bot.desk import customers as desk_customers
+    first = customer_store.verified_customer(db, "c-1", "a@example.com", "A")
+    customer_store.verified_customer(db, "c-2", "b@example.com", "B")
+    with pytest.raises(desk_customers.MergeError, match="verified"):
+        desk_customers.merge(db, first, "b@example.com")

@@ -180,3 +180,64 @@ def test_a_channel_that_is_not_set_up_answers_404(tmp_path):
     for path in ("/api/channels/whatsapp", "/api/channels/telegram", "/api/channels/email"):
         response = client.post(path, json={})
         assert response.status_code == 404 and "not set up" in response.json["error"]
+
+
+def csrf_of(client, path):
+    page = client.get(path).get_data(as_text=True)
+    return page.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def test_an_agent_merges_a_whatsapp_customer_and_a_mail_customer_into_one_history(
+        app, client, provider_server):
+    from bot.channels import Inbound, inbound
+    post_whatsapp(client, whatsapp_text("أبغى أكلم موظف", sender="966501234567",
+                                        message_id="wamid.M1"))
+    db = database(app)
+    try:
+        mail = inbound.receive(db, app.extensions["dalil"], Inbound(
+            channel="email", address="mona@example.com", external_id="<m@x>",
+            text="طلبي ما وصل", name="Mona"))
+    finally:
+        db.close()
+    [whatsapp_customer, mail_customer] = [row["customer_id"] for row in rows(
+        app, "SELECT customer_id FROM conversations ORDER BY id")]
+    assert whatsapp_customer != mail_customer
+    agent = agent_client(app, "sara")
+    history = f"/agent/customers/{whatsapp_customer}"
+    refused = agent.post(f"{history}/merge", data={"csrf_token": csrf_of(agent, history),
+                                                   "address": "nobody@example.com"})
+    assert refused.status_code == 400 and "no other customer" in refused.get_data(as_text=True)
+    merged = agent.post(f"{history}/merge", data={"csrf_token": csrf_of(agent, history),
+                                                  "address": " Mona@Example.com "})
+    assert merged.status_code == 303
+    assert {row["customer_id"] for row in rows(app, "SELECT customer_id FROM conversations")} == {
+        whatsapp_customer}
+    page = agent.get(history).get_data(as_text=True)
+    assert "أبغى أكلم موظف" in page and "طلبي ما وصل" in page  # one timeline
+    assert "واتساب" in page and "البريد" in page
+    assert page.index("أبغى أكلم موظف") < page.index("طلبي ما وصل")  # in time order
+    assert mail.conversation["id"]
+    # The handoff's customer panel links the whole history.
+    handoff = rows(app, "SELECT id FROM handoffs ORDER BY id")[0]
+    pane = agent.get(f"/agent/handoffs/{handoff['id']}/pane").get_data(as_text=True)
+    assert f'href="/agent/customers/{whatsapp_customer}"' in pane
+    assert "966501234567" in pane and "mona@example.com" in pane
+
+
+def test_the_merge_form_needs_its_token_and_a_signed_in_agent(app, client):
+    assert client.get("/agent/customers/1").status_code == 302  # to the sign-in
+    agent = agent_client(app, "sara")
+    assert agent.get("/agent/customers/999").status_code == 404
+    assert agent.post("/agent/customers/1/merge", data={"address": "x@y.z"}).status_code == 400
+
+
+def test_an_agents_reply_leaves_on_telegram(app, client, provider_server):
+    client.post("/api/channels/telegram", json=telegram_update("اريد التحدث مع موظف", chat_id=88),
+                headers=telegram_headers(TELEGRAM_SECRET))
+    [handoff] = rows(app, "SELECT * FROM handoffs")
+    provider_server.reset()
+    agent = agent_client(app, "sara")
+    agent.post(f"/api/agent/handoffs/{handoff['id']}/claim", headers=XHR)
+    agent.post(f"/api/agent/handoffs/{handoff['id']}/reply", headers=XHR, json={"text": "أهلًا"})
+    [sent] = provider_server.wait_for(1)
+    assert sent.body == {"chat_id": "88", "text": "أهلًا"} or sent.body["text"] == "أهلًا"

@@ -19,7 +19,9 @@ over the bot, wired by one factory.
     rendering.py  an article's HTML and last-updated date, cached
     svg_charts.py the insights' charts, drawn as inline SVG
     help_center.py, site.py, api.py, chat.py, agent.py (agent_text.py: its words),
-    agent_search.py (search_text.py: its words), learned.py, insights.py
+    agent_search.py (search_text.py: its words), agent_channels.py (a conversation's
+    channel, attachments, deliveries), agent_customers.py (a customer's whole history,
+    merging), learned.py, insights.py
                   one blueprint each
     webhooks.py   WhatsApp's, Telegram's and a mail provider's webhooks (one blueprint)
     channels.py   the channels as the app runs them: mailboxes and senders, messages in,
@@ -37,8 +39,9 @@ from bot import store
 from bot.desk.hours import BusinessHours
 from bot.desk.teams import desk_teams
 
-from . import (agent, agent_channels, agent_search, api, channels, chat, commands, errors,
-               help_center, hooks, insights, learned, site, typing_ping, webhooks)
+from . import (agent, agent_channels, agent_customers, agent_search, api, channels, chat,
+               commands, errors, help_center, hooks, insights, learned, site, typing_ping,
+               webhooks)
 from .context import close_db
 from .live import serve_bot
 from .sessions import SessionCookies
@@ -71,7 +74,7 @@ def create_app(test_config=None):
     channels.setup(app)
     serve_bot(app)
     for blueprint in (site, help_center, api, chat, agent, agent_search, agent_channels,
-                      learned, insights, webhooks):
+                      agent_customers, learned, insights, webhooks):
         app.register_blueprint(blueprint.bp)
     hooks.register(app)
     errors.register(app)

@@ -323,7 +323,7 @@ def _customer(handoff):
                                           "resolved_with", "rating", "articles", "channel")}
                for row in customer_store.customer_conversations(db, customer["id"])
                if row["id"] != handoff["conversation_id"]]
-    return {"name": customer["name"], "email": customer["email"],
+    return {"id": customer["id"], "name": customer["name"], "email": customer["email"],
             "verified": customer["identified"] == "verified",
             "identified": customer["identified"],
             "external_id": customer["external_id"], "conversations": earlier,

@@ -11,7 +11,9 @@ with Dalil (the IDENTITY_SECRET setting):
         # -> Identity(external_id, email, name), or IdentityError saying why
 
 Only a verified identity lets a customer see their earlier conversations; an address
-typed into the contact form links the conversation for the agents' eyes only.
+typed into the contact form links the conversation for the agents' eyes only. An agent
+who recognises one person under two records (a WhatsApp number and an e-mail address)
+merges them into one history (``merge``).
 """
 import dataclasses
 import hashlib
@@ -22,8 +24,8 @@ from bot import store
 from bot.clean import UncleanText, clean_text
 from bot.store import customers as customer_store
 
-__all__ = ["Identity", "IdentityError", "identity_hash", "verify", "identify",
-           "identify_by_email", "normal_email", "forget", "MAX_ID_LENGTH"]
+__all__ = ["Identity", "IdentityError", "MergeError", "identity_hash", "verify", "identify",
+           "identify_by_email", "normal_email", "merge", "forget", "MAX_ID_LENGTH"]
 
 MAX_ID_LENGTH = 200
 MAX_NAME_LENGTH = 120
@@ -119,6 +121,35 @@ def identify_by_email(db, conversation_id, email, name=""):
             return current["id"]
         customer_id = customer_store.email_customer(db, normal_email(email), name)
         customer_store.link_conversation(db, conversation_id, customer_id, "email")
+    return customer_id
+
+
+class MergeError(ValueError):
+    """A merge that cannot be made; ``str()`` says why."""
+
+
+def merge(db, customer_id, address):
+    """Make the customer known by ``address`` (an e-mail address, a WhatsApp number, a
+    Telegram chat id: what an agent recognised as the same person) part of customer
+    ``customer_id`` — one history; return the merged customer's id. Raise MergeError
+    saying why not: no such address, several customers by it, the customer itself, or
+    two identities the shop verified."""
+    try:
+        address = clean_text(address if isinstance(address, str) else None, "the address",
+                             limit=MAX_EMAIL_LENGTH, lines=False)
+    except UncleanText as error:
+        raise MergeError(str(error)) from None
+    address = address.lower() if "@" in address else address.lstrip("+")
+    if not address:
+        raise MergeError("give the other customer's e-mail address, phone number or chat id")
+    found = [c for c in customer_store.customers_by_address(db, address) if c != customer_id]
+    if not found:
+        raise MergeError(f"no other customer is known by {address}")
+    if len(found) > 1:
+        raise MergeError(f"{len(found)} customers are known by {address}: merge them one "
+                         f"at a time from each one's history")
+    if not customer_store.merge_customers(db, customer_id, found[0]):
+        raise MergeError("both are customers the shop verified: they stay apart")
     return customer_id
 
 

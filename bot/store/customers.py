@@ -7,11 +7,13 @@ anyone can, so only agents see such links, never the customer's side).
 """
 import json
 
-from .connection import first_row, insert_row, now, transaction
+from .connection import decode_message, first_row, insert_row, now, transaction
 from .learned import announce_learned_change
 
-__all__ = ["verified_customer", "email_customer", "channel_customer", "link_conversation", "conversation_customer",
-           "customer_conversations", "customers_with_email", "forget_customers"]
+__all__ = ["verified_customer", "email_customer", "channel_customer", "get_customer",
+           "customer_timeline", "customers_by_address", "merge_customers", "link_conversation",
+           "conversation_customer", "customer_conversations", "customers_with_email",
+           "forget_customers"]
 
 # "channel": known by a messaging app's address (a phone number, a chat id), agents only.
 IDENTIFIED = ("verified", "email", "channel")
@@ -111,6 +113,58 @@ def _answered_articles(datas):
         if article_id and article_id not in found:
             found.append(article_id)
     return found
+
+
+def get_customer(db, customer_id):
+    """Return the customer's row, or None."""
+    return first_row(db.query("SELECT * FROM customers WHERE id = ?", [customer_id]))
+
+
+def customer_timeline(db, customer_id, limit=1000):
+    """Return the newest ``limit`` messages of all the customer's conversations, oldest
+    first, each with its conversation's ``channel`` and ``address`` (``data`` decoded):
+    one history across the chat, mail and messaging apps."""
+    rows = [decode_message(row) for row in db.query(
+        "SELECT m.*, coalesce(c.channel, 'web') AS channel, c.address FROM messages m "
+        "JOIN conversations c ON c.id = m.conversation_id WHERE c.customer_id = ? "
+        "ORDER BY m.id DESC LIMIT ?", [customer_id, limit])]
+    return rows[::-1]
+
+
+def customers_by_address(db, address):
+    """Return the ids of the customers known by ``address`` on any channel, or by that
+    e-mail address, oldest first."""
+    return [row["id"] for row in db.query(
+        "SELECT id FROM customers WHERE email = ? AND email != '' UNION "
+        "SELECT customer_id AS id FROM customer_addresses WHERE address = ? ORDER BY id",
+        [address, address])]
+
+
+def merge_customers(db, keep_id, other_id):
+    """Make customer ``other_id`` part of ``keep_id``: their conversations, addresses
+    (one per channel and address) and missing details move, the other row goes.
+    Return False when either is missing or both are shop-verified identities (two
+    accounts of the shop's are not one person's by an agent's word)."""
+    with transaction(db):
+        keep, other = get_customer(db, keep_id), get_customer(db, other_id)
+        if keep is None or other is None or keep_id == other_id:
+            return False
+        if keep["external_id"] and other["external_id"]:
+            return False
+        db.execute("UPDATE conversations SET customer_id = ? WHERE customer_id = ?",
+                   [keep_id, other_id])
+        db.execute("DELETE FROM customer_addresses WHERE customer_id = ? AND EXISTS (SELECT 1 "
+                   "FROM customer_addresses a WHERE a.customer_id = ? AND a.channel = "
+                   "customer_addresses.channel AND a.address = customer_addresses.address)",
+                   [other_id, keep_id])
+        db.execute("UPDATE customer_addresses SET customer_id = ? WHERE customer_id = ?",
+                   [keep_id, other_id])
+        db.execute("DELETE FROM customers WHERE id = ?", [other_id])
+        db.execute("UPDATE customers SET external_id = coalesce(external_id, ?), "
+                   "email = coalesce(nullif(email, ''), ?), name = coalesce(nullif(name, ''), ?), "
+                   "seen = ? WHERE id = ?",
+                   [other["external_id"], other["email"], other["name"], now(), keep_id])
+        return True
 
 
 def customers_with_email(db, email):
