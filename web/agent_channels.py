@@ -3,7 +3,9 @@ e-mail address and subject, a WhatsApp number, a Telegram chat), the files that 
 with their messages (/agent/attachments/<id>, agents only), whether each reply left,
 and "try again" for one that failed (/api/agent/deliveries/<id>/retry).
 """
-from flask import Blueprint, abort, current_app, g, jsonify, redirect, request, url_for
+import io
+
+from flask import Blueprint, abort, g, jsonify, redirect, request, send_file, url_for
 
 from bot import store
 from bot.channels import outbox
@@ -93,8 +95,10 @@ def attachment(attachment_id):
     found = channel_store.get_attachment(get_db(), attachment_id)
     if found is None or found["data"] is None:
         abort(404)
-    response = current_app.response_class(found["data"], mimetype="application/octet-stream")
-    response.headers.set("Content-Disposition", "attachment", filename=found["filename"])
+    # send_file words Content-Disposition for any name: an ASCII fallback and the
+    # UTF-8 filename* (RFC 6266), so an Arabic file name survives the header.
+    response = send_file(io.BytesIO(found["data"]), mimetype="application/octet-stream",
+                         as_attachment=True, download_name=found["filename"])
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
