@@ -64,11 +64,28 @@ def mail_env(monkeypatch):
     monkeypatch.setenv("TEST_SMTP_PASSWORD", MAIL_PASSWORD)
 
 
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory):
+    """The app, built once for the module; each test gives it its own mailbox."""
+    return make_app(tmp_path_factory.mktemp("mail"), RATELIMIT_ENABLED=False,
+                    PUBLIC_URL="https://help.example.com", MAIL_WEBHOOK_SECRET=SECRET,
+                    CHANNEL_TIMEOUT=10)
+
+
 @pytest.fixture
-def app(tmp_path, imap_server, imap_user, smtp_server, mail_env):
-    return make_app(tmp_path, RATELIMIT_ENABLED=False, PUBLIC_URL="https://help.example.com",
-                    MAILBOXES=str(mailboxes_file(tmp_path, imap_server, smtp_server, imap_user)),
-                    MAIL_WEBHOOK_SECRET=SECRET, CHANNEL_TIMEOUT=10)
+def app(module_app, tmp_path, imap_server, imap_user, smtp_server, mail_env):
+    """The module's app over a fresh SQLite file, reading this test's IMAP user's mail
+    (its mailboxes file read again, as at a start)."""
+    path = str(tmp_path / "dalil.sqlite3")
+    store.open_db(path).close()
+    saved = dict(module_app.config)
+    module_app.config.update(DATABASE=path, MAILBOXES=str(mailboxes_file(
+        tmp_path, imap_server, smtp_server, imap_user)))
+    channels.setup(module_app)
+    yield module_app
+    module_app.config.clear()
+    module_app.config.update(saved)
+    channels.setup(module_app)
 
 
 def poll(app):

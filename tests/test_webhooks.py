@@ -7,23 +7,49 @@ import pytest
 
 from bot import store
 from chat_fixtures import XHR, agent_client, database, make_app
-from provider_server import (PHONE_NUMBER_ID, provider_server, signed_whatsapp,  # noqa: F401
-                             telegram_headers, telegram_update, whatsapp_status,
-                             whatsapp_text)
+from provider_server import (PHONE_NUMBER_ID, ProviderServer, signed_whatsapp,
+                             telegram_headers, telegram_update, whatsapp_status, whatsapp_text)
 
 APP_SECRET = "whatsapp-app-secret"
 TELEGRAM_SECRET = "telegram-secret_1"
 
 
+@pytest.fixture(scope="module")
+def provider():
+    """One provider server for the module (reset for each test)."""
+    with ProviderServer() as server:
+        yield server
+
+
 @pytest.fixture
-def app(tmp_path, provider_server):
-    return make_app(tmp_path, RATELIMIT_ENABLED=False, PUBLIC_URL="https://help.example.com",
+def provider_server(provider):  # noqa: F811 (this module's: one server, reset per test)
+    provider.reset()
+    yield provider
+    provider.reset()
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory, provider):
+    """The app, built once for the module, with every channel set up."""
+    return make_app(tmp_path_factory.mktemp("webhooks"), RATELIMIT_ENABLED=False,
+                    PUBLIC_URL="https://help.example.com",
                     WHATSAPP_APP_SECRET=APP_SECRET, WHATSAPP_VERIFY_TOKEN="verify-me",
-                    WHATSAPP_TOKEN=provider_server.whatsapp_token,
+                    WHATSAPP_TOKEN=provider.whatsapp_token,
                     WHATSAPP_PHONE_NUMBER_ID=PHONE_NUMBER_ID,
-                    WHATSAPP_API_URL=provider_server.whatsapp_url,
-                    TELEGRAM_SECRET=TELEGRAM_SECRET, TELEGRAM_TOKEN=provider_server.telegram_token,
-                    TELEGRAM_API_URL=provider_server.telegram_url, CHANNEL_TIMEOUT=5)
+                    WHATSAPP_API_URL=provider.whatsapp_url,
+                    TELEGRAM_SECRET=TELEGRAM_SECRET, TELEGRAM_TOKEN=provider.telegram_token,
+                    TELEGRAM_API_URL=provider.telegram_url, CHANNEL_TIMEOUT=5)
+
+
+@pytest.fixture
+def app(module_app, tmp_path, provider_server):
+    """The module's app over this test's own fresh SQLite file."""
+    path = str(tmp_path / "dalil.sqlite3")
+    store.open_db(path).close()
+    saved = module_app.config["DATABASE"]
+    module_app.config["DATABASE"] = path
+    yield module_app
+    module_app.config["DATABASE"] = saved
 
 
 @pytest.fixture
@@ -241,3 +267,22 @@ def test_an_agents_reply_leaves_on_telegram(app, client, provider_server):
     agent.post(f"/api/agent/handoffs/{handoff['id']}/reply", headers=XHR, json={"text": "أهلًا"})
     [sent] = provider_server.wait_for(1)
     assert sent.body == {"chat_id": "88", "text": "أهلًا"} or sent.body["text"] == "أهلًا"
+
+
+def test_insights_count_each_channel(app, client, provider_server):
+    post_whatsapp(client, whatsapp_text("وين طلبي الحين", message_id="wamid.I1"))
+    post_whatsapp(client, whatsapp_text("أبغى أكلم موظف", sender="966500000002",
+                                        message_id="wamid.I2"))
+    [handoff] = rows(app, "SELECT id FROM handoffs")
+    agent = agent_client(app, "sara")
+    agent.post(f"/api/agent/handoffs/{handoff['id']}/claim", headers=XHR)
+    agent.post(f"/api/agent/handoffs/{handoff['id']}/reply", headers=XHR, json={"text": "أهلًا"})
+    csv = agent.get("/agent/insights/channels.csv?days=1").get_data(as_text=True)
+    csv = csv.lstrip("\ufeff").splitlines()  # the BOM: Excel reads UTF-8 so
+    assert csv[0] == ("channel,conversations,messages,handoffs,deflected,deflection,"
+                      "first_response_median_s,first_response_p90_s")
+    whatsapp = next(line for line in csv if line.startswith("whatsapp,")).split(",")
+    assert whatsapp[1:6] == ["2", "2", "1", "1", "0.5"]
+    assert whatsapp[6] != ""  # the agent's first reply was timed
+    page = agent.get("/agent/insights?days=1").get_data(as_text=True)
+    assert "واتساب" in page and 'id="table-channels"' in page
