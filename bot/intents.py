@@ -269,6 +269,12 @@ _FOLLOWERS = _GLUE | _PERSON | _PERSON_GROUP | _TALK | _WANT | _NEGATIONS
 # ("can someone talk to me"), so its order says nothing; but "support", "staff" and
 # "people" before a verb name a thing: "is there a support chat".
 _IMPERFECT = ("ي", "ت", "ن")
+# What a person is wanted for when the customer wants a person (beside _TALK): help,
+# answers, a look at their case.
+_HELP = set(tokens(
+    "يساعد يساعدني يساعدنا تساعدني ساعدني يخدمني يرد يردلي يجاوب يجاوبني يجاوبنا يفهمني "
+    "يتابع يتابعلي يشوف يشوفلي يحل يحللي يفيدني يوجهني يشرح يشرحلي "
+    "help assist answer respond reply call contact explain check look handle sort"))
 _REQUEST = set(tokens("ممكن لو سمحت فضلك عافاك رجاء بليز please can could"))
 _TO_ME = set(tokens("معي معايا معاي معاه معاك وياي وياه علي عليا بي فيني"))
 
@@ -343,6 +349,29 @@ def _negated(words, verbs, negations):
     return negated
 
 
+def _wanted_for_a_task(words, end):
+    """Whether the person wanted (ending at ``end``) is wanted to do a job on a thing —
+    "عايز حد يركبلي الشاشة", "ابي احد يوصل الطلب", "I need someone to fix my screen":
+    a question about installing, delivering, repairing that an article may answer —
+    rather than to help, answer or call the customer ("ابي احد يساعدني", "بدي حدا يرد
+    علي", "I want someone to call me"). The job is a verb of theirs other than talking
+    or helping, with a thing after it (an Arabic definite noun; in English any word but
+    me or us)."""
+    rest, to = list(words[end + 1:]), False
+    while rest and (rest[0] == "to" or _person_forms(rest[0]) & _PERSON):
+        to = to or rest[0] == "to"  # "someone to …"
+        rest = rest[1:]  # (and a dialect word's MSA twin: حدا احد)
+    if len(rest) < 2:
+        return False
+    verb, thing = rest[0], rest[1]
+    if _forms(verb) & (_TALK | _HELP):
+        return False
+    if _LATIN.match(verb):
+        return to and thing not in ("me", "us")
+    return (without_clitic(verb, PERSON_CLITICS).startswith(_IMPERFECT)
+            and thing.startswith("ال") and thing not in _GLUE)
+
+
 def _after_the_person(words, start, end, position, verbs, wanted):
     """Whether the verb of talking at ``position``, after the person at ``start``–
     ``end``, asks for them (see _IMPERFECT)."""
@@ -393,6 +422,8 @@ def asks_for_person(text):
         for position, kind in verbs.items():
             if kind == "want" and (not wanted or position > end):
                 continue  # wanting asks for the person it names next: "بدي موظف"
+            if kind == "want" and _wanted_for_a_task(words, end):
+                continue  # "عايز حد يركبلي الشاشة": someone to do a job, a question
             if position < start:
                 gap = words[position + 1:start]
                 if len(gap) >= 2 and gap[0] not in between_ok and gap[1] in _WITH:

@@ -202,6 +202,13 @@ def test_questions_are_not_small_talk(text):
     "I want a human, not a bot",
     "ابي اكلم موظف لأن البوت ما فهمني",
     "ما ابي اكلم البوت، ابي موظف",
+    # someone wanted to help, answer or look at the customer's case
+    "ابي احد يساعدني في الطلب",
+    "عايز حد يكلمني",
+    "بدي حدا يرد علي",
+    "ابي احد يشوف الطلب حقي",
+    "I want someone to call me",
+    "I need someone to help me with the refund",
 ])
 def test_requests_for_a_person_are_recognized(text):
     assert asks_for_person(text)
@@ -329,6 +336,12 @@ def test_requests_for_a_person_ignore_diacritics_hamza_and_case(text):
     "موظف التوصيل اتصل علي وما جا",
     "بدي احكي عن تجربتي مع الموظف",
     "ابي اشتكي على موظف",
+    # Someone wanted for a job on a thing is a question about that job.
+    "عايز حد يركبلي الشاشة",
+    "ابي احد يوصل الطلب لبيت اهلي",
+    "بدي حدا يركب المكيف",
+    "I need someone to fix my screen",
+    "I want someone to assemble the wardrobe",
 ])
 def test_ordinary_questions_do_not_ask_for_a_person(text):
     assert not asks_for_person(text)
