@@ -112,6 +112,9 @@ def test_an_agents_reply_leaves_on_whatsapp(app, client, provider_server):
     [handoff] = rows(app, "SELECT * FROM handoffs")
     provider_server.reset()
     agent = agent_client(app, "sara")
+    [card] = agent.get("/api/agent/handoffs").json["handoffs"]
+    assert card["channel"] == "whatsapp"
+    assert '<span class="channel-badge">واتساب</span>' in agent.get("/agent").get_data(as_text=True)
     assert agent.post(f"/api/agent/handoffs/{handoff['id']}/claim", headers=XHR).status_code == 200
     reply = agent.post(f"/api/agent/handoffs/{handoff['id']}/reply", headers=XHR,
                        json={"text": "أهلًا، معك سارة. كيف أقدر أساعدك؟"})

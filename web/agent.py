@@ -680,6 +680,8 @@ def _queue_strings():
         "desk_sla_ok", "desk_sla_soon", "desk_sla_breached", "desk_level_name",
         "desk_no_team")})
     strings.update({key: dt(key, g.lang) for key in DESK_TEXT if key.startswith("inbox_")})
+    strings.update({key: agent_channels.ct(key, g.lang) for key in agent_channels.CHANNEL_TEXT
+                    if key.startswith("channel_name_")})
     return strings
 
 

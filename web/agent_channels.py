@@ -27,6 +27,7 @@ bp.url_value_preprocessor(numeric_id("outbox_id"))
 CHANNEL_TEXT = {
     "channel_via": {"ar": "وصلت عبر {channel}", "en": "Came in by {channel}"},
     "channel_subject": {"ar": "الموضوع", "en": "Subject"},
+    "channel_mailbox": {"ar": "إلى صندوق {mailbox}", "en": "to the {mailbox} mailbox"},
     "channel_reply_goes": {"ar": "ردك يصل العميل عبر {channel}.",
                            "en": "Your reply reaches the customer by {channel}."},
     "channel_attachment_missing": {"ar": "(لم يُحفظ: أكبر من الحد)",
@@ -71,10 +72,11 @@ def _channel_text():
 
 def channel_view(db, conversation_id, lang):
     """Return the conversation's channel as the console shows it (None for the web
-    chat): its name, the customer's address there, a mail's subject, the attachments
+    chat): its name, the customer's address there, a mail's subject and the mailbox it
+    reached (shops collect several addresses into one desk), the attachments
     by message id and each message's latest delivery."""
-    conversation = db.query("SELECT channel, address, subject FROM conversations WHERE id = ?",
-                            [conversation_id])
+    conversation = db.query("SELECT channel, address, subject, mailbox FROM conversations "
+                            "WHERE id = ?", [conversation_id])
     row = next(iter(conversation), None)
     if row is None or (row["channel"] or "web") == "web":
         return None
@@ -83,7 +85,7 @@ def channel_view(db, conversation_id, lang):
         files.setdefault(attachment["message_id"], []).append(attachment)
     name = outbox.CHANNEL_NAMES.get(row["channel"], {}).get(lang, row["channel"])
     return {"channel": row["channel"], "name": name, "address": row["address"],
-            "subject": row["subject"], "attachments": files,
+            "subject": row["subject"], "mailbox": row["mailbox"], "attachments": files,
             "deliveries": channel_store.deliveries_for(db, conversation_id)}
 
 

@@ -126,7 +126,7 @@ def conversation_times(db, client, since):
 # --- handoffs -------------------------------------------------------------------------------
 
 _HANDOFF = """
-SELECT h.*, c.name, c.email,
+SELECT h.*, c.name, c.email, coalesce(c.channel, 'web') AS channel,
   coalesce(h.first_question, (SELECT text FROM messages m WHERE m.handoff_id = h.id
      AND m.role = 'customer' ORDER BY m.id LIMIT 1), '') AS question,
   (SELECT count(*) FROM messages m WHERE m.handoff_id = h.id AND m.role = 'customer')

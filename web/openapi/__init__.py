@@ -26,6 +26,7 @@ SPEC["components"]["schemas"].update(search.SCHEMAS)
 SPEC["components"]["schemas"]["Handoff"]["properties"].update(search.HANDOFF_PROPERTIES)
 SPEC["paths"].update(channels.PATHS)
 SPEC["components"]["schemas"].update(channels.SCHEMAS)
+SPEC["components"]["schemas"]["Handoff"]["properties"].update(channels.HANDOFF_PROPERTIES)
 _queue = SPEC["paths"]["/api/agent/handoffs"]["get"]
 _queue["parameters"] = [*_queue.get("parameters", []), *desk.QUEUE_PARAMETERS]
 _queue["responses"].setdefault("400", {"description": "an unknown status or team"})

@@ -2,7 +2,7 @@
 "try again" for a failed delivery (web/agent_channels.py)."""
 from .parts import error as _error
 
-__all__ = ["PATHS", "SCHEMAS"]
+__all__ = ["PATHS", "SCHEMAS", "HANDOFF_PROPERTIES"]
 
 _RECEIVED = {"description": "stored (and answered, or queued for a person)",
              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Received"}}}}
@@ -80,4 +80,11 @@ SCHEMAS = {
     "Received": {"type": "object", "required": ["received", "duplicates"], "properties": {
         "received": {"type": "integer", "description": "messages stored now"},
         "duplicates": {"type": "integer", "description": "messages taken before (not answered again)"}}},
+}
+
+# What a Handoff carries of its conversation's channel.
+HANDOFF_PROPERTIES = {
+    "channel": {"type": "string", "enum": ["web", "email", "whatsapp", "telegram"],
+                "description": "where the conversation came in: the chat (web), e-mail, "
+                               "WhatsApp or Telegram; an agent's reply leaves there"},
 }

@@ -85,6 +85,10 @@ document.addEventListener("DOMContentLoaded", function () {
     var name = el("strong", "card-name", h.name || S.inbox_customer);
     name.dir = "auto";
     top.appendChild(name);
+    if (h.channel && h.channel !== "web") {  // a mail or a messaging app's conversation
+      top.appendChild(document.createTextNode(" "));
+      top.appendChild(el("span", "channel-badge", S["channel_name_" + h.channel] || h.channel));
+    }
     if (h.unread) { top.appendChild(document.createTextNode(" ")); top.appendChild(unreadBadge(h.unread)); }
     link.appendChild(top);
     var question = el("span", "card-question", h.first_question || S.agent_no_question);
