@@ -318,3 +318,23 @@ def test_two_shop_verified_customers_are_never_merged(db):
     customer_store.verified_customer(db, "c-2", "b@example.com", "B")
     with pytest.raises(desk_customers.MergeError, match="verified"):
         desk_customers.merge(db, first, "b@example.com")
+
+
+def test_a_reply_leaves_where_the_customer_wrote_last(db, shipped_bot):
+    from bot.desk import customers as desk_customers
+    by_mail = inbound.receive(db, shipped_bot, mail(UNANSWERABLE))
+    later = whatsapp_question(db, shipped_bot, "وين طلبي؟", external_id="wamid.L1")
+    keep = customer_store.conversation_customer(db, by_mail.conversation["id"])["id"]
+    desk_customers.merge(db, keep, "966501234567")
+    handoffs.claim(db, by_mail.handoff["id"], "sara")
+    said = handoffs.reply(db, by_mail.handoff["id"], "sara", "وصل طلبك اليوم")
+    row = outbox_rows(db)[-1]
+    assert (row["message_id"], row["channel"], row["conversation_id"]) == (
+        said["id"], "whatsapp", later.conversation["id"])
+    assert channel_store.deliveries_for(db, by_mail.conversation["id"])[said["id"]]["id"] == row["id"]
+    # A chat written in since stays with the conversation's own channel.
+    chat = store.create_conversation(db, "ar", "127.0.0.1")
+    customer_store.link_conversation(db, chat["id"], keep, "email")
+    conversations.post_message(db, shipped_bot, chat, "مرحبا")
+    said = handoffs.reply(db, by_mail.handoff["id"], "sara", "هل وصلك؟")
+    assert outbox_rows(db)[-1]["channel"] == "email"

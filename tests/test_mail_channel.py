@@ -187,6 +187,19 @@ def test_a_mail_from_a_customer_who_chatted_on_the_web_joins_their_history(app, 
     agent = agent_client(app, "sara")
     pane = agent.get(f"/agent/handoffs/{handoff['id']}/pane").get_data(as_text=True)
     assert "ابي اعرف حالة الشحنة" in pane  # the mail is in the customer's history
+    # She wrote by mail after leaving the chat: the chat's reply reaches her by mail.
+    agent.post(f"/api/agent/handoffs/{handoff['id']}/claim", headers=XHR)
+    pane = agent.get(f"/agent/handoffs/{handoff['id']}/pane").get_data(as_text=True)
+    assert 'id="reply-route"' in pane and "mona@example.com" in pane
+    smtp_server.reset()
+    agent.post(f"/api/agent/handoffs/{handoff['id']}/reply", headers=XHR,
+               json={"text": "نعم، نبيع بطاقات هدايا للشركات."})
+    [sent] = smtp_server.wait_for(1)
+    assert sent.message.get_content().strip() == "نعم، نبيع بطاقات هدايا للشركات."
+    [mail_id] = rows(app, "SELECT external_id FROM channel_messages WHERE direction = 'in'")
+    assert mail_id["external_id"] in sent.message["References"]
+    # The chat has it too, should she come back.
+    assert customer.new_messages()["messages"][-1]["text"] == "نعم، نبيع بطاقات هدايا للشركات."
 
 
 def test_the_inbound_webhook_takes_a_raw_mail(app, smtp_server):

@@ -30,6 +30,9 @@ CHANNEL_TEXT = {
     "channel_mailbox": {"ar": "إلى صندوق {mailbox}", "en": "to the {mailbox} mailbox"},
     "channel_reply_goes": {"ar": "ردك يصل العميل عبر {channel}.",
                            "en": "Your reply reaches the customer by {channel}."},
+    "channel_reply_elsewhere": {"ar": "ردك يصل العميل عبر {channel} ({address})، حيث كتب آخر مرة.",
+                                "en": "Your reply reaches the customer by {channel} ({address}), "
+                                      "where they wrote last."},
     "channel_attachment_missing": {"ar": "(لم يُحفظ: أكبر من الحد)",
                                    "en": "(not kept: over the size limit)"},
     "channel_name_web": {"ar": "المحادثة", "en": "Chat"},
@@ -71,22 +74,34 @@ def _channel_text():
 
 
 def channel_view(db, conversation_id, lang):
-    """Return the conversation's channel as the console shows it (None for the web
-    chat): its name, the customer's address there, a mail's subject and the mailbox it
-    reached (shops collect several addresses into one desk), the attachments
-    by message id and each message's latest delivery."""
-    conversation = db.query("SELECT channel, address, subject, mailbox FROM conversations "
-                            "WHERE id = ?", [conversation_id])
-    row = next(iter(conversation), None)
-    if row is None or (row["channel"] or "web") == "web":
+    """Return the conversation's channel as the console shows it, or None for a chat
+    whose replies stay in the chat: its channel's name, the customer's address there, a
+    mail's subject and the mailbox it reached (shops collect several addresses into one
+    desk), the attachments by message id, each message's latest delivery, and
+    ``reply_by``, the channel an agent's reply leaves by (where the customer wrote last,
+    bot.store.channels.reply_route)."""
+    conversation = store.get_conversation(db, conversation_id)
+    if conversation is None:
+        return None
+    channel = conversation["channel"] or "web"
+    route = channel_store.reply_route(db, conversation)
+    reply_by = route["channel"] or "web"
+    if channel == "web" and reply_by == "web":
         return None
     files = {}
     for attachment in channel_store.attachments_for(db, conversation_id):
         files.setdefault(attachment["message_id"], []).append(attachment)
-    name = outbox.CHANNEL_NAMES.get(row["channel"], {}).get(lang, row["channel"])
-    return {"channel": row["channel"], "name": name, "address": row["address"],
-            "subject": row["subject"], "mailbox": row["mailbox"], "attachments": files,
-            "deliveries": channel_store.deliveries_for(db, conversation_id)}
+    return {"channel": channel, "name": _name(channel, lang),
+            "address": conversation["address"], "subject": conversation["subject"],
+            "mailbox": conversation["mailbox"], "attachments": files,
+            "deliveries": channel_store.deliveries_for(db, conversation_id),
+            "reply_by": _name(reply_by, lang) if reply_by != "web" else None,
+            "reply_elsewhere": route["id"] != conversation["id"],
+            "reply_address": route["address"]}
+
+
+def _name(channel, lang):
+    return outbox.CHANNEL_NAMES.get(channel, {}).get(lang, channel)
 
 
 @bp.get("/agent/attachments/<attachment_id>")

@@ -90,17 +90,20 @@ def _agents_text(text, what, limit=MAX_REPLY_LENGTH):
 
 def reply(db, handoff_id, agent, text):
     """Send ``text`` to the customer from ``agent``, who holds the handoff — in the chat,
-    or on the channel the conversation came in on; return the stored message. Raise HandoffError for an empty, over-long or unclean text (what
+    or on the channel the customer used last (bot.store.channels.reply_route); return
+    the stored message. Raise HandoffError for an empty, over-long or unclean text (what
     bot.clean.clean_text refuses; the bidi controls it removes are gone)."""
     text = _agents_text(text, "the reply")
     with store.transaction(db):
         handoff = _held(db, handoff_id, agent, "reply to")
         stored = store.add_message(db, handoff["conversation_id"], "agent", text,
                                    {"agent": agent}, handoff_id=handoff_id)
-        # A customer who wrote by mail or a messaging app reads the reply there: it
-        # leaves with the outbox (bot/channels/outbox.py), committed with the message.
+        # A customer who wrote by mail or a messaging app reads the reply there — where
+        # they wrote last, if that is another of their conversations: it leaves with
+        # the outbox (bot/channels/outbox.py), committed with the message.
         conversation = store.get_conversation(db, handoff["conversation_id"])
-        channel_store.queue_delivery(db, conversation, stored["id"], text)
+        channel_store.queue_delivery(db, channel_store.reply_route(db, conversation),
+                                     stored["id"], text)
         return stored
 
 

@@ -18,7 +18,7 @@ from .conversations import get_conversation
 __all__ = ["OUTBOX_STATUSES", "create_channel_conversation", "latest_channel_conversation",
            "conversation_of_external", "record_channel_message", "is_known_external",
            "thread_of", "queue_delivery", "due_deliveries", "take_delivery", "mark_sent",
-           "mark_retry", "mark_failed", "retry_delivery", "get_delivery", "deliveries_for",
+           "mark_retry", "mark_failed", "retry_delivery", "get_delivery", "deliveries_for", "reply_route",
            "delivery_with_external", "outbox_counts", "failed_deliveries", "add_attachment",
            "attachments_for", "get_attachment", "customer_by_address", "add_customer_address",
            "customer_addresses"]
@@ -154,12 +154,32 @@ def get_delivery(db, outbox_id):
 
 
 def deliveries_for(db, conversation_id):
-    """Return {message id: the latest outbox row for it} in the conversation."""
+    """Return {message id: the latest outbox row for it} for the conversation's messages
+    (a reply may leave by another of the customer's conversations: reply_route)."""
     found = {}
-    for row in db.query("SELECT * FROM outbox WHERE conversation_id = ? ORDER BY id",
-                        [conversation_id]):
+    for row in db.query("SELECT o.* FROM outbox o JOIN messages m ON m.id = o.message_id "
+                        "WHERE m.conversation_id = ? ORDER BY o.id", [conversation_id]):
         found[row["message_id"]] = dict(row)
     return found
+
+
+def reply_route(db, conversation):
+    """Return the conversation a reply in ``conversation`` leaves by: the customer's
+    conversation on a channel beyond the chat where they wrote last, when that is newer
+    than their last message here (they mailed after leaving the chat: the reply goes by
+    mail, in that thread); else ``conversation`` itself."""
+    if not conversation.get("customer_id"):
+        return conversation
+    row = first_row(db.query(
+        "SELECT m.conversation_id, m.id FROM messages m JOIN conversations c ON "
+        "c.id = m.conversation_id WHERE c.customer_id = ? AND m.role = 'customer' "
+        "ORDER BY m.id DESC LIMIT 1", [conversation["customer_id"]]))
+    if row is None or row["conversation_id"] == conversation["id"]:
+        return conversation
+    latest = get_conversation(db, row["conversation_id"])
+    if (latest.get("channel") or "web") == "web":
+        return conversation  # a chat reads its own conversation only
+    return latest
 
 
 def delivery_with_external(db, channel, external_id):
