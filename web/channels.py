@@ -152,6 +152,10 @@ def run(app, once=False):
                     log.info("channels: %s", counts)
             except store.StorageUnavailable as error:
                 log.warning("channels: the store is unavailable (%s); trying again", error)
+            except Exception:
+                # One bad round (a bug, a server answering nonsense) must not end the
+                # poller: `dalil serve` does not restart it, and mail would wait unseen.
+                log.exception("channels: this round failed; trying again")
             finally:
                 db.close()
             if once:
