@@ -17,6 +17,8 @@ delivered by the channel's ``send`` and retried with back-off when it raises
     telegram.py   Telegram Bot API: webhook secret, updates in, messages out
     inbound.py    an Inbound into a conversation: threading, customer, bot or queue
     outbox.py     what waits to leave, its delivery and retries
+    senders.py    one sender per channel set up (the outbox calls them)
+    http.py       JSON over HTTPS for the providers (no redirects; tokens kept out of errors)
 """
 import dataclasses
 
