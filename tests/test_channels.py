@@ -338,3 +338,10 @@ def test_a_reply_leaves_where_the_customer_wrote_last(db, shipped_bot):
     conversations.post_message(db, shipped_bot, chat, "مرحبا")
     said = handoffs.reply(db, by_mail.handoff["id"], "sara", "هل وصلك؟")
     assert outbox_rows(db)[-1]["channel"] == "email"
+
+
+def test_a_telegram_start_is_greeted_not_handed_over(db, shipped_bot):
+    received = inbound.receive(db, shipped_bot, Inbound(channel="telegram", address="42",
+                                                        external_id="42:1", text="/start"))
+    assert received.handoff is None and received.outbox_id is not None
+    assert outbox_rows(db)[0]["text"].startswith("أهلًا وسهلًا")

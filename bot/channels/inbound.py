@@ -69,6 +69,8 @@ def receive(db, bot, inbound, *, link=None, lang="ar", hours=None, now=None, tea
         quiet = inbound.automatic or _over_limit(db, inbound, per_hour)
         if quiet:
             new, handoff = _store_only(db, conversation, text, inbound, quiet)
+        elif _opening_command(inbound, text):
+            new, handoff = _welcome(db, conversation, text)
         else:
             new, handoff = _answer(db, bot, conversation, text, inbound, hours, now, teams)
         customer_message = new[0]
@@ -135,7 +137,10 @@ def _recent(db, conversation_id):
 
 
 def _language(inbound, default):
-    """A new conversation's language: the message's own when it has letters of one."""
+    """A new conversation's language: the message's own when it has letters of one (a
+    command's Latin letters, "/start", tell nothing)."""
+    if _opening_command(inbound, inbound.text):
+        return default
     return detect_language(f"{inbound.subject}\n{inbound.text}", default=default)
 
 
@@ -178,6 +183,27 @@ def _storable(character):
     if character == "\ufffd" or unicodedata.category(character) == "Cs":
         return "?"
     return character if character.isprintable() or character in "\n\t" else " "
+
+
+# What a messaging app sends when a customer opens the chat with the bot (Telegram's
+# Start button sends "/start"): a greeting is due, not a search of the articles.
+OPENING_COMMANDS = ("/start", "/help")
+
+
+def _opening_command(inbound, text):
+    return inbound.channel == "telegram" and text.split()[:1] and \
+        text.split()[0].lower().split("@")[0] in OPENING_COMMANDS
+
+
+def _welcome(db, conversation, text):
+    """Greet a customer who opened the chat: the bot's greeting, in the conversation's
+    language, with no handoff."""
+    lang = conversation["lang"] or "ar"
+    stored = store.add_message(db, conversation["id"], "customer", text, {"command": True})
+    said = store.add_message(db, conversation["id"], "bot", message("greeting", lang),
+                             {"action": "smalltalk", "reason": "greeting", "lang": lang},
+                             reply_to=stored["id"])
+    return [stored, said], None
 
 
 def _over_limit(db, inbound, per_hour):
