@@ -133,6 +133,9 @@ def test_an_outage_is_retried_and_then_shown_to_the_agent(app, client, provider_
     post_whatsapp(client, whatsapp_text("أبغى أكلم موظف", message_id="wamid.IN3"))
     [row] = rows(app, "SELECT * FROM outbox")
     assert row["status"] == "pending" and row["attempts"] == 1 and "503" in row["error"]
+    [handoff] = rows(app, "SELECT * FROM handoffs")
+    pane = agent_client(app, "omar").get(f"/agent/handoffs/{handoff['id']}/pane")
+    assert "نعيد المحاولة (محاولات: 1)" in pane.get_data(as_text=True)
     db = database(app)
     try:
         at = datetime.datetime.now(datetime.timezone.utc)

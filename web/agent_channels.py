@@ -58,6 +58,8 @@ CHANNEL_TEXT = {
                         "en": "Merged: the two records are one history now."},
     "delivery_pending": {"ar": "في الطريق", "en": "Sending"},
     "delivery_sent": {"ar": "أُرسلت", "en": "Sent"},
+    "delivery_retrying": {"ar": "لم تصل بعد، نعيد المحاولة (محاولات: {tries})",
+                          "en": "Not delivered yet, trying again (tries: {tries})"},
     "delivery_failed": {"ar": "لم تصل", "en": "Not delivered"},
     "delivery_retry": {"ar": "أعد المحاولة", "en": "Try again"},
 }
