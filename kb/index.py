@@ -52,7 +52,8 @@ except ImportError:  # pragma: no cover - then numpy does the same, slower
     _csr_matvec = None
 
 from .articles import load_articles
-from .text import ARABIC_LETTER, LATIN_LETTER, arabizi, arabizi_skeleton, normalize, readings
+from .text import (ARABIC_LETTER, LATIN_LETTER, arabizi, arabizi_skeleton, detect_language,
+                   normalize, readings)
 from .roots import roots
 from .vectors import Views, unit_rows
 
@@ -181,9 +182,17 @@ class IndexSettings:
     # phrasings each, top-1 changed by +0.048 at 22, +0.043 at 31, +0.001 at 62 (and
     # coverage at 90% -0.013), -0.022 at 120 and -0.036 at all 280 (0.915 -> 0.879).
     semantic_phrasings: float = 45.0
-    # Share of the semantic probability in a blended score (0.6 and 0.7 traded top-1
-    # between the Arabic and English tuning suites; 0.5 was best on Arabic).
+    # Share of the semantic probability in a blended score, for a question read as
+    # Arabic (kb.text.detect_language of the reading searched, as the bot picks the
+    # reply's language and so its thresholds)... 0.5 was best on the Arabic tuning
+    # suites (ar-dev-3-tune top-1 0.569 at 0.5, 0.568 at 0.6, 0.561 at 0.7, 0.547 at 0.8).
     semantic_weight: float = 0.5
+    # ... and for one read as English, where the embeddings earn more (above: +0.072
+    # top-1 on en-dev-3-tune against +0.040 on ar-dev-tune). Top-1 on en-dev-3-tune /
+    # en-dev-open-tune by weight: 0.5 0.719 / 0.851, 0.6 0.725 / 0.858, 0.65 0.727 /
+    # 0.862, 0.7 0.727 / 0.856, 0.8 0.727 / 0.855: 0.65 best over both. Its scores run
+    # higher: SEMANTIC_THRESHOLDS["en"] (bot.decide) were chosen at this weight.
+    semantic_weight_en: float = 0.65
     # Inverse regularization of the semantic regression (100: ar-dev-tune 0.713, 300:
     # 0.720, 1000: 0.721 with less coverage, 0.570 against 0.578).
     semantic_c: float = 300.0
@@ -562,7 +571,7 @@ class Index:
     def _blend(self, reading, hits, limit):
         """Return ``hits`` (all the lexical candidates) rescored with the semantic
         regression's probabilities, its best articles added, best first."""
-        part, weight = self._semantic, self.settings.semantic_weight
+        part, weight = self._semantic, self._semantic_weight(reading)
         vector = np.asarray(self._encoder.query(reading), dtype=np.float32)
         logits = vector @ part.coef + part.intercept
         probability = np.exp(logits - logits.max())
@@ -587,6 +596,14 @@ class Index:
             blended.append(dataclasses.replace(hit, score=min(1.0, score)))
         blended.sort(key=lambda hit: -hit.score)
         return blended[:limit]
+
+    def _semantic_weight(self, reading):
+        """Return the semantic probability's share in ``reading``'s blended scores: the
+        weight of the language it is read in (IndexSettings.semantic_weight_en for
+        English, semantic_weight otherwise)."""
+        if detect_language(reading) == "en":
+            return self.settings.semantic_weight_en
+        return self.settings.semantic_weight
 
     def _lookup(self, text, limit, other_readings):
         """``lookup`` by the lexical parts alone, every candidate's Hit kept (at least

@@ -171,6 +171,22 @@ def test_learning_keeps_semantic_matching_and_a_learned_question_its_score(seman
     assert learned.search(learned_question, 1)[0].article_id == "order-tracking"
 
 
+@pytest.mark.parametrize("blended, lexical", [("en", "ar"), ("ar", "en")])
+def test_each_language_blends_at_its_own_semantic_weight(articles, encoder, blended, lexical):
+    # A weight of 0 leaves a language's scores as the lexical parts gave them; at 1 they
+    # are the semantic regression's alone.
+    fields = {"ar": "semantic_weight", "en": "semantic_weight_en"}
+    index = Index(articles, encoder=encoder,
+                  settings=IndexSettings(**{fields[blended]: 1.0, fields[lexical]: 0.0}))
+    questions = {"en": PARAPHRASES[2], "ar": PARAPHRASES[5]}
+    question, _ = questions[lexical]
+    assert index.lookup(question, semantic=True) == index.lookup(question)
+    question, expected = questions[blended]
+    reading, hits = index.lookup(question, semantic=True)
+    assert hits != index.lookup(question)[1]
+    assert hits[0].article_id == expected
+
+
 def test_many_phrasings_stay_lexical(articles, encoder):
     # With many phrasings an article the lexical parts rank better alone
     # (IndexSettings.semantic_phrasings says why); the small help center has 8 each.
