@@ -84,10 +84,14 @@ def test_a_lone_surrogate_in_the_login_is_a_400(chat_app, name, password):
 # --- 6: JSON nested 30,000 deep, on every route that takes a body ----------------------------
 
 def _json_routes():
-    """Every (method, path) of the OpenAPI document that takes a JSON body."""
+    """Every (method, path) of the OpenAPI document that takes a JSON body — but the
+    channels' webhooks, which read no body before its signature holds
+    (tests/test_webhooks.py sends them deep JSON, signed)."""
     return [(method.upper(), path) for path, operations in SPEC["paths"].items()
             for method, operation in operations.items()
-            if isinstance(operation, dict) and "requestBody" in operation]
+            if isinstance(operation, dict) and "application/json" in
+            operation.get("requestBody", {}).get("content", {})
+            and not path.startswith("/api/channels/")]
 
 
 @pytest.mark.parametrize("method, path", _json_routes())

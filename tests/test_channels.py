@@ -94,13 +94,48 @@ def test_mail_nobody_should_answer_is_kept_but_not_answered(db, shipped_bot, aut
     assert outbox_rows(db) == []
 
 
-def test_a_sender_over_the_hourly_limit_is_kept_but_not_answered(db, shipped_bot):
+def test_a_sender_over_the_hourly_limit_goes_to_a_person_unanswered(db, shipped_bot):
     for number in range(3):
         received = inbound.receive(db, shipped_bot, mail(ANSWERED, f"<m{number}@x>"),
                                    per_hour=2)
-    assert not received.answered
-    assert received.messages[0]["data"]["not_answered"] == "too many messages"
+    assert not received.answered and received.outbox_id is None
+    assert received.handoff["reason"] == inbound.TO_A_PERSON  # a person reads it
+    assert received.messages[0]["handoff_id"] == received.handoff["id"]
     assert len(outbox_rows(db)) == 2
+
+
+def test_a_mail_answering_an_agents_mail_goes_to_a_person_not_the_bot(db, shipped_bot,
+                                                                     provider_server):
+    first = inbound.receive(db, shipped_bot, mail(UNANSWERABLE))
+    handoffs.claim(db, first.handoff["id"], "sara")
+    handoffs.reply(db, first.handoff["id"], "sara", "أرسل لنا رقم الطلب")
+    handoffs.resolve(db, shipped_bot, first.handoff["id"], "sara", "not_support")
+    agents_mail = "<agent-1@shop.example>"  # as the SMTP sender would have recorded it
+    reply = next(r for r in outbox_rows(db) if r["text"] == "أرسل لنا رقم الطلب")
+    channel_store.record_channel_message(db, "email", agents_mail, reply["conversation_id"],
+                                         reply["message_id"], "out")
+    answer = inbound.receive(db, shipped_bot, mail(ANSWERED, "<m2@x>",
+                                                   references=("<m1@mail.example>", agents_mail)))
+    assert answer.handoff is not None and answer.handoff["id"] != first.handoff["id"]
+    assert not answer.answered and answer.outbox_id is None  # the bot stays out of it
+
+
+@pytest.mark.parametrize("name", ["\u202eMona\u202c", "Mo\x00na", "Mo\ud800na", "Mona\nX"])
+def test_a_senders_name_is_stored_clean(db, shipped_bot, name):
+    received = inbound.receive(db, shipped_bot, Inbound(
+        channel="telegram", address="77", external_id=f"77:{len(name)}", text=ANSWERED,
+        name=name))
+    stored = store.get_conversation(db, received.conversation["id"])["name"]
+    assert stored.replace("?", "").replace(" ", "").startswith("Mo")
+    assert all(c.isprintable() for c in stored) and "\u202e" not in stored
+
+
+def test_start_while_a_person_holds_the_conversation_joins_it(db, shipped_bot):
+    first = inbound.receive(db, shipped_bot, Inbound(channel="telegram", address="43",
+                                                     external_id="43:1", text="أبغى أكلم موظف"))
+    again = inbound.receive(db, shipped_bot, Inbound(channel="telegram", address="43",
+                                                     external_id="43:2", text="/start"))
+    assert again.handoff["id"] == first.handoff["id"] and again.outbox_id is None
 
 
 def test_a_reply_threads_into_its_conversation_only_from_the_same_address(db, shipped_bot):

@@ -299,7 +299,7 @@ def _fresh_handoff(app, resolved=False):
     finally:
         db.close()
     return {"conversation_id": str(conversation["id"]), "handoff_id": str(handoff["id"]),
-            "article_id": "order-tracking", "learned_id": "1",
+            "article_id": "order-tracking", "learned_id": "1", "outbox_id": "1",
             "reply_id": str(reply["id"])}, conversation["token"]
 
 

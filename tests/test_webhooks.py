@@ -292,3 +292,22 @@ def test_insights_count_each_channel(app, client, provider_server):
     assert whatsapp[6] != ""  # the agent's first reply was timed
     page = agent.get("/agent/insights?days=1").get_data(as_text=True)
     assert "واتساب" in page and 'id="table-channels"' in page
+
+
+def test_a_secret_of_digits_from_the_environment_stays_text(monkeypatch):
+    from web.settings import settings
+    monkeypatch.setenv("DALIL_TELEGRAM_SECRET", "123456")
+    monkeypatch.setenv("DALIL_WHATSAPP_APP_SECRET", "7")
+    config = settings()
+    assert (config["TELEGRAM_SECRET"], config["WHATSAPP_APP_SECRET"]) == ("123456", "7")
+
+
+def test_an_unknown_mailbox_in_the_route_is_refused(module_app, tmp_path):
+    module_app.config["MAIL_WEBHOOK_SECRET"] = "s"
+    try:
+        response = module_app.test_client().post(
+            "/api/channels/email?mailbox=suport", data=b"From: a@b.c\r\n\r\nhi",
+            headers={"Content-Type": "message/rfc822", "Authorization": "Bearer s"})
+    finally:
+        module_app.config["MAIL_WEBHOOK_SECRET"] = None
+    assert response.status_code == 400 and "no mailbox" in response.json["error"]

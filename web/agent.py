@@ -129,7 +129,7 @@ def agent_handoff_json(handoff, moment, lang=None, details=None, tags=None):
         tags = store.tags_for(get_db(), [conversation]).get(conversation, [])
     return {**handoff_json(handoff, moment, lang=lang),
             **_desk_fields(handoff, details, moment, lang or g.get("lang", "ar")),
-            "tags": tags}
+            "tags": tags, "channel": details.get("channel", "web")}
 
 
 def agent_handoffs_json(rows, moment, lang=None):
@@ -379,7 +379,7 @@ def _send_reply(db, handoff_id, agent, text):
     store.stop_typing(db, message["conversation_id"], "agent", at=time.time())
     if channels.configured(current_app):
         # A customer by mail or WhatsApp gets it now; a failure is retried by the poller.
-        channels.deliver_now(db)
+        channels.deliver_now(db, channel_store.deliveries_of(db, message["id"]))
     return message
 
 

@@ -67,7 +67,10 @@ CHANNEL_TEXT = {
 
 def ct(key, lang, **values):
     """Return the channel string ``key`` in ``lang``, ``{name}`` fields filled."""
-    return filled(CHANNEL_TEXT[key][lang], values)
+    texts = CHANNEL_TEXT.get(key)
+    if texts is None:  # a channel this console has no name for: its own id
+        return key.removeprefix("channel_name_")
+    return filled(texts[lang], values)
 
 
 @bp.app_context_processor
@@ -131,7 +134,7 @@ def retry_delivery(outbox_id):
     db = get_db()
     if not outbox.retry_failed(db, outbox_id):
         raise ApiError("there is no failed delivery with that id", 404)
-    return jsonify({"outbox": channels.deliver_now(db)})
+    return jsonify({"outbox": channels.deliver_now(db, [outbox_id])})
 
 
 @bp.post("/agent/deliveries/<outbox_id>/retry")
@@ -145,7 +148,7 @@ def retry_form(outbox_id):
     if row is None:
         abort(404)
     if outbox.retry_failed(db, outbox_id):
-        channels.deliver_now(db)
+        channels.deliver_now(db, [outbox_id])
     target = request.form.get("next", "")
     if not agent.NEXT.fullmatch(target):
         handoff = store.latest_handoff(db, row["conversation_id"])

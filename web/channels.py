@@ -5,7 +5,7 @@ what has to be retried.
 
     setup(app)                      # in create_app: MAILBOXES read (a mistake stops it)
     receive_all(db, inbounds)       # a webhook's messages: stored, answered, sent
-    deliver_now(db)                 # what is due leaves now
+    deliver_now(db, outbox_ids)     # those deliveries leave now, if due
     run(app, once=True)             # `dalil channels run`: IMAP, then the outbox, looped
 
 ``run`` is its own process (`dalil serve` starts one when a channel is set up): the
@@ -57,12 +57,12 @@ def configured(app):
 
 def mailbox_named(name):
     """Return the name of the mailbox ``name`` (the first one for ""), for an inbound
-    mail; "" when no mailbox is set up."""
+    mail; "" when no mailbox is set up; None for a name no mailbox has (a typo in the
+    provider's route would send the replies from the wrong address)."""
     mailboxes = current_app.extensions.get("dalil_mailboxes", ())
-    for mailbox in mailboxes:
-        if mailbox.name == name:
-            return mailbox.name
-    return mailboxes[0].name if mailboxes else ""
+    if not name:
+        return mailboxes[0].name if mailboxes else ""
+    return next((mailbox.name for mailbox in mailboxes if mailbox.name == name), None)
 
 
 def article_link(article_id, lang):
@@ -90,18 +90,22 @@ def receive_one(db, message):
 
 
 def receive_all(db, inbounds):
-    """Store each message of a webhook, then send what is due; return the Receiveds."""
+    """Store each message of a webhook, then send the replies it queued; return the
+    Receiveds."""
     received = [receive_one(db, message) for message in inbounds]
-    if any(r.outbox_id for r in received):
-        deliver_now(db)
+    queued = [r.outbox_id for r in received if r.outbox_id]
+    if queued:
+        deliver_now(db, queued)
     return received
 
 
-def deliver_now(db):
-    """Send what the outbox holds that is due; return the counts (bot.channels.outbox).
-    A failure is only a retry later: this never raises for a channel's trouble."""
+def deliver_now(db, outbox_ids):
+    """Send the deliveries ``outbox_ids`` now, if due; return the counts
+    (bot.channels.outbox). Only those: a request must not wait for other conversations'
+    retries, which `dalil channels run` sends. A failure is only a retry later: this
+    never raises for a channel's trouble."""
     senders = current_app.extensions.get("dalil_senders", {})
-    return outbox.deliver_due(db, senders)
+    return outbox.deliver_due(db, senders, only=outbox_ids)
 
 
 def record_statuses(db, channel, statuses):
@@ -135,7 +139,7 @@ def poll_once(db):
                                                  timeout=float(current_app.config["CHANNEL_TIMEOUT"]))
         except imap.MailboxUnavailable as error:
             log.warning("%s", error)
-    counts.update(deliver_now(db))
+    counts.update(outbox.deliver_due(db, current_app.extensions.get("dalil_senders", {})))
     return counts
 
 
@@ -145,8 +149,9 @@ def run(app, once=False):
     interval = float(app.config["CHANNELS_POLL_SECONDS"])
     with app.app_context():
         while True:
-            db = store.connect(app.config["DATABASE"])
+            db = None
             try:
+                db = store.connect(app.config["DATABASE"])
                 counts = poll_once(db)
                 if counts["mail"] or counts["sent"] or counts["failed"]:
                     log.info("channels: %s", counts)
@@ -157,7 +162,8 @@ def run(app, once=False):
                 # poller: `dalil serve` does not restart it, and mail would wait unseen.
                 log.exception("channels: this round failed; trying again")
             finally:
-                db.close()
+                if db is not None:
+                    db.close()
             if once:
                 return
             time.sleep(interval)

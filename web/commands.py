@@ -646,7 +646,10 @@ def channels_group():
     """E-mail, WhatsApp and Telegram (README "Channels")."""
 
 
-def _channels_app(articles, db):
+def _channels_app(articles, db, once):
+    """The app `dalil channels run` answers with: live reload as the settings say (a
+    poller that runs for days answers with today's articles and learned questions),
+    off for one round."""
     context = click.get_current_context()
     given = context.find_object(ScriptInfo)
     if given is not None:
@@ -655,7 +658,7 @@ def _channels_app(articles, db):
                  (("ARTICLES", articles, os.path.abspath),
                   ("DATABASE", db, _database_setting)) if value}
     try:
-        return context.find_root().obj({**overrides, "LIVE_RELOAD": False})
+        return context.find_root().obj({**overrides, **({"LIVE_RELOAD": False} if once else {})})
     except (ArticleError, HoursError, TeamsError, MailboxesError) as error:
         raise click.ClickException(str(error))
 
@@ -669,7 +672,7 @@ def channels_run(articles, db, once):
     """Take new mail from the IMAP mailboxes and send what waits in the outbox (replies,
     retries), every CHANNELS_POLL_SECONDS until stopped. `dalil serve` starts one when
     a channel is set up."""
-    app = _channels_app(articles, db)
+    app = _channels_app(articles, db, once)
     if not channel_runner.configured(app):
         raise click.ClickException("no channel is set up: set MAILBOXES, WHATSAPP_TOKEN or "
                                    "TELEGRAM_TOKEN (README \"Channels\")")

@@ -164,5 +164,5 @@ def handoff_json(handoff, now, lang=None):
         "first_question": handoff["question"], "reason": handoff["reason"],
         "candidates": candidates, "name": handoff["name"], "email": handoff["email"],
         "customer_messages": handoff["customer_messages"], "outcome": handoff["outcome"],
-        "article_id": handoff["article_id"], "channel": handoff.get("channel") or "web",
+        "article_id": handoff["article_id"],
     }

@@ -10,7 +10,12 @@ import os
 from flask import Flask
 
 
-__all__ = ["settings", "flask_app", "default_database"]
+__all__ = ["settings", "flask_app", "default_database", "TEXT_SETTINGS"]
+
+# Settings that are text whatever they look like (secrets, tokens, ids).
+TEXT_SETTINGS = ("SECRET_KEY", "IDENTITY_SECRET", "MAIL_WEBHOOK_SECRET", "WHATSAPP_APP_SECRET",
+                 "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID",
+                 "TELEGRAM_SECRET", "TELEGRAM_TOKEN")
 
 
 def settings(test_config=None):
@@ -158,12 +163,17 @@ def flask_app(test_config=None):
     app.config.from_prefixed_env("DALIL")
     if test_config:
         app.config.from_mapping(test_config)
+    # from_prefixed_env reads values as JSON where they parse: a secret of digits
+    # (DALIL_TELEGRAM_SECRET=123456) would arrive as a number, and compare as none.
+    for secret in TEXT_SETTINGS:
+        if app.config.get(secret) is not None and not isinstance(app.config[secret], str):
+            app.config[secret] = str(app.config[secret])
     # A folder given relative to where Dalil started stays that folder (send_from_directory
     # would read it relative to this package).
     app.config["ARTICLES"] = os.path.abspath(app.config["ARTICLES"])
-    for folder_setting in ("TEAMS", "MAILBOXES"):
-        if app.config[folder_setting]:
-            app.config[folder_setting] = os.path.abspath(app.config[folder_setting])
+    for file_setting in ("TEAMS", "MAILBOXES"):
+        if app.config[file_setting]:
+            app.config[file_setting] = os.path.abspath(app.config[file_setting])
     return app
 
 

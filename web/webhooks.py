@@ -96,6 +96,9 @@ def inbound_mail():
     if request.mimetype != "message/rfc822":
         raise ApiError("send the raw mail with Content-Type: message/rfc822", 415)
     mailbox = channels.mailbox_named(request.args.get("mailbox", ""))
+    if mailbox is None:
+        raise ApiError("no mailbox has that name: use a name from the mailboxes file "
+                       "(MAILBOXES), or leave mailbox out for the first one")
     try:
         inbound = mail.read_mail(request.get_data(cache=False), mailbox=mailbox,
                                  max_attachment_bytes=int(current_app.config["MAX_ATTACHMENT_BYTES"]))

@@ -11,8 +11,10 @@ candidates — and what goes back out on the channel.
 All of it happens in one write transaction with the record of the channel's message id,
 so a mail taken twice (Dalil stopped after storing it, before marking it in the
 mailbox) is stored and answered once. Mail that nobody should answer (auto-replies,
-bounces, mailing lists) and a sender over ``per_hour`` messages are stored and shown to
-agents but never answered: two robots must not keep answering each other.
+bounces, mailing lists) is stored — in the customer's history, in a handoff a person
+holds — but never answered: two robots must not keep answering each other. A sender
+past ``per_hour`` messages, and a reply to what an agent wrote, go to a person
+without the bot.
 """
 import dataclasses
 import datetime
@@ -23,9 +25,9 @@ from kb.text import detect_language
 from bot import InvalidQuestion, store
 from bot.clean import UncleanText, clean_text
 from bot.desk import conversations
+from bot.desk import handoffs as handoff_actions
 from bot.messages import message
 from bot.store import channels as channel_store
-from bot.store.connection import first_row
 from bot.store import customers as customer_store
 
 __all__ = ["Received", "receive", "outgoing_text", "MAX_STORED_TEXT", "PER_HOUR", "SESSION_HOURS"]
@@ -34,6 +36,8 @@ __all__ = ["Received", "receive", "outgoing_text", "MAX_STORED_TEXT", "PER_HOUR"
 MAX_STORED_TEXT = 20000
 # A person writes a few messages an hour; a robot answering our replies writes more.
 PER_HOUR = 20
+# The handoff reason agents read for a message that went to a person without the bot.
+TO_A_PERSON = "answered a person, or wrote too often: for a person"
 # A messaging-app customer's next message within this many hours continues the same
 # conversation (WhatsApp's customer-service window is 24 hours too); a mail continues
 # one only by its threading headers.
@@ -63,13 +67,22 @@ def receive(db, bot, inbound, *, link=None, lang="ar", hours=None, now=None, tea
                 db, inbound.channel, [inbound.external_id])
             return Received(conversation, [], store.active_handoff(db, conversation["id"]),
                             duplicate=True)
+        inbound = dataclasses.replace(inbound, name=_one_line(inbound.name),
+                                      subject=_one_line(inbound.subject))
         conversation = _conversation(db, inbound, lang)
         _link_customer(db, conversation, inbound)
         text = _stored_text(db, inbound, conversation)
-        quiet = inbound.automatic or _over_limit(db, inbound, per_hour)
+        held = store.active_handoff(db, conversation["id"])
+        quiet = inbound.automatic
         if quiet:
             new, handoff = _store_only(db, conversation, text, inbound, quiet)
-        elif _opening_command(inbound, text):
+        elif not held and (_over_limit(db, inbound, per_hour)
+                           or _answers_a_person(db, inbound)):
+            # Past the hourly limit (a robot, or a very busy customer), or answering what
+            # a person wrote: a person reads it, and nothing is sent back automatically.
+            quiet = "to a person"
+            new, handoff = _to_a_person(db, bot, conversation, text, inbound, teams)
+        elif not held and _opening_command(inbound, text):
             new, handoff = _welcome(db, conversation, text)
         else:
             new, handoff = _answer(db, bot, conversation, text, inbound, hours, now, teams)
@@ -206,16 +219,39 @@ def _welcome(db, conversation, text):
     return [stored, said], None
 
 
+def _one_line(text):
+    """A name or a subject as stored: one line, clean (bidi overrides in a Telegram name
+    would reorder the queue's cards; a lone surrogate or NUL would not store)."""
+    return " ".join(clean_text("".join(_storable(c) for c in text or ""), "the name",
+                               lines=True).split())
+
+
+def _answers_a_person(db, inbound):
+    """Whether ``inbound`` answers a message an agent wrote (a mail in reply to theirs):
+    the person it answers should read it, not the bot — also where the agent's reply
+    left by another of the customer's conversations (bot.store.channels.reply_route)."""
+    return channel_store.answers_agent(db, inbound.channel, inbound.references)
+
+
+def _to_a_person(db, bot, conversation, text, inbound, teams):
+    """Store the message in a handoff of its own conversation — opened, without the bot's
+    words or an acknowledgement, and routed like any — so a person reads it."""
+    handoff, created = store.open_handoff(
+        db, conversation["id"], reason=TO_A_PERSON, lang=conversation["lang"] or "ar",
+        first_question=text[:1000], candidates=[])
+    stored = store.add_message(db, conversation["id"], "customer", text or "—",
+                               {"channel": inbound.channel}, handoff_id=handoff["id"])
+    if created and teams is not None:
+        handoff = handoff_actions.route(db, bot, teams, handoff)
+    return [stored], store.get_handoff(db, handoff["id"])
+
+
 def _over_limit(db, inbound, per_hour):
     """Whether the sender already wrote ``per_hour`` messages on this channel within the
     hour."""
     since = (datetime.datetime.now(datetime.timezone.utc)
              - datetime.timedelta(hours=1)).isoformat(timespec="seconds")
-    row = first_row(db.query(
-        "SELECT count(*) AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id "
-        "WHERE c.channel = ? AND c.address = ? AND m.role = 'customer' AND m.created >= ?",
-        [inbound.channel, inbound.address, since]))
-    return "too many messages" if row["n"] >= per_hour else ""
+    return channel_store.messages_from(db, inbound.channel, inbound.address, since) >= per_hour
 
 
 def _store_only(db, conversation, text, inbound, why):

@@ -44,18 +44,27 @@ def _iso(moment):
     return moment.astimezone(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
-def deliver_due(db, senders, *, at=None, limit=50):
-    """Send the deliveries due at ``at`` (an aware datetime; now by default) with
-    ``senders`` ({channel: sender}); return {"sent": n, "retried": n, "failed": n}."""
-    at = at or datetime.datetime.now(datetime.timezone.utc)
+def deliver_due(db, senders, *, at=None, limit=50, only=None):
+    """Send the deliveries due at ``at`` (an aware datetime; the clock by default) with
+    ``senders`` ({channel: sender}); ``only``: just these outbox ids. Return {"sent": n,
+    "retried": n, "failed": n}."""
     counts = {"sent": 0, "retried": 0, "failed": 0}
-    for row in channel_store.due_deliveries(db, _iso(at), limit):
+    for row in channel_store.due_deliveries(db, _iso(at or _now()), limit, only=only):
+        # Each lease and back-off from its own moment (the clock, unless ``at`` is
+        # given): after a few slow sends a lease taken from the round's start would be
+        # over already, and another deliverer would send the same reply again.
+        moment = at or _now()
         with store.transaction(db):
-            if not channel_store.take_delivery(db, row["id"], _iso(at),
-                                               _iso(at + datetime.timedelta(seconds=LEASE_SECONDS))):
-                continue  # another deliverer has it
-        counts[_deliver(db, senders, row, at)] += 1
+            leased = channel_store.take_delivery(
+                db, row["id"], _iso(moment),
+                _iso(moment + datetime.timedelta(seconds=LEASE_SECONDS)))
+        if leased:
+            counts[_deliver(db, senders, row, at or _now())] += 1
     return counts
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def _deliver(db, senders, row, at):
@@ -101,7 +110,7 @@ def _give_up(db, row, error):
         store.add_message(db, row["conversation_id"], "system",
                           message("delivery_failed", lang).format(channel=channel, error=error),
                           {"kind": "delivery_failed", "outbox_id": row["id"],
-                           "message_id": row["message_id"], "agents_only": True},
+                           "message_id": row["message_id"]},
                           handoff_id=handoff["id"] if handoff else None)
 
 
@@ -110,9 +119,13 @@ def provider_failed(db, channel, external_id, error):
     "failed" and shown to the agent like one that never left; False when unknown."""
     with store.transaction(db):
         row = channel_store.delivery_with_external(db, channel, external_id)
-        if row is None or row["status"] == "failed":
+        if row is None:
+            log.warning("%s reports %s failed, a message the outbox does not know: %s",
+                        channel, external_id, error)
             return False
-        _give_up(db, {**row, "lang": row.get("lang")}, str(error)[:500])
+        if row["status"] == "failed":
+            return False
+        _give_up(db, row, str(error)[:500])
         return True
 
 

@@ -21,13 +21,13 @@ __all__ = ["WhatsAppAccount", "TelegramBot", "channel_senders"]
 class WhatsAppAccount:
     api_url: str
     phone_number_id: str
-    token: str
+    token: str = dataclasses.field(repr=False)  # a secret: never in a log line
 
 
 @dataclasses.dataclass(frozen=True)
 class TelegramBot:
     api_url: str
-    token: str
+    token: str = dataclasses.field(repr=False)  # a secret (and part of every API address)
 
 
 def channel_senders(*, mailboxes=(), whatsapp_account=None, telegram_bot=None, timeout=30):

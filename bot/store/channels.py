@@ -16,9 +16,9 @@ from .connection import first_row, insert_row, now, transaction
 from .conversations import get_conversation
 
 __all__ = ["OUTBOX_STATUSES", "create_channel_conversation", "latest_channel_conversation",
-           "conversation_of_external", "record_channel_message", "is_known_external",
+           "conversation_of_external", "messages_from", "record_channel_message", "is_known_external",
            "thread_of", "queue_delivery", "due_deliveries", "take_delivery", "mark_sent",
-           "mark_retry", "mark_failed", "retry_delivery", "get_delivery", "deliveries_for", "reply_route",
+           "mark_retry", "mark_failed", "retry_delivery", "get_delivery", "deliveries_of", "deliveries_for", "reply_route",
            "delivery_with_external", "outbox_counts", "failed_deliveries", "add_attachment",
            "attachments_for", "get_attachment", "customer_by_address", "add_customer_address",
            "customer_addresses"]
@@ -58,6 +58,15 @@ def conversation_of_external(db, channel, external_ids):
     return get_conversation(db, row["conversation_id"]) if row else None
 
 
+def messages_from(db, channel, address, since):
+    """Return how many customer messages ``address`` wrote on ``channel`` since ``since``
+    (ISO)."""
+    return first_row(db.query(
+        "SELECT count(*) AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+        "WHERE c.channel = ? AND c.address = ? AND m.role = 'customer' AND m.created >= ?",
+        [channel, address, since]))["n"]
+
+
 def record_channel_message(db, channel, external_id, conversation_id, message_id, direction):
     """Remember ``external_id`` as the channel's id of a message ("in" or "out"); return
     False when the channel already had it (the same mail taken twice), else True. Checked
@@ -71,6 +80,19 @@ def record_channel_message(db, channel, external_id, conversation_id, message_id
             "conversation_id": conversation_id, "message_id": message_id,
             "direction": direction, "created": now()})
     return True
+
+
+def answers_agent(db, channel, external_ids):
+    """Return whether one of ``external_ids`` (a mail's References) is the channel's id
+    of a message an agent wrote."""
+    external_ids = [e for e in external_ids if e]
+    if not external_ids:
+        return False
+    marks = ", ".join("?" * len(external_ids))
+    return first_row(db.query(
+        f"SELECT 1 AS found FROM channel_messages cm JOIN messages m ON m.id = cm.message_id "
+        f"WHERE cm.channel = ? AND cm.external_id IN ({marks}) AND m.role = 'agent' LIMIT 1",
+        [channel, *external_ids])) is not None
 
 
 def thread_of(db, conversation_id, channel):
@@ -104,15 +126,19 @@ def queue_delivery(db, conversation, message_id, text, *, reply_to=""):
         "sent": None})
 
 
-def due_deliveries(db, at, limit=50):
+def due_deliveries(db, at, limit=50, only=None):
     """Return the pending outbox rows whose next attempt is at or before ``at`` (ISO),
-    oldest first, each with its message's role and the conversation's subject, mailbox
-    and lang."""
+    oldest first (``only``: of these ids), each with its message's role and the
+    conversation's subject, mailbox and lang."""
+    ids = list(only or ())
+    chosen = f"AND o.id IN ({', '.join('?' * len(ids))})" if only is not None else ""
+    if only is not None and not ids:
+        return []
     return [dict(row) for row in db.query(
         "SELECT o.*, m.role, c.subject, c.mailbox, c.lang FROM outbox o "
         "JOIN messages m ON m.id = o.message_id JOIN conversations c ON c.id = o.conversation_id "
-        "WHERE o.status = 'pending' AND o.next_attempt <= ? ORDER BY o.id LIMIT ?",
-        [at, limit])]
+        f"WHERE o.status = 'pending' AND o.next_attempt <= ? {chosen} ORDER BY o.id LIMIT ?",
+        [at, *ids, limit])]
 
 
 def take_delivery(db, outbox_id, at, until):
@@ -144,13 +170,20 @@ def mark_failed(db, outbox_id, error):
 def retry_delivery(db, outbox_id, at):
     """Put a failed delivery back in the queue (an agent's "try again"); return True when
     there was one to put back."""
-    return db.execute("UPDATE outbox SET status = 'pending', next_attempt = ? WHERE id = ? "
-                      "AND status = 'failed'", [at, outbox_id]).rowcount == 1
+    # Its tries start again: the agent asked, so a blip gets its back-off as before.
+    return db.execute("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt = ? "
+                      "WHERE id = ? AND status = 'failed'", [at, outbox_id]).rowcount == 1
 
 
 def get_delivery(db, outbox_id):
     """Return one outbox row, or None."""
     return first_row(db.query("SELECT * FROM outbox WHERE id = ?", [outbox_id]))
+
+
+def deliveries_of(db, message_id):
+    """Return the ids of the outbox rows that carry message ``message_id``."""
+    return [row["id"] for row in db.query("SELECT id FROM outbox WHERE message_id = ?",
+                                          [message_id])]
 
 
 def deliveries_for(db, conversation_id):
@@ -173,6 +206,8 @@ def reply_route(db, conversation):
     row = first_row(db.query(
         "SELECT m.conversation_id, m.id FROM messages m JOIN conversations c ON "
         "c.id = m.conversation_id WHERE c.customer_id = ? AND m.role = 'customer' "
+        # Not an auto-reply ("out of office") or a command: no sign of where they read.
+        "AND m.data NOT LIKE '%\"not_answered\"%' AND m.data NOT LIKE '%\"command\"%' "
         "ORDER BY m.id DESC LIMIT 1", [conversation["customer_id"]]))
     if row is None or row["conversation_id"] == conversation["id"]:
         return conversation

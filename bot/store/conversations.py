@@ -126,7 +126,7 @@ def conversation_times(db, client, since):
 # --- handoffs -------------------------------------------------------------------------------
 
 _HANDOFF = """
-SELECT h.*, c.name, c.email, coalesce(c.channel, 'web') AS channel,
+SELECT h.*, c.name, c.email,
   coalesce(h.first_question, (SELECT text FROM messages m WHERE m.handoff_id = h.id
      AND m.role = 'customer' ORDER BY m.id LIMIT 1), '') AS question,
   (SELECT count(*) FROM messages m WHERE m.handoff_id = h.id AND m.role = 'customer')
@@ -269,7 +269,8 @@ def handoff_details(db, handoff_ids):
     """Return {handoff id: details} for the agents' view of the handoffs: when each
     reached its level (``level_started``: its targets count from then), the first agent
     reply since (``first_response``, or None), and its latest transfer or escalation
-    (``transfer``: kind, from_agent, from_team, from_level, reason, created; or None).
+    (``transfer``: kind, from_agent, from_team, from_level, reason, created; or None),
+    and the conversation's ``channel`` (bot/channels).
     One query for them all; kept apart from the handoff's own query, which the
     customer's every message runs."""
     ids = [int(i) for i in handoff_ids]
@@ -280,8 +281,8 @@ def handoff_details(db, handoff_ids):
 SELECT h.id, coalesce(h.level_since, h.created) AS level_started,
   (SELECT min(m.created) FROM messages m WHERE m.handoff_id = h.id AND m.role = 'agent'
      AND m.created >= coalesce(h.level_since, h.created)) AS first_response,
-  t.kind, t.from_agent, t.from_team, t.from_level, t.reason, t.created
-FROM handoffs h
+  t.kind, t.from_agent, t.from_team, t.from_level, t.reason, t.created, c.channel
+FROM handoffs h JOIN conversations c ON c.id = h.conversation_id
 LEFT JOIN transfers t ON t.id = (SELECT max(x.id) FROM transfers x WHERE x.handoff_id = h.id)
 WHERE h.id IN ({marks})""", ids)
     details = {}
@@ -290,7 +291,8 @@ WHERE h.id IN ({marks})""", ids)
                                                "from_level", "reason", "created")}
                     if row["kind"] else None)
         details[row["id"]] = {"level_started": row["level_started"],
-                              "first_response": row["first_response"], "transfer": transfer}
+                              "first_response": row["first_response"], "transfer": transfer,
+                              "channel": row["channel"] or "web"}
     return details
 
 

@@ -28,12 +28,13 @@ def conversation_messages(db, since, until):
 
 def conversations_by_channel(db, since, until):
     """Return the conversations started in the period with their ``channel``, how many
-    customer ``messages`` they hold, and their first handoff's ``handoff_created`` and
+    customer ``messages`` they hold (not counting auto-replies and bounces), and their first handoff's ``handoff_created`` and
     its first agent reply (``first_response``), both None without one."""
     return list(db.query(
         "SELECT c.id, coalesce(c.channel, 'web') AS channel, "
         "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND "
-        " m.role = 'customer') AS messages, h.created AS handoff_created, "
+        " m.role = 'customer' AND m.data NOT LIKE '%\"not_answered\"%') AS messages, "
+        "h.created AS handoff_created, "
         "(SELECT min(m.created) FROM messages m WHERE m.handoff_id = h.id AND "
         " m.role = 'agent') AS first_response "
         "FROM conversations c LEFT JOIN handoffs h ON h.id = (SELECT min(id) FROM handoffs "
