@@ -1,10 +1,10 @@
 """JSON over HTTPS for the messaging channels: POST a JSON body to a provider and read
-its JSON answer (whatsapp.py, telegram.py), and read a webhook's JSON body safely.
+its JSON answer (whatsapp.py, telegram.py). (Webhook bodies are read by the web app's
+own JSON reader, web/inputs.json_body, with its depth limit.)
 
     response = post_json("https://api.telegram.org/bot<token>/sendMessage",
                          {"chat_id": "42", "text": "مرحبا"}, service="Telegram")
     response.status, response.data      # 200, {"ok": True, "result": {...}}
-    payload = parse_json_body(request_body)   # or PayloadError saying why
 
 Only a failure to get any answer (refused, reset, timed out) raises here, as a temporary
 DeliveryError; every HTTP status comes back for the caller to judge, since each provider
@@ -19,17 +19,10 @@ import urllib.request
 
 from bot.channels import DeliveryError, PayloadError
 
-__all__ = ["Response", "post_json", "parse_json_body", "shorten", "MAX_RESPONSE_BYTES",
-           "MAX_WEBHOOK_BYTES", "MAX_JSON_DEPTH"]
+__all__ = ["Response", "post_json", "shorten", "MAX_RESPONSE_BYTES"]
 
 # A provider's answer to one send is a few hundred bytes; more is not an answer.
 MAX_RESPONSE_BYTES = 1024 * 1024
-# Meta batches at most a few messages per webhook call, Telegram sends one update:
-# 1 MiB is far above either, and keeps a flood from being read into memory.
-MAX_WEBHOOK_BYTES = 1024 * 1024
-# The deepest real payload (WhatsApp's entry/changes/value/messages/interactive/...) is
-# under 10 levels; json.loads would otherwise recurse until RecursionError.
-MAX_JSON_DEPTH = 32
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,35 +100,3 @@ def _decode(raw):
     except (ValueError, RecursionError):
         return None
 
-
-def parse_json_body(body, *, max_bytes=MAX_WEBHOOK_BYTES):
-    """Return a webhook's body (bytes) decoded from JSON, or raise PayloadError saying
-    why it cannot be read: too large, not UTF-8, not JSON, nested too deeply."""
-    if not isinstance(body, (bytes, bytearray)):
-        raise PayloadError("the webhook body is not bytes")
-    if len(body) > max_bytes:
-        raise PayloadError(f"the webhook body is larger than {max_bytes} bytes")
-    try:
-        text = bytes(body).decode("utf-8")
-    except UnicodeDecodeError:
-        raise PayloadError("the webhook body is not UTF-8 text") from None
-    if _nesting(text) > MAX_JSON_DEPTH:
-        raise PayloadError(f"the webhook body is nested more than {MAX_JSON_DEPTH} levels deep")
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        raise PayloadError("the webhook body is not valid JSON") from None
-
-
-def _nesting(text):
-    """Return how deep brackets nest in ``text`` outside its strings: an upper bound
-    checked before json.loads, which would recurse that deep."""
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
-
-
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(r"[\[\]{}]")
