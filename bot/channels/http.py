@@ -13,11 +13,10 @@ says "try later" differently. No error text names the URL: Telegram's holds the 
 import dataclasses
 import http.client
 import json
-import re
 import urllib.error
 import urllib.request
 
-from bot.channels import DeliveryError, PayloadError
+from bot.channels import DeliveryError
 
 __all__ = ["Response", "post_json", "shorten", "MAX_RESPONSE_BYTES"]
 
