@@ -154,8 +154,8 @@ def flask_app(test_config=None):
         # and how long one IMAP, SMTP or HTTP call may take.
         CHANNELS_POLL_SECONDS=15.0,
         CHANNEL_TIMEOUT=30.0,
-        # One sender's messages per hour that the bot answers; past it they are stored
-        # for the agents unanswered (another robot answering ours would loop forever).
+        # One sender's messages per hour that the bot answers; past it they go to a
+        # person, the bot silent (another robot answering ours would loop forever).
         CHANNEL_MESSAGES_PER_HOUR=20,
         # The agent session cookie is not sent by other sites' forms or frames.
         SESSION_COOKIE_SAMESITE="Lax",
