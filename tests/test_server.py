@@ -386,3 +386,45 @@ def test_workers_pick_up_an_edited_article_while_serving(impatient):
     while server.workers() & before and time.monotonic() < deadline:
         time.sleep(0.1)
     assert before and not server.workers() & before
+
+
+def _pollers(server):
+    """The server's children that run `dalil channels run` (web/server.py)."""
+    found = []
+    for pid in server.workers():
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"channels\x00run" in f.read():
+                    found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
+def test_a_server_without_channels_runs_no_poller(served):
+    assert _pollers(served) == []
+
+
+def test_a_server_with_a_channel_runs_one_poller_and_stops_it(tmp_path):
+    server = Served(tmp_path, env={"DALIL_TELEGRAM_TOKEN": "123:test",
+                                   "DALIL_TELEGRAM_API_URL": "http://127.0.0.1:9",
+                                   "DALIL_CHANNELS_POLL_SECONDS": "0.5"})
+    try:
+        deadline = time.monotonic() + PATIENCE
+        while not _pollers(server) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        [poller] = _pollers(server)
+        os.kill(server.process.pid, signal.SIGTERM)  # the master only: it stops the poller
+        server.process.wait(timeout=PATIENCE)
+        assert not os.path.exists(f"/proc/{poller}") or _state(poller) == "Z"
+        assert "Traceback" not in server.log_text()
+    finally:
+        server.stop()
+
+
+def _state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
