@@ -504,3 +504,10 @@ def test_compose_reply_refuses_bad_addresses(sender, to):
 
 def test_message_id_of_message_without_one():
     assert message_id(email.message.EmailMessage()) == ""
+
+
+def test_the_size_limit_is_the_callers_to_set():
+    raw = b"From: a@example.com\r\nSubject: x\r\n\r\n" + b"x" * 2000
+    assert read_mail(raw, max_mail_bytes=4000).text.startswith("x")
+    with pytest.raises(PayloadError, match="too big"):
+        read_mail(raw, max_mail_bytes=1000)

@@ -44,6 +44,15 @@ def setup(app):
     if config.get("TELEGRAM_TOKEN"):
         telegram_bot = TelegramBot(config["TELEGRAM_API_URL"], config["TELEGRAM_TOKEN"])
     app.extensions["dalil_mailboxes"] = mailboxes
+    # A webhook that takes messages with nothing set up to answer them: every reply
+    # would wait, then fail, in the outbox. Said at start-up, where it is read.
+    for secret, sender, channel in (("MAIL_WEBHOOK_SECRET", mailboxes, "MAILBOXES"),
+                                    ("WHATSAPP_APP_SECRET", whatsapp_account,
+                                     "WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID"),
+                                    ("TELEGRAM_SECRET", telegram_bot, "TELEGRAM_TOKEN")):
+        if config.get(secret) and not sender:
+            log.warning("%s is set but %s is not: messages will come in, and no reply "
+                        "can leave", secret, channel)
     app.extensions["dalil_senders"] = channel_senders(
         mailboxes=mailboxes, whatsapp_account=whatsapp_account, telegram_bot=telegram_bot,
         timeout=float(config["CHANNEL_TIMEOUT"]))
@@ -123,10 +132,12 @@ def poll_once(db):
         if not mailbox.imap_host:
             continue
         limit = int(current_app.config["MAX_ATTACHMENT_BYTES"])
+        largest = int(current_app.config["MAX_MAIL_BYTES"])
 
         def handle(raw, key, mailbox=mailbox):
             try:
-                message = mail.read_mail(raw, mailbox=mailbox.name, max_attachment_bytes=limit)
+                message = mail.read_mail(raw, mailbox=mailbox.name, max_attachment_bytes=limit,
+                                         max_mail_bytes=largest)
             except PayloadError as error:
                 # Not a mail anyone can read: left marked as taken, and logged, rather
                 # than fetched and refused forever.
@@ -134,9 +145,9 @@ def poll_once(db):
                 return
             receive_one(db, message)
 
+        timeout = float(current_app.config["CHANNEL_TIMEOUT"])
         try:
-            counts["mail"] += imap.take_new_mail(mailbox, handle,
-                                                 timeout=float(current_app.config["CHANNEL_TIMEOUT"]))
+            counts["mail"] += imap.take_new_mail(mailbox, handle, timeout=timeout)
         except imap.MailboxUnavailable as error:
             log.warning("%s", error)
     counts.update(outbox.deliver_due(db, current_app.extensions.get("dalil_senders", {})))

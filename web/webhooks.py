@@ -99,9 +99,11 @@ def inbound_mail():
     if mailbox is None:
         raise ApiError("no mailbox has that name: use a name from the mailboxes file "
                        "(MAILBOXES), or leave mailbox out for the first one")
+    config = current_app.config
     try:
         inbound = mail.read_mail(request.get_data(cache=False), mailbox=mailbox,
-                                 max_attachment_bytes=int(current_app.config["MAX_ATTACHMENT_BYTES"]))
+                                 max_attachment_bytes=int(config["MAX_ATTACHMENT_BYTES"]),
+                                 max_mail_bytes=int(config["MAX_MAIL_BYTES"]))
     except PayloadError as error:
         raise ApiError(str(error)) from None
     return _taken([inbound])

@@ -64,18 +64,20 @@ _DIRECTION_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c" + _BIDI_CONTROLS)
 
 # --- Reading ------------------------------------------------------------------------
 
-def read_mail(raw, *, mailbox="", max_attachment_bytes=MAX_ATTACHMENT_BYTES):
+def read_mail(raw, *, mailbox="", max_attachment_bytes=MAX_ATTACHMENT_BYTES,
+              max_mail_bytes=MAX_MAIL_BYTES):
     """Return the ``Inbound`` (channel "email") that the mail ``raw`` (its bytes, as
     IMAP or a webhook gives them) carries; raise PayloadError saying why when it is not
-    a mail Dalil can answer: empty, not bytes, too big, or without a From address."""
+    a mail Dalil can answer: empty, not bytes, over ``max_mail_bytes``, or without a
+    From address."""
     if not isinstance(raw, (bytes, bytearray)):
         raise PayloadError(f"a mail must be given as bytes, not {type(raw).__name__}")
     raw = bytes(raw)
     if not raw.strip():
         raise PayloadError("the mail is empty")
-    if len(raw) > MAX_MAIL_BYTES:
+    if len(raw) > max_mail_bytes:
         raise PayloadError(f"the mail is too big ({len(raw):,} bytes; the limit is "
-                           f"{MAX_MAIL_BYTES:,})")
+                           f"{max_mail_bytes:,})")
     message = email.message_from_bytes(raw, policy=email.policy.default)
     address, name = _sender(message)
     body_part = _body_part(message)
