@@ -380,3 +380,16 @@ def test_a_telegram_start_is_greeted_not_handed_over(db, shipped_bot):
                                                         external_id="42:1", text="/start"))
     assert received.handoff is None and received.outbox_id is not None
     assert outbox_rows(db)[0]["text"].startswith("أهلًا وسهلًا")
+
+
+def test_a_whatsapp_customer_is_forgotten_by_their_number(db, shipped_bot):
+    from bot.desk import customers as desk_customers
+    received = whatsapp_question(db, shipped_bot)
+    customer = customer_store.conversation_customer(db, received.conversation["id"])["id"]
+    erased = desk_customers.forget(db, "+966 50123 4567")
+    assert erased["customers"] == 1 and erased["messages"] >= 2
+    assert store.messages(db, received.conversation["id"]) == []
+    assert channel_store.customer_addresses(db, customer) == []
+    assert store.get_conversation(db, received.conversation["id"])["address"] == ""
+    with pytest.raises(desk_customers.IdentityError):
+        desk_customers.forget(db, "not an address")

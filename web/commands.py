@@ -621,11 +621,15 @@ def customers_show(email, db, as_json):
 @db_option
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def customers_forget(email, db, yes):
-    """Erase the personal data of the customer with EMAIL everywhere: their
-    conversations' messages, notes and contact details, their handoffs' questions,
-    their ratings' comments, what the bot learned from them, their customer record.
+    """Erase the personal data of the customer with EMAIL (or the phone number or chat
+    id WhatsApp or Telegram knows them by) everywhere: their conversations' messages,
+    files, notes and contact details, their handoffs' questions, their ratings'
+    comments, what the bot learned from them, their customer record and addresses.
     Counts, times, outcomes and scores stay, so the team's figures stay true."""
-    email = _email(email)
+    try:
+        email = customer_accounts.known_address(email)
+    except customer_accounts.IdentityError as error:
+        raise click.ClickException(f"{email!r}: {error}") from None
     if not yes:
         click.confirm(f"Erase everything Dalil holds about {email}? This cannot be undone",
                       abort=True)

@@ -25,7 +25,8 @@ from bot.clean import UncleanText, clean_text
 from bot.store import customers as customer_store
 
 __all__ = ["Identity", "IdentityError", "MergeError", "identity_hash", "verify", "identify",
-           "identify_by_email", "normal_email", "merge", "forget", "MAX_ID_LENGTH"]
+           "identify_by_email", "normal_email", "known_address", "merge", "forget",
+           "MAX_ID_LENGTH"]
 
 MAX_ID_LENGTH = 200
 MAX_NAME_LENGTH = 120
@@ -154,7 +155,19 @@ def merge(db, customer_id, address):
 
 
 def forget(db, email):
-    """Erase what Dalil holds about the person with ``email`` (see
-    bot.store.customers.forget_customers); return {what: how many}. Raises
-    IdentityError for a malformed address."""
-    return customer_store.forget_customers(db, normal_email(email))
+    """Erase what Dalil holds about the person with ``email`` — or with the phone number
+    or chat id a messaging app knows them by (see bot.store.customers.forget_customers);
+    return {what: how many}. Raises IdentityError for a malformed address."""
+    return customer_store.forget_customers(db, known_address(email))
+
+
+def known_address(address):
+    """Return ``address`` as Dalil keeps it: an e-mail address checked and in lower case,
+    a phone number's digits (without "+" or spaces), a chat id as given; raise
+    IdentityError for one that is none of these."""
+    if isinstance(address, str) and "@" not in address:
+        number = "".join(address.split()).lstrip("+")
+        if re.fullmatch(r"-?[0-9]{3,20}", number):
+            return number
+        raise IdentityError("give an e-mail address, a phone number or a chat id (digits)")
+    return normal_email(address)

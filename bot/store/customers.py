@@ -170,7 +170,8 @@ def customers_with_email(db, email):
 
 
 def forget_customers(db, email):
-    """Erase what Dalil holds about the person with ``email`` (lower case): every
+    """Erase what Dalil holds about the person with ``email`` (lower case; or the phone
+    number or chat id a messaging app knows them by): every
     conversation linked to a customer with that address or carrying it as contact
     detail loses its messages, notes, contact details and client key, its handoffs
     their first question and transfer reasons, its ratings their comments, and the
@@ -179,11 +180,14 @@ def forget_customers(db, email):
     conversation and a handoff happened, when, its outcome and team, a rating's score.
     Return {what: how many} of what was erased."""
     with transaction(db):
-        customer_ids = customers_with_email(db, email)
+        # By the address given: an e-mail (a customer's, or typed in a conversation), or
+        # a phone number or chat id a messaging app knows them by.
+        customer_ids = sorted(set(customers_with_email(db, email))
+                              | set(customers_by_address(db, email)))
         marks = ", ".join("?" * len(customer_ids)) or "NULL"
         conversation_ids = [row["id"] for row in db.query(
-            f"SELECT id FROM conversations WHERE lower(email) = ? OR customer_id IN ({marks})",
-            [email, *customer_ids])]
+            f"SELECT id FROM conversations WHERE lower(email) = ? OR address = ? OR "
+            f"customer_id IN ({marks})", [email, email, *customer_ids])]
         counts = {"customers": len(customer_ids), "conversations": len(conversation_ids)}
         if not conversation_ids:
             counts.update(messages=0, notes=0, handoffs=0, transfers=0, ratings=0, learned=0,
