@@ -7,7 +7,6 @@ start-up naming the file and the line or key.
 """
 import datetime
 import functools
-import re
 import time
 import zoneinfo
 
@@ -23,7 +22,7 @@ from bot.store import customers as customer_store
 
 from . import agent_channels, channels, csrf, events, ratelimit, typing_ping
 from .agent_text import DESK_TEXT, dt
-from .auth import (api_login_required, current_agent, end_session, login_required,
+from .auth import (NEXT, api_login_required, current_agent, end_session, login_required,
                    session_check, sign_in, start_session)
 from .context import get_bot, get_db, get_hours, get_teams, now, pool
 from .errors import ApiError
@@ -37,10 +36,6 @@ bp.url_value_preprocessor(numeric_id("handoff_id"))
 bp.url_value_preprocessor(numeric_id("reply_id"))
 
 QUEUES = ("open", "mine", "resolved")
-# Where the sign-in form may send an agent afterwards: a console path and its query in
-# printable ASCII (what login_required puts in ?next=) — no other host ("//", "\\"),
-# no CR or LF to split the Location header.
-NEXT = re.compile(r"/agent(?:[/?#][!-\[\]-~]*)?")
 
 
 def _no_such_handoff(handoff_id, error=None):

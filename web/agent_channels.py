@@ -11,8 +11,8 @@ from bot import store
 from bot.channels import outbox
 from bot.store import channels as channel_store
 
-from . import agent, channels, csrf
-from .auth import api_login_required, login_required
+from . import channels, csrf
+from .auth import NEXT, api_login_required, login_required
 from .context import get_db
 from .errors import ApiError
 from .i18n import filled
@@ -150,7 +150,7 @@ def retry_form(outbox_id):
     if outbox.retry_failed(db, outbox_id):
         channels.deliver_now(db, [outbox_id])
     target = request.form.get("next", "")
-    if not agent.NEXT.fullmatch(target):
+    if not NEXT.fullmatch(target):
         handoff = store.latest_handoff(db, row["conversation_id"])
         target = (url_for("agent.handoff_page", handoff_id=handoff["id"]) if handoff
                   else url_for("agent.queue"))

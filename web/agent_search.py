@@ -14,8 +14,8 @@ from bot.desk import search as desk_search
 from bot.desk.tags import MAX_TAG_LENGTH, MAX_TAGS, TagError, normal_tag
 
 from . import agent, csrf
-from .agent import NEXT, handoff_page
-from .auth import api_login_required, login_required
+from .agent import handoff_page
+from .auth import NEXT, api_login_required, login_required
 from .context import get_db, get_hours
 from .errors import ApiError
 from .inputs import json_body, numeric_id

@@ -12,6 +12,7 @@ page and agent API call stands behind.
 ``g.agent`` is the signed-in agent's name inside a guarded view.
 """
 import functools
+import re
 
 from flask import current_app, g, redirect, request, session, url_for
 
@@ -21,7 +22,7 @@ from . import ratelimit, signin_limits
 from .context import get_db, now
 from .errors import ApiError
 
-__all__ = ["SESSION_KEY", "SESSION_ID", "current_agent", "login_required",
+__all__ = ["SESSION_KEY", "SESSION_ID", "NEXT", "current_agent", "login_required",
            "api_login_required", "sign_in", "start_session", "end_session"]
 
 # In Flask's signed session cookie: the agent's name (for show) and the session's
@@ -29,6 +30,10 @@ __all__ = ["SESSION_KEY", "SESSION_ID", "current_agent", "login_required",
 # so signing out, a new password or a removed account ends it, whatever the cookie says.
 SESSION_KEY = "agent"
 SESSION_ID = "agent_session"
+# Where the sign-in form (and every console form's ``next``) may send an agent
+# afterwards: a console path and its query in printable ASCII (what login_required puts
+# in ?next=) — no other host ("//", "\\"), no CR or LF to split the Location header.
+NEXT = re.compile(r"/agent(?:[/?#][!-\[\]-~]*)?")
 
 
 def current_agent():

@@ -22,10 +22,10 @@ delivered by the channel's ``send`` and retried with back-off when it raises
 """
 import dataclasses
 
+from bot.store.channels import CHANNELS
+
 __all__ = ["CHANNELS", "Inbound", "Attachment", "DeliveryError", "PayloadError"]
 
-# "web": the chat page and the widget (web/chat.py); the others come in here.
-CHANNELS = ("web", "email", "whatsapp", "telegram")
 
 
 class DeliveryError(Exception):

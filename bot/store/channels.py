@@ -15,7 +15,7 @@ import secrets
 from .connection import first_row, insert_row, now, transaction
 from .conversations import get_conversation
 
-__all__ = ["OUTBOX_STATUSES", "create_channel_conversation", "latest_channel_conversation",
+__all__ = ["OUTBOX_STATUSES", "CHANNELS", "create_channel_conversation", "latest_channel_conversation",
            "conversation_of_external", "messages_from", "record_channel_message", "is_known_external",
            "thread_of", "queue_delivery", "due_deliveries", "take_delivery", "mark_sent",
            "mark_retry", "mark_failed", "retry_delivery", "get_delivery", "deliveries_of", "deliveries_for", "reply_route",
@@ -24,6 +24,9 @@ __all__ = ["OUTBOX_STATUSES", "create_channel_conversation", "latest_channel_con
            "customer_addresses"]
 
 OUTBOX_STATUSES = ("pending", "sent", "failed")
+# What a conversation's ``channel`` may be: "web" (the chat page and the widget), or one
+# that bot/channels brings in.
+CHANNELS = ("web", "email", "whatsapp", "telegram")
 
 
 # --- conversations on a channel -------------------------------------------------------------

@@ -6,7 +6,7 @@ without a person (deflection), and how fast people first answered the rest.
     # -> [{"channel": "email", "conversations": 40, "messages": 61, "handoffs": 12,
     #      "deflected": 28, "deflection": 0.7, "first_response": {"count", "median", "p90"}}, ...]
 """
-from bot.channels import CHANNELS
+from bot.store.channels import CHANNELS
 from bot.store import insights as insight_store
 
 from .periods import seconds_between
