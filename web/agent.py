@@ -669,14 +669,12 @@ def _queue_strings():
     """What agent.js needs to redraw the queue's rows in the page's language."""
     wanted = ("reason_", "handoff_state_", "outcome_", "agent_minutes", "agent_hours",
               "ins_seconds", "ins_days_hours", "agent_handoff", "agent_no_question",
-              "agent_new_handoffs", "agent_empty_queue")
+              "agent_new_handoffs", "agent_empty_queue", "ins_channel_")
     strings = {key: texts[g.lang] for key, texts in MESSAGES.items() if key.startswith(wanted)}
     strings.update({key: dt(key, g.lang) for key in (
         "desk_sla_ok", "desk_sla_soon", "desk_sla_breached", "desk_level_name",
         "desk_no_team")})
     strings.update({key: dt(key, g.lang) for key in DESK_TEXT if key.startswith("inbox_")})
-    strings.update({key: agent_channels.ct(key, g.lang) for key in agent_channels.CHANNEL_TEXT
-                    if key.startswith("channel_name_")})
     return strings
 
 

@@ -15,7 +15,7 @@ from . import channels, csrf
 from .auth import NEXT, api_login_required, login_required
 from .context import get_db
 from .errors import ApiError
-from .i18n import filled
+from .i18n import filled, t
 from .inputs import numeric_id
 
 __all__ = ["bp", "channel_view"]
@@ -35,10 +35,6 @@ CHANNEL_TEXT = {
                                       "where they wrote last."},
     "channel_attachment_missing": {"ar": "(لم يُحفظ: أكبر من الحد)",
                                    "en": "(not kept: over the size limit)"},
-    "channel_name_web": {"ar": "المحادثة", "en": "Chat"},
-    "channel_name_email": {"ar": "البريد", "en": "E-mail"},
-    "channel_name_whatsapp": {"ar": "واتساب", "en": "WhatsApp"},
-    "channel_name_telegram": {"ar": "تيليجرام", "en": "Telegram"},
     "channel_identified": {"ar": "معروف برقمه أو حسابه في التطبيق (غير موثق)",
                            "en": "Known by their number or account on the app (not verified)"},
     "channel_known_by": {"ar": "يُعرف بـ", "en": "Known by"},
@@ -67,10 +63,7 @@ CHANNEL_TEXT = {
 
 def ct(key, lang, **values):
     """Return the channel string ``key`` in ``lang``, ``{name}`` fields filled."""
-    texts = CHANNEL_TEXT.get(key)
-    if texts is None:  # a channel this console has no name for: its own id
-        return key.removeprefix("channel_name_")
-    return filled(texts[lang], values)
+    return filled(CHANNEL_TEXT[key][lang], values)
 
 
 @bp.app_context_processor
@@ -106,7 +99,8 @@ def channel_view(db, conversation_id, lang):
 
 
 def _name(channel, lang):
-    return outbox.CHANNEL_NAMES.get(channel, {}).get(lang, channel)
+    # The console's one table of channel names (the insights' too).
+    return t(f"ins_channel_{channel}", lang)
 
 
 @bp.get("/agent/attachments/<attachment_id>")

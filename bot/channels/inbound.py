@@ -145,8 +145,8 @@ def _conversation(db, inbound, lang):
 def _recent(db, conversation_id):
     since = (datetime.datetime.now(datetime.timezone.utc)
              - datetime.timedelta(hours=SESSION_HOURS)).isoformat(timespec="seconds")
-    last = store.messages(db, conversation_id)[-1:]
-    return bool(last) and last[0]["created"] >= since
+    last = channel_store.last_message_at(db, conversation_id)
+    return last is not None and last >= since
 
 
 def _language(inbound, default):
@@ -180,7 +180,7 @@ def _stored_text(db, inbound, conversation):
     text = inbound.text
     subject = inbound.subject.strip()
     if (inbound.channel == "email" and subject and subject.lower() not in text.lower()
-            and not store.messages(db, conversation["id"])):
+            and channel_store.last_message_at(db, conversation["id"]) is None):
         text = f"{subject}\n\n{text}" if text else subject
     try:
         text = clean_text(text, "the message")
@@ -274,12 +274,12 @@ def _answer(db, bot, conversation, text, inbound, hours, now, teams):
         pass
     handoff = store.active_handoff(db, conversation["id"])
     stored = store.add_message(db, conversation["id"], "customer", text or "—",
-                               {"channel": inbound.channel},
-                               handoff_id=handoff["id"] if handoff else None)
-    if handoff:
-        store.join_handoff(db, handoff["id"], stored["id"], stored["text"])
-        return [stored], handoff
-    handoff, new = conversations.request_handoff(db, bot, conversation, hours=hours, now=now,
-                                                 teams=teams)
+                               {"channel": inbound.channel})
+    new = []
+    if handoff is None:
+        handoff, new = conversations.request_handoff(db, bot, conversation, hours=hours,
+                                                     now=now, teams=teams)
+    # Attached here, its first 1,000 characters the handoff's question if it has none.
     store.join_handoff(db, handoff["id"], stored["id"], stored["text"][:1000])
+    stored["handoff_id"] = handoff["id"]
     return [stored, *new], store.get_handoff(db, handoff["id"])

@@ -16,7 +16,7 @@ from .connection import first_row, insert_row, now, transaction
 from .conversations import get_conversation
 
 __all__ = ["OUTBOX_STATUSES", "CHANNELS", "create_channel_conversation", "latest_channel_conversation",
-           "conversation_of_external", "messages_from", "record_channel_message", "is_known_external",
+           "conversation_of_external", "last_message_at", "messages_from", "record_channel_message", "is_known_external",
            "thread_of", "queue_delivery", "due_deliveries", "take_delivery", "mark_sent",
            "mark_retry", "mark_failed", "retry_delivery", "get_delivery", "deliveries_of", "deliveries_for", "reply_route",
            "delivery_with_external", "outbox_counts", "failed_deliveries", "add_attachment",
@@ -59,6 +59,13 @@ def conversation_of_external(db, channel, external_ids):
                              f"AND external_id IN ({marks}) ORDER BY id DESC LIMIT 1",
                              [channel, *external_ids]))
     return get_conversation(db, row["conversation_id"]) if row else None
+
+
+def last_message_at(db, conversation_id):
+    """Return when the conversation's newest message was written (ISO), or None."""
+    row = first_row(db.query("SELECT created FROM messages WHERE conversation_id = ? "
+                             "ORDER BY id DESC LIMIT 1", [conversation_id]))
+    return row["created"] if row else None
 
 
 def messages_from(db, channel, address, since):

@@ -87,7 +87,7 @@ document.addEventListener("DOMContentLoaded", function () {
     top.appendChild(name);
     if (h.channel && h.channel !== "web") {  // a mail or a messaging app's conversation
       top.appendChild(document.createTextNode(" "));
-      top.appendChild(el("span", "channel-badge", S["channel_name_" + h.channel] || h.channel));
+      top.appendChild(el("span", "channel-badge", S["ins_channel_" + h.channel] || h.channel));
     }
     if (h.unread) { top.appendChild(document.createTextNode(" ")); top.appendChild(unreadBadge(h.unread)); }
     link.appendChild(top);
