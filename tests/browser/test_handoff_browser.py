@@ -175,7 +175,9 @@ def test_the_queue_shows_a_new_handoff_without_reloading(live_server, page):
     page.get_by_label("اسم المستخدم").fill("watcher")
     page.get_by_label("كلمة المرور").fill(PASSWORD)
     page.get_by_role("button", name="دخول").click()
-    page.locator("h1").wait_for()
+    page.locator("#inbox").wait_for()  # the sign-in page has an h1 too
+    # The stream is up: what follows must come on it, not with the page.
+    page.wait_for_function("window.DalilConsole && window.DalilConsole.live.open")
     title = page.title()
     page.evaluate("window.stillHere = true")  # gone after a reload
     client = live_server.app.test_client()

@@ -140,15 +140,21 @@ document.addEventListener("DOMContentLoaded", function () {
   document.addEventListener("click", seen);
   document.addEventListener("keydown", seen);
 
+  // Each list's newest request, and the newest whose answer is drawn: redraws overlap (the
+  // stream's first event, a change a moment later, the timer), and an older answer that
+  // comes back last must not put back a list without the handoff that just opened.
+  var asked = {}, drawn = {};
   var refresh = function (name) {
     var list = listOf(name);
     if (!list) return Promise.resolve();
     var url = "/api/agent/handoffs?status=" + name + "&lang=" + encodeURIComponent(lang) +
       (team ? "&team=" + encodeURIComponent(team) : "");
+    var ticket = asked[name] = (asked[name] || 0) + 1;
     return fetch(url, {headers: Console.headers, credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
-        if (!data) return;
+        if (!data || ticket < (drawn[name] || 0)) return;
+        drawn[name] = ticket;
         if (data.now) skew = Date.parse(data.now) - Date.now();
         var focused = document.activeElement && document.activeElement.closest &&
           document.activeElement.closest(".inbox-card");
