@@ -8,10 +8,18 @@ import threading
 import pytest
 
 from bot import Bot
-from pg_fixtures import backend, backend_db, database, pg_server, pg_url  # noqa: F401  (fixtures)
+from bot.desk import agents
+from pg_fixtures import (backend, backend_db, database, pg_migrated_url, pg_server,  # noqa: F401
+                         pg_template, pg_url)  # (fixtures)
 from web import create_app
 from web.live import build_bot
 from web.settings import settings
+
+# The product's scrypt costs 0.1 s a hash, and most tests sign an agent in: the suite
+# hashes with a work factor 32 times lower (the same algorithm and code path; Django's
+# test settings do the same). test_agents checks what the product itself uses.
+PRODUCT_PASSWORD_METHOD = agents.PASSWORD_METHOD
+agents.PASSWORD_METHOD = "scrypt:1024:8:1"
 
 SHIPPED_ARTICLES = pathlib.Path(__file__).resolve().parent.parent / "articles"
 

@@ -149,6 +149,27 @@ def pg_url(pg_server):
     pg_server.admin(f"DROP DATABASE {name} WITH (FORCE)")
 
 
+@pytest.fixture(scope="session")
+def pg_template(pg_server):
+    """The name of a database migrated once for the session, to copy: CREATE DATABASE
+    from it costs a file copy, not every migration again (a third of a web test's time
+    on PostgreSQL). Nothing connects to it after, as a template requires."""
+    name = f"template_{os.getpid()}"
+    pg_server.admin(f"CREATE DATABASE {name} TEMPLATE template0")
+    store.open_db(pg_server.url(name)).close()
+    return name
+
+
+@pytest.fixture
+def pg_migrated_url(pg_server, pg_template):
+    """The address of a new PostgreSQL database for this test alone, already migrated
+    (as ``store.open_db`` leaves a new one); dropped after it."""
+    name = f"test_{os.getpid()}_{next(_names)}"
+    pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    yield pg_server.url(name)
+    pg_server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request):
     """"sqlite" or "postgres": run the test once on each store backend."""

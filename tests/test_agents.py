@@ -28,6 +28,14 @@ def test_passwords_are_stored_hashed_and_checked(db):
     assert not agents.authenticate(db, None, None)
 
 
+def test_the_product_hashes_with_werkzeugs_full_scrypt_cost():
+    from conftest import PRODUCT_PASSWORD_METHOD
+    from werkzeug.security import generate_password_hash
+    assert PRODUCT_PASSWORD_METHOD == "scrypt:32768:8:1"
+    # werkzeug's own default: never weaker than what it ships.
+    assert generate_password_hash("a long password").startswith(PRODUCT_PASSWORD_METHOD + "$")
+
+
 @pytest.mark.parametrize("name, password", [("", PASSWORD), ("has space", PASSWORD),
                                             ("x" * 41, PASSWORD), ("ok", "short")])
 def test_bad_names_and_short_passwords_are_refused(db, name, password):

@@ -60,12 +60,12 @@ def shared_app(request, tmp_path_factory):
 
 
 @pytest.fixture
-def chat_app(shared_app, pg_url):
-    """The module's app over a fresh PostgreSQL database of this test's own; settings a
-    test changes are put back afterwards (chat_fixtures.chat_app, on PostgreSQL)."""
-    store.open_db(pg_url).close()
+def chat_app(shared_app, pg_migrated_url):
+    """The module's app over a fresh, migrated PostgreSQL database of this test's own;
+    settings a test changes are put back afterwards (chat_fixtures.chat_app, on
+    PostgreSQL)."""
     saved = dict(shared_app.config)
-    shared_app.config["DATABASE"] = pg_url
+    shared_app.config["DATABASE"] = pg_migrated_url
     yield shared_app
     pool = shared_app.extensions.pop("dalil_db", None)
     if pool is not None:
@@ -108,12 +108,12 @@ def test_an_app_started_on_a_postgresql_url_migrates_and_stores_there(articles_d
     app.extensions.pop("dalil_db").close()
 
 
-def test_a_connection_the_server_dropped_is_replaced_before_it_is_lent(chat_app, pg_url):
+def test_a_connection_the_server_dropped_is_replaced_before_it_is_lent(chat_app):
     # The server ends every session of the database (a restart, a failover): the pool
     # tries each connection before lending it, so no customer's request fails on one.
     client = chat_app.test_client()
     assert client.post("/api/conversations", json={"lang": "ar"}).status_code == 201
-    admin = store.connect(pg_url)
+    admin = store.connect(chat_app.config["DATABASE"])
     admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                   "WHERE datname = current_database() AND pid <> pg_backend_pid()")
     admin.close()

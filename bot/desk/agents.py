@@ -32,9 +32,14 @@ __all__ = ["AgentError", "add_agent", "remove_agent", "list_agents", "authentica
 NAME = re.compile(r"[\w.@-]{1,40}")  # matched whole: no "mona\n"
 # NIST SP 800-63B's minimum for a password a person chooses.
 MIN_PASSWORD_LENGTH = 8
+# How passwords are hashed: werkzeug's own default, written out so that it is one place
+# to read (scrypt, N=2^15, r=8, p=1: about 0.1 s of one core, 32 MB of memory per hash).
+# The test suite lowers the work factor (tests/conftest.py), as Django's test settings
+# do; a stored hash names its parameters, so checking always uses the hash's own.
+PASSWORD_METHOD = "scrypt:32768:8:1"
 # Checked when the name is unknown, so a wrong name costs as long as a wrong password
 # (the time of a login must not tell which names exist).
-_DUMMY_HASH = generate_password_hash("not a password of anyone")
+_DUMMY_HASH = generate_password_hash("not a password of anyone", method=PASSWORD_METHOD)
 # Live chat agents commonly hold two to four conversations at once; twenty is already
 # more than one person can follow (a typo such as 100 is refused, not obeyed).
 DEFAULT_CAPACITY = 3  # the column's default (schema.m010_teams)
@@ -128,7 +133,7 @@ def _password_hash(password):
         raise AgentError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if undecodable(password):  # e.g. a terminal's undecodable bytes: it cannot be hashed
         raise AgentError("the password contains characters that could not be decoded")
-    return generate_password_hash(password)
+    return generate_password_hash(password, method=PASSWORD_METHOD)
 
 
 def set_password(db, name, password):
