@@ -177,7 +177,8 @@ def test_the_queue_shows_a_new_handoff_without_reloading(live_server, page):
     page.get_by_role("button", name="دخول").click()
     page.locator("#inbox").wait_for()  # the sign-in page has an h1 too
     # The stream is up: what follows must come on it, not with the page.
-    page.wait_for_function("window.DalilConsole && window.DalilConsole.live.open")
+    page.wait_for_load_state("load")  # inbox.js has run (its scripts are deferred)
+    page.wait_for_function("() => window.DalilConsole.live.open", polling=50)
     title = page.title()
     page.evaluate("window.stillHere = true")  # gone after a reload
     client = live_server.app.test_client()

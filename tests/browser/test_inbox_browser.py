@@ -24,6 +24,9 @@ def _sign_in(page, url, name, path="/agent"):
     page.get_by_label("كلمة المرور").fill(PASSWORD)
     page.get_by_role("button", name="دخول").click()
     page.locator("#inbox").wait_for()
+    # The page's scripts are deferred: the cards show before inbox.js listens for keys.
+    # "load" comes after every deferred script and DOMContentLoaded handler has run.
+    page.wait_for_load_state("load")
 
 
 def _customer_asks(page, url, text):
