@@ -196,6 +196,20 @@ class IndexSettings:
     # 0.862, 0.7 0.727 / 0.856, 0.8 0.727 / 0.855: 0.65 best over both. Its scores run
     # higher: SEMANTIC_THRESHOLDS["en"] (bot.decide) were chosen at this weight.
     semantic_weight_en: float = 0.65
+    # ... both raised by this times the share of the articles (each language's version
+    # counted) that have only their title, no writer's or learned question: the lexical
+    # parts then know an article by a few words, the embeddings still by their meaning.
+    # Chosen on titles-only tuning suites (ar-dev-0-tune, and ar-dev-tune, en-dev-3-tune
+    # and en-dev-open-tune cut to their titles), top-1 at 0 / 0.1 / 0.2 / 0.3: 0.348 /
+    # 0.354 / 0.358 / 0.358, 0.381 / 0.390 / 0.392 / 0.392, 0.515 / 0.523 / 0.538 / 0.536,
+    # 0.572 / 0.578 / 0.579 / 0.568. Not beyond titles alone: with one question an
+    # article (ar-dev-tune cut to title + 1) a higher Arabic weight ranks worse (0.478 at
+    # 0.5, 0.472 at 0.65, 0.456 at 0.75); with 3 or 10 (ar-dev-3-tune, ar-dev-tune) the
+    # weights above are within 0.005 of the best.
+    # The blended scores of titles-only help centers come out lower, so the bot answers
+    # a little less there, and less wrongly (ar-dev-0-tune answered right 9.2% -> 7.0%,
+    # wrong 3.6% -> 2.4%; docs/benchmarks.md has the dev figures).
+    semantic_titles_lift: float = 0.2
     # Inverse regularization of the semantic regression (100: ar-dev-tune 0.713, 300:
     # 0.720, 1000: 0.721 with less coverage, 0.570 against 0.578).
     semantic_c: float = 300.0
@@ -290,11 +304,15 @@ class Index:
         for article in self.articles:
             versions.setdefault(article.id, []).append(article)
         texts, owners, kinds, semantic = [], [], [], []
+        titles_only = 0  # article versions with no question (IndexSettings.semantic_titles_lift)
         for position, article_id in enumerate(self.article_ids):
             own = [_as_indexed(q, a.lang) for a in versions[article_id]
                    for q in (a.title, *a.questions)]
             own = list(dict.fromkeys(q for q in own if q.strip()))
             extra = [q for q in dict.fromkeys(learned.get(article_id, ())) if q not in own]
+            if not extra:
+                titles_only += sum(not any(q.strip() for q in a.questions)
+                                   for a in versions[article_id])
             # The body speaks in the writers' words, not the customers': it teaches the
             # classifier the article's vocabulary but is never a "nearest question".
             bodies = [b for b in (_plain(a.body) for a in versions[article_id]) if b]
@@ -337,7 +355,8 @@ class Index:
         phrasings = np.count_nonzero(self._kinds != _BODY) / len(self.article_ids)
         if (encoder is not None and self._classifier is not None and not by_centroids
                 and phrasings <= self.settings.semantic_phrasings):
-            self._semantic = self._train_semantic(encoder, semantic)
+            self._semantic = self._train_semantic(encoder, semantic,
+                                                  titles_only / len(self.articles))
 
     def __getstate__(self):
         # The encoder (a model in C memory) is not pickled with the index (kb.cache):
@@ -361,9 +380,10 @@ class Index:
         new._encoder = encoder
         return new
 
-    def _train_semantic(self, encoder, texts_by_article):
+    def _train_semantic(self, encoder, texts_by_article, titles_only):
         """Return the _Semantic part trained on the embeddings of each article's texts
-        (``semantic_questions`` at most)."""
+        (``semantic_questions`` at most); ``titles_only`` is the share of the articles
+        known by their titles alone."""
         texts, owners, learned = [], [], []
         for position, pairs in enumerate(texts_by_article):
             for text, is_learned in pairs:
@@ -379,7 +399,7 @@ class Index:
             coef, intercept = np.vstack([-coef, coef]) / 2, np.r_[-intercept, intercept] / 2
         starts = np.r_[0, np.cumsum([len(pairs) for pairs in texts_by_article])]
         return _Semantic(encoder.name, coef.T.astype(np.float32), intercept.astype(np.float32),
-                         vectors, tuple(texts), learned, starts)
+                         vectors, tuple(texts), learned, starts, titles_only)
 
     def _arrange(self, texts, owners, kinds, matrix):
         """Set every per-row structure from rows grouped by article."""
@@ -603,10 +623,11 @@ class Index:
     def _semantic_weight(self, reading):
         """Return the semantic probability's share in ``reading``'s blended scores: the
         weight of the language it is read in (IndexSettings.semantic_weight_en for
-        English, semantic_weight otherwise)."""
-        if detect_language(reading) == "en":
-            return self.settings.semantic_weight_en
-        return self.settings.semantic_weight
+        English, semantic_weight otherwise), raised where articles have only their
+        titles (semantic_titles_lift)."""
+        weight = (self.settings.semantic_weight_en if detect_language(reading) == "en"
+                  else self.settings.semantic_weight)
+        return min(1.0, weight + self.settings.semantic_titles_lift * self._semantic.titles_only)
 
     def _lookup(self, text, limit, other_readings):
         """``lookup`` by the lexical parts alone, every candidate's Hit kept (at least
@@ -799,6 +820,7 @@ class _Semantic:
     texts: tuple
     learned: np.ndarray  # whether each text is a learned question
     starts: np.ndarray  # article p's texts are starts[p]:starts[p + 1]
+    titles_only: float  # share of the articles with only a title to embed
 
 
 def _fit_semantic(vectors, owners, weights, c):

@@ -3,6 +3,7 @@ model: the vector cache (hit, miss, two writers, a torn record), sure lexical an
 that never encode, SEMANTIC=off exactly as lexical, cache keys that change with the
 encoder, and what it adds on a tiny bilingual help center."""
 import csv
+import dataclasses
 import os
 import pathlib
 import pickle
@@ -184,6 +185,22 @@ def test_each_language_blends_at_its_own_semantic_weight(articles, encoder, blen
     question, expected = questions[blended]
     reading, hits = index.lookup(question, semantic=True)
     assert hits != index.lookup(question)[1]
+    assert hits[0].article_id == expected
+
+
+def test_articles_with_only_titles_lean_on_the_semantic_scores(articles, encoder):
+    # The lift (IndexSettings.semantic_titles_lift) counts the share of the articles
+    # with their title alone: none here, so the weight stays 0 and the lexical scores
+    # stand; with every question dropped it is all of them, and the weight reaches 1.
+    settings = IndexSettings(semantic_weight=0.0, semantic_weight_en=0.0,
+                             semantic_titles_lift=1.0)
+    question, expected = PARAPHRASES[3]
+    full = Index(articles, encoder=encoder, settings=settings)
+    assert full.lookup(question, semantic=True) == full.lookup(question)
+    titles = [dataclasses.replace(a, questions=(), question_lines=()) for a in articles]
+    bare = Index(titles, encoder=encoder, settings=settings)
+    reading, hits = bare.lookup(question, semantic=True)
+    assert hits != bare.lookup(question)[1]
     assert hits[0].article_id == expected
 
 
