@@ -166,14 +166,6 @@ MESSAGE = ("entry", 0, "changes", 0, "value", "messages", 0)
     {"object": "whatsapp_business_account", "entry": [{}]},
     {"object": "whatsapp_business_account", "entry": [{"changes": [{"value": "x"}]}]},
     _with(("entry", 0, "changes", 0, "value", "messages"), {"0": {}}),
-    _with(MESSAGE, "x"),
-    _with(MESSAGE + ("from",), None),
-    _with(MESSAGE + ("from",), "not-a-number"),
-    _with(MESSAGE + ("id",), 7),
-    _with(MESSAGE + ("id",), "w" * 300),
-    _with(MESSAGE + ("type",), None),
-    _with(MESSAGE + ("text",), "hi"),
-    _with(MESSAGE + ("text",), {"body": _deep(5000)}),
     _with(("entry", 0, "changes", 0, "value"), _deep(5000)),
     _deep(5000),
 ], ids=lambda value: None)
@@ -181,6 +173,37 @@ def test_whatsapp_malformed_payload_is_refused_with_a_sentence(payload):
     with pytest.raises(PayloadError) as error:
         whatsapp.inbound_messages(payload)
     assert str(error.value)[:1].isalpha() and len(str(error.value)) < 200
+
+
+def _beside_a_good_one(path, value):
+    """A payload of two messages: one broken at ``path`` (under the message), then a
+    good one from another customer."""
+    payload = _with(MESSAGE + path, value) if path else _with(MESSAGE, value)
+    good = whatsapp_text("where is my order")["entry"][0]["changes"][0]["value"]["messages"][0]
+    good = {**good, "from": "966500000002", "id": "wamid.good"}
+    payload["entry"][0]["changes"][0]["value"]["messages"].append(good)
+    return payload
+
+
+@pytest.mark.parametrize("path, value", [
+    (("type",), None), (("text",), "hi"), (("text",), {"body": _deep(5000)}),
+    (("text",), {"body": 7}), (("type",), 7),
+])
+def test_an_unreadable_message_with_its_sender_arrives_and_costs_no_other(path, value):
+    first, second = whatsapp.inbound_messages(_beside_a_good_one(path, value))
+    assert first.text == "[unsupported message]" and first.address and first.external_id
+    assert (second.text, second.external_id) == ("where is my order", "wamid.good")
+
+
+@pytest.mark.parametrize("path, value", [
+    ((), "x"), (("from",), None), (("from",), "not-a-number"), (("id",), 7),
+    (("id",), "w" * 300),
+])
+def test_a_message_without_a_readable_sender_or_id_is_left_out_and_logged(path, value,
+                                                                          caplog):
+    [only] = whatsapp.inbound_messages(_beside_a_good_one(path, value))
+    assert only.external_id == "wamid.good"
+    assert "left out" in caplog.text
 
 
 @pytest.mark.parametrize("status", [{"status": "read"}, {"id": "wamid.1"}, "read",

@@ -107,6 +107,23 @@ def test_a_whatsapp_question_is_answered_on_whatsapp(app, client, provider_serve
     assert (conversation["channel"], conversation["address"]) == ("whatsapp", "966501234567")
 
 
+def test_one_unreadable_message_does_not_refuse_a_signed_batch(app, client, provider_server):
+    payload = whatsapp_text("وين طلبي الحين", message_id="wamid.IN1")
+    broken = {"from": "966500000009", "id": "wamid.BROKEN", "type": "text", "text": "hi"}
+    payload["entry"][0]["changes"][0]["value"]["messages"].insert(0, broken)
+    response = post_whatsapp(client, payload)
+    assert response.status_code == 200 and response.json == {"received": 2, "duplicates": 0}
+    stored = {row["text"]: row for row in rows(app, "SELECT text, role FROM messages "
+                                                    "WHERE role = 'customer'")}
+    assert set(stored) == {"[unsupported message]", "وين طلبي الحين"}
+    # The readable question is answered as ever; the unreadable one is never answered
+    # with an article.
+    assert any("order-tracking" in r.body["text"]["body"] for r in provider_server.wait_for(1))
+    bot_lines = rows(app, "SELECT data FROM messages WHERE role = 'bot' AND conversation_id "
+                          "= (SELECT id FROM conversations WHERE address = '966500000009')")
+    assert all(json.loads(line["data"] or "{}").get("action") != "answer" for line in bot_lines)
+
+
 def test_an_agents_reply_leaves_on_whatsapp(app, client, provider_server):
     post_whatsapp(client, whatsapp_text("أبغى أكلم موظف", message_id="wamid.IN2"))
     [handoff] = rows(app, "SELECT * FROM handoffs")

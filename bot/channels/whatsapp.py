@@ -11,14 +11,20 @@ the customer messages and delivery statuses it carries, and send a text reply.
 Media (images, voice notes, documents, stickers, locations...) arrive as a marker such as
 "[image]" (with the caption, when there is one) so an agent sees that something came; the
 media themselves are not downloaded. Reactions and system notices are not messages.
+One message of a batch that cannot be read does not cost the others: with its sender
+and id it still arrives, as "[unsupported message]"; without them (nobody to answer)
+it is logged and left out. A body that is not a WhatsApp webhook is refused whole.
 Webhook shape: https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components
 """
 import hashlib
 import hmac
+import logging
 import re
 
 from bot.channels import DeliveryError, Inbound, PayloadError
 from bot.channels.http import post_json, shorten
+
+log = logging.getLogger(__name__)
 
 __all__ = ["verify_signature", "subscription_challenge", "inbound_messages",
            "delivery_statuses", "send_text", "MAX_TEXT_LENGTH"]
@@ -35,6 +41,8 @@ SIGNATURE = re.compile(r"^sha256=([0-9a-fA-F]{64})$")
 MEDIA = {"image": "[image]", "video": "[video]", "audio": "[voice message]",
          "document": "[document]", "sticker": "[sticker]", "location": "[location]",
          "contacts": "[contact card]", "order": "[order]"}
+# A message of a type Dalil does not read, or one it could not read.
+MEDIA_UNSUPPORTED = "[unsupported message]"
 # Not something a customer said: a 👍 on our reply, "customer changed number".
 NOT_MESSAGES = {"reaction", "system"}
 # Graph error codes that mean "later" although the HTTP status is a 400: throughput and
@@ -79,10 +87,35 @@ def inbound_messages(payload):
     for value in _values(payload):
         names = _contact_names(value)
         for message in _list(value, "messages", "a change's value"):
-            inbound = _inbound(_dict(message, "a message"), names)
+            try:
+                inbound = _inbound(_dict(message, "a message"), names)
+            except PayloadError as error:
+                # Refusing the batch would make Meta send it again and again, the
+                # customers' readable messages with it, until it gives up on them all.
+                inbound = _unreadable(message, names, error)
             if inbound is not None:
                 messages.append(inbound)
     return messages
+
+
+def _unreadable(message, names, error):
+    """Return the Inbound of a ``message`` whose content could not be read (``error``)
+    but whose sender and id could: its text the marker of an unsupported message, so a
+    person sees that something came. None (logged) when even those are unreadable."""
+    try:
+        message = _dict(message, "a message")
+        number = PHONE.match(_text(message, "from", "a message", limit=40))
+        external_id = _text(message, "id", "a message", limit=MAX_ID_LENGTH)
+    except PayloadError:
+        number = None
+    if not number:
+        log.warning("a WhatsApp message without a readable sender or id was left out: %s",
+                    error)
+        return None
+    log.warning("a WhatsApp message from %s could not be read (%s): it is stored as "
+                "an unsupported message", number.group(1), error)
+    return Inbound(channel="whatsapp", address=number.group(1), external_id=external_id,
+                   text=MEDIA_UNSUPPORTED, name=names.get(message["from"], ""))
 
 
 def delivery_statuses(payload):
@@ -212,7 +245,7 @@ def _message_text(kind, message):
     if kind == "button":
         # A quick-reply button of a template message.
         return _text(_dict(message.get("button"), "a button reply"), "text", "a button reply")
-    marker = MEDIA.get(kind, "[unsupported message]")
+    marker = MEDIA.get(kind, MEDIA_UNSUPPORTED)
     media = message.get(kind)
     caption = media.get("caption") if isinstance(media, dict) else None
     if isinstance(caption, str) and caption.strip():
