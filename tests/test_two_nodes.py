@@ -12,6 +12,7 @@ it, the secret key and the articles.
   Idempotency-Key, and nothing is stored twice.
 """
 import collections
+import http.client
 import itertools
 import os
 import threading
@@ -243,8 +244,11 @@ def test_killing_a_node_mid_load_loses_nothing_it_acknowledged(nodes, pg_url):
                     try:
                         person.say(node, text, key)
                         break
-                    except (OSError, urllib.error.URLError, AssertionError):
-                        # B died under this request: send it again, same key, to A.
+                    except (OSError, urllib.error.URLError, http.client.HTTPException,
+                            AssertionError):
+                        # B died under this request (maybe half-way through its answer,
+                        # IncompleteRead: not an acknowledgement): send it again, same
+                        # key, to A.
                         node = a
                         time.sleep(0.05)
                 else:
