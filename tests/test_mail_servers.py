@@ -250,6 +250,20 @@ def test_the_limit_takes_the_oldest_mail_first(imap_server, imap_user):
     assert taken.subjects == ["s0", "s1", "s2", "s3"]
 
 
+def test_mail_that_always_fails_cannot_keep_new_mail_waiting(imap_server, imap_user):
+    for n, subject in enumerate(["bad one", "bad two", "new", "newer"]):
+        imap_server.deliver(imap_user, mail(subject, n))
+    mailbox = mailbox_for(imap_server, user=imap_user)
+    taken = Taken(failing={"bad one", "bad two"})
+    # A round tries at most twice its limit: here both the failing ones...
+    assert take_new_mail(mailbox, taken, limit=1) == 0
+    # ...which from then on wait behind the rest.
+    assert take_new_mail(mailbox, taken, limit=1) == 1
+    assert take_new_mail(mailbox, taken, limit=1) == 1
+    assert taken.subjects == ["new", "newer"]
+    assert take_new_mail(mailbox, Taken(), limit=2) == 2  # mended: they are taken
+
+
 def test_a_wrong_password_says_the_login_was_refused(imap_server, imap_user):
     mailbox = mailbox_for(imap_server, user=imap_user, password="wrong")
     with pytest.raises(MailboxUnavailable, match=rf"^127.0.0.1:\d+: login refused for "

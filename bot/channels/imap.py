@@ -21,6 +21,11 @@ __all__ = ["MailboxUnavailable", "take_new_mail"]
 
 log = logging.getLogger(__name__)
 
+# The mails whose handling raised in this process (key -> how many rounds): each round
+# takes them after the others, so that mails that always fail cannot fill every round's
+# limit and keep new mail waiting for ever.
+_failed = {}
+
 
 class MailboxUnavailable(Exception):
     """The mailbox could not be read this round (server down, login refused, folder
@@ -29,10 +34,11 @@ class MailboxUnavailable(Exception):
 
 def take_new_mail(mailbox, handle, *, limit=50, timeout=30):
     """Return how many new mails of ``mailbox`` were handed to ``handle(raw_bytes, key)``
-    and marked as taken (at most ``limit``, oldest first). ``key`` is
-    "name:uidvalidity:uid", the same for the same mail on every round. A mail whose
-    ``handle`` raises is logged and left as it was, to be taken next round. Raise
-    MailboxUnavailable when the server cannot be reached or refuses the login."""
+    and marked as taken (at most ``limit``, oldest first; at most twice ``limit``
+    tried). ``key`` is "name:uidvalidity:uid", the same for the same mail on every
+    round. A mail whose ``handle`` raises is logged and left as it was, to be taken
+    again next round after the mails that have not failed. Raise MailboxUnavailable
+    when the server cannot be reached or refuses the login."""
     if not mailbox.imap_host:
         raise MailboxUnavailable(f"mailbox {mailbox.name!r} has no imap_host: its mail "
                                  "arrives by webhook, not over IMAP")
@@ -99,19 +105,29 @@ def _take(imap, mailbox, where, handle, limit):
     # unseen. UNDELETED skips a mail copied before a crash but not yet expunged.
     typ, data = imap.uid("SEARCH", "UNDELETED" if done else "UNSEEN UNDELETED")
     _ok(typ, data, where, "search")
-    uids = sorted(int(uid) for uid in b" ".join(part for part in data if part).split())
-    handled = 0
-    for uid in uids[:limit]:  # UIDs grow with arrival: oldest first
+    uids = (int(uid) for uid in b" ".join(part for part in data if part).split())
+    keys = {uid: f"{mailbox.name}:{uidvalidity}:{uid}" for uid in uids}
+    # UIDs grow with arrival: oldest first, those that failed before last.
+    order = sorted(keys, key=lambda uid: (keys[uid] in _failed, uid))
+    handled = tried = 0
+    for uid in order:
+        # Failures do not count against the limit, up to a point: a round still ends.
+        if handled >= limit or tried >= 2 * limit:
+            break
+        tried += 1
         raw = _fetch(imap, uid, where)
         if raw is None:
             continue  # expunged meanwhile by another client
-        key = f"{mailbox.name}:{uidvalidity}:{uid}"
+        key = keys[uid]
         try:
             handle(raw, key)
         except Exception:
-            log.exception("mailbox %s: mail %s was not taken; it is left unmarked and "
-                          "taken again next round", mailbox.name, key)
+            _failed[key] = _failed.get(key, 0) + 1
+            log.exception("mailbox %s: mail %s was not taken (%d times now); it is left "
+                          "unmarked and taken again next round, after the others",
+                          mailbox.name, key, _failed[key])
             continue
+        _failed.pop(key, None)
         if done:
             _move(imap, uid, done, capabilities, where)
         else:
