@@ -143,17 +143,15 @@ def pg_server():
 def pg_url(pg_server):
     """The address of a new, empty PostgreSQL database for this test alone (dropped
     after it, whoever is still connected)."""
-    name = f"test_{os.getpid()}_{next(_names)}"
-    pg_server.admin(f"CREATE DATABASE {name} TEMPLATE template0")
-    yield pg_server.url(name)
-    pg_server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+    yield from _database_of_its_own(pg_server, "template0")
 
 
 @pytest.fixture(scope="session")
 def pg_template(pg_server):
     """The name of a database migrated once for the session, to copy: CREATE DATABASE
-    from it costs a file copy, not every migration again (a third of a web test's time
-    on PostgreSQL). Nothing connects to it after, as a template requires."""
+    from it costs a file copy, not every migration again (measured here: migrating a
+    new database 0.06 s, opening a migrated copy 0.013 s). Nothing connects to it
+    after, as a template requires."""
     name = f"template_{os.getpid()}"
     pg_server.admin(f"CREATE DATABASE {name} TEMPLATE template0")
     store.open_db(pg_server.url(name)).close()
@@ -164,10 +162,16 @@ def pg_template(pg_server):
 def pg_migrated_url(pg_server, pg_template):
     """The address of a new PostgreSQL database for this test alone, already migrated
     (as ``store.open_db`` leaves a new one); dropped after it."""
+    yield from _database_of_its_own(pg_server, pg_template)
+
+
+def _database_of_its_own(server, template):
+    """Yield the address of a new database copied from ``template``; drop it after,
+    whoever is still connected."""
     name = f"test_{os.getpid()}_{next(_names)}"
-    pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
-    yield pg_server.url(name)
-    pg_server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+    server.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield server.url(name)
+    server.admin(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture(params=BACKENDS)

@@ -178,7 +178,7 @@ def test_whatsapp_malformed_payload_is_refused_with_a_sentence(payload):
 def _beside_a_good_one(path, value):
     """A payload of two messages: one broken at ``path`` (under the message), then a
     good one from another customer."""
-    payload = _with(MESSAGE + path, value) if path else _with(MESSAGE, value)
+    payload = _with(MESSAGE + path, value)
     good = whatsapp_text("where is my order")["entry"][0]["changes"][0]["value"]["messages"][0]
     good = {**good, "from": "966500000002", "id": "wamid.good"}
     payload["entry"][0]["changes"][0]["value"]["messages"].append(good)

@@ -121,7 +121,7 @@ def test_one_unreadable_message_does_not_refuse_a_signed_batch(app, client, prov
     assert any("order-tracking" in r.body["text"]["body"] for r in provider_server.wait_for(1))
     bot_lines = rows(app, "SELECT data FROM messages WHERE role = 'bot' AND conversation_id "
                           "= (SELECT id FROM conversations WHERE address = '966500000009')")
-    assert all(json.loads(line["data"] or "{}").get("action") != "answer" for line in bot_lines)
+    assert [json.loads(line["data"])["action"] for line in bot_lines] == ["escalate"]
 
 
 def test_an_agents_reply_leaves_on_whatsapp(app, client, provider_server):

@@ -87,35 +87,18 @@ def inbound_messages(payload):
     for value in _values(payload):
         names = _contact_names(value)
         for message in _list(value, "messages", "a change's value"):
+            # One message that cannot be read must not refuse the batch: Meta would send
+            # it again and again, the customers' readable messages with it, until it
+            # gave up on them all.
             try:
                 inbound = _inbound(_dict(message, "a message"), names)
-            except PayloadError as error:
-                # Refusing the batch would make Meta send it again and again, the
-                # customers' readable messages with it, until it gives up on them all.
-                inbound = _unreadable(message, names, error)
+            except PayloadError as error:  # no sender or id: nobody to answer
+                log.warning("a WhatsApp message without a readable sender or id was "
+                            "left out: %s", error)
+                continue
             if inbound is not None:
                 messages.append(inbound)
     return messages
-
-
-def _unreadable(message, names, error):
-    """Return the Inbound of a ``message`` whose content could not be read (``error``)
-    but whose sender and id could: its text the marker of an unsupported message, so a
-    person sees that something came. None (logged) when even those are unreadable."""
-    try:
-        message = _dict(message, "a message")
-        number = PHONE.match(_text(message, "from", "a message", limit=40))
-        external_id = _text(message, "id", "a message", limit=MAX_ID_LENGTH)
-    except PayloadError:
-        number = None
-    if not number:
-        log.warning("a WhatsApp message without a readable sender or id was left out: %s",
-                    error)
-        return None
-    log.warning("a WhatsApp message from %s could not be read (%s): it is stored as "
-                "an unsupported message", number.group(1), error)
-    return Inbound(channel="whatsapp", address=number.group(1), external_id=external_id,
-                   text=MEDIA_UNSUPPORTED, name=names.get(message["from"], ""))
 
 
 def delivery_statuses(payload):
@@ -215,21 +198,29 @@ def _contact_names(value):
 
 
 def _inbound(message, names):
-    kind = _text(message, "type", "a message", limit=40)
-    if kind in NOT_MESSAGES:
+    """Return the Inbound of ``message``, None for what no customer said (a reaction).
+    Raise PayloadError when its sender or id cannot be read; content that cannot be
+    read arrives as MEDIA_UNSUPPORTED (logged), so a person sees that something came."""
+    kind = message.get("type")
+    if isinstance(kind, str) and kind in NOT_MESSAGES:
         return None
     sender = _text(message, "from", "a message", limit=40)
     number = PHONE.match(sender)
     if not number:
         raise PayloadError(f"a message's sender {sender[:40]!r} is not a phone number")
+    external_id = _text(message, "id", "a message", limit=MAX_ID_LENGTH)
+    try:
+        text = _message_text(_text(message, "type", "a message", limit=40), message)
+    except PayloadError as error:
+        log.warning("a WhatsApp message from %s could not be read (%s): it is stored as "
+                    "an unsupported message", number.group(1), error)
+        text = MEDIA_UNSUPPORTED
     context = message.get("context")
     references = ()
     if isinstance(context, dict) and isinstance(context.get("id"), str) and context["id"]:
         references = (context["id"][:MAX_ID_LENGTH],)
-    return Inbound(channel="whatsapp", address=number.group(1),
-                   external_id=_text(message, "id", "a message", limit=MAX_ID_LENGTH),
-                   text=_message_text(kind, message), name=names.get(sender, ""),
-                   references=references)
+    return Inbound(channel="whatsapp", address=number.group(1), external_id=external_id,
+                   text=text, name=names.get(sender, ""), references=references)
 
 
 def _message_text(kind, message):
