@@ -15,6 +15,14 @@ Writes OUT/<suite>-tune/articles/*.md and OUT/<suite>-tune/questions.csv for ar-
 ar-dev-open, ar-dev-3, ar-dev-0, en-dev-open and en-dev-3; and for ar-dev-full, whose
 articles hold every training phrasing, the same articles less PER_INTENT phrasings an
 intent, which are asked.
+
+Two more have no dev suite of their own: a help center that has learned from lots of
+traffic and is still asked about topics it has no article for, where the thresholds of
+the classifier of many phrasings (kb.index.IndexSettings.many_phrasings_svm) are chosen.
+ar-full-open-tune is ar-dev-full-tune with a quarter of the topics left out
+(chosen as the open dev suites choose theirs, make_suite.known_topics; their held
+phrasings asked, to go to a person); en-full-open-tune the same in English,
+over every training phrasing en-dev-open does not hold back.
 """
 import argparse
 import importlib.util
@@ -62,8 +70,39 @@ def _full_minus_held(ms):
     return articles
 
 
+def _full_open(articles, ms):
+    """``articles`` (each with its "held" phrasings) less a quarter of the topics, as the
+    open dev suites choose them; return (articles kept, questions asked)."""
+    known = ms.known_topics([a["id"] for a in articles])
+    questions = [(text, a["id"] if a["id"] in known else "")
+                 for a in articles for text in a.pop("held")]
+    return [a for a in articles if a["id"] in known], questions
+
+
+def _english_full_minus_held(ms):
+    """One English article a topic holding every phrasing of _english_pool, less
+    PER_INTENT phrasings a topic, held for asking."""
+    by_label = {}
+    for label, text in _english_pool(ms):
+        by_label.setdefault(label, []).append(text)
+    rnd = random.Random(37)
+    articles = []
+    for label in sorted(by_label):
+        texts = list(dict.fromkeys(by_label[label]))
+        rnd.shuffle(texts)
+        title = label.replace("-", " ").capitalize()
+        articles.append(dict(id=label, title=title, lang="en", questions=texts[PER_INTENT:],
+                             held=texts[:PER_INTENT], body=f"This is the help page about: {title}."))
+    return articles
+
+
 def build(name, out, ms):
     """Write the tuning suite of dev suite ``name`` under ``out``; return its folder."""
+    if name in ("ar-full-open", "en-full-open"):
+        full = _full_minus_held(ms) if name == "ar-full-open" else _english_full_minus_held(ms)
+        folder = os.path.join(out, f"{name}-tune")
+        ms.write(*_full_open(full, ms), folder)
+        return folder
     if name == "ar-dev-full":
         # Every training phrasing is on an article there: hold some back to ask.
         articles = _full_minus_held(ms)
@@ -94,7 +133,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="build/tuning")
     parser.add_argument("--suites", default="ar-dev,ar-dev-open,ar-dev-3,ar-dev-0,en-dev-open,"
-                                              "en-dev-3,ar-dev-full")
+                                              "en-dev-3,ar-dev-full,ar-full-open,en-full-open")
     args = parser.parse_args()
     ms = _make_suite()
     for name in args.suites.split(","):
