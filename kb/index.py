@@ -643,6 +643,7 @@ class Index:
         if self.settings.variant_advantage * similarity > self._heaviest_weight:
             return text, hits
         others = list(readings(text) if other_readings is None else other_readings)
+        written = None  # the Arabic of text that is Arabizi by its own look ("a3del")
         if LATIN_LETTER.search(text):
             # Arabizi as the index's own Arabic words, not its letter-by-letter reading.
             plain = arabizi(text)
@@ -650,6 +651,8 @@ class Index:
             others = [arabic if reading == plain else reading for reading in others]
             if arabic and arabic not in others:
                 others.append(arabic)
+            if plain:
+                written = arabic
         # Repairing typos compares each unknown word with the whole vocabulary: only
         # worth it when the words as typed leave the bot unsure.
         if not hits or hits[0].score < self.settings.repair_below:
@@ -664,9 +667,12 @@ class Index:
                 continue
             other_similarity, other_hits = self._rank(reading, limit)
             # A reading the customer did not type must match a known question clearly
-            # better than their own words do ("شكرا" is also the keys of "a;vh").
-            if other_similarity >= max(self.settings.variant_advantage * similarity,
-                                       self.settings.variant_floor):
+            # better than their own words do ("شكرا" is also the keys of "a;vh"). The
+            # Arabic of Arabizi by its own look is what they typed, in other letters:
+            # it needs only to match better — the writers' Arabizi questions share
+            # Latin words ("el", "talab") with it as typed.
+            advantage = 1.0 if reading == written else self.settings.variant_advantage
+            if other_similarity >= max(advantage * similarity, self.settings.variant_floor):
                 return reading, other_hits
         return text, hits
 

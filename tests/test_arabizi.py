@@ -2,6 +2,9 @@
 reading beside the customer's words; English with digits stays English."""
 import pytest
 
+from conftest import write_article
+from kb.articles import load_articles
+from kb.index import Index
 from kb.text import arabizi, arabizi_skeleton, readings
 
 
@@ -75,13 +78,43 @@ def test_words_of_few_consonants_have_no_skeleton(word):
     assert arabizi_skeleton(word) is None  # too many words share two consonants
 
 
-def test_arabizi_is_read_with_the_help_centers_own_words(shipped_bot):
-    index = shipped_bot.index
+def test_arabizi_by_its_own_look_needs_only_to_match_better_than_as_typed(shipped_bot):
+    # The writers' Arabizi questions share Latin words with it ("el", "talab"), so the
+    # text as typed matches some: its Arabic reading must not need to beat it by
+    # IndexSettings.variant_advantage, as a keyboard-layout guess must.
+    reading, hits = shipped_bot.index.lookup("kaifa a3del el 3nwan ba3d el talab")
+    assert reading != "kaifa a3del el 3nwan ba3d el talab"
+    assert hits[0].article_id == "change-delivery-address"
+
+
+def test_arabizi_is_read_with_the_help_centers_own_words(tmp_path):
     # "el 3nwan" is read عنون letter by letter; the articles' word is عنوان.
+    write_article(tmp_path, "address.ar.md", """\
+        ---
+        title: كيف أغير عنوان التوصيل؟
+        questions:
+          - ابي اغير العنوان بعد الطلب
+          - العنوان غلط كيف اعدله
+          - بدي عدل العنوان
+        ---
+        من صفحة الطلب.
+        """)
+    write_article(tmp_path, "password.ar.md", """\
+        ---
+        title: نسيت كلمة المرور
+        questions:
+          - نسيت الباسورد
+        ---
+        من صفحة الدخول.
+        """)
+    index = Index(load_articles(str(tmp_path)))
     assert "العنوان" in index._arabizi_reading("kaifa a3del el 3nwan ba3d el talab")
+
+
+def test_arabizi_is_answered_in_arabic_with_the_article_meant(shipped_bot):
     reply = shipped_bot.ask("kaifa a3del el 3nwan ba3d el talab")
     assert (reply.action, reply.article_id, reply.lang) == ("answer", "change-delivery-address", "ar")
     # No digit, no function word, no English word the questions use: read as Arabizi.
     assert shipped_bot.ask("nasit kalimat el sir").article_id == "reset-password"
     # English the questions know stays English.
-    assert index._arabizi_reading("where is my order") is None
+    assert shipped_bot.index._arabizi_reading("where is my order") is None
