@@ -18,7 +18,7 @@ from kb.index import Index
 from kb.related import Related
 from kb.search import Search
 from kb.semantic import encoder_name
-from kb.text import detect_language
+from kb.text import content_words, detect_language
 
 from .decide import (ANSWER_DID_NOT_HELP, CHOICES, SEMANTIC_THRESHOLDS, Decision, LastReply, Thresholds, confidence,
                      decide, follow_up)
@@ -219,8 +219,12 @@ class Bot:
         lang = lang or (language_of(said, default=self.default_lang) if talk or wants_person
                         else detect_language(reading, default=self.default_lang))
         candidates = [(hit.article_id, round(hit.score, 4)) for hit in hits]
+        words = content_words(question.text)
+        # One word is a question only when an article has it as one (its closest
+        # known question is that word): "تمارا" may be, "الحساب" is a topic.
+        one_word = len(words) == 1 and not (hits and content_words(hits[0].question) == words)
         decision = decide(candidates, small_talk=talk, wants_person=wants_person,
-                          thresholds=self.thresholds_for(lang))
+                          one_word=one_word, thresholds=self.thresholds_for(lang))
         return make_reply(decision, candidates, lang, self.article,
                           hits[0] if hits else None)
 

@@ -5,7 +5,7 @@ import dataclasses
 
 __all__ = ["Decision", "Thresholds", "LastReply", "decide", "follow_up", "confidence",
            "CHOICES", "ASKED_FOR_PERSON", "ANSWER_HELPED", "ANSWER_DID_NOT_HELP",
-           "SUGGESTIONS_DID_NOT_HELP", "CHOSEN_FROM_SUGGESTIONS"]
+           "SUGGESTIONS_DID_NOT_HELP", "CHOSEN_FROM_SUGGESTIONS", "ONE_WORD"]
 
 # What a button may send with a message's text (besides "article:<id>", a suggestion).
 CHOICES = ("helpful", "not_helpful", "person")
@@ -17,6 +17,7 @@ ANSWER_HELPED = "answer helped"
 ANSWER_DID_NOT_HELP = "answer did not help"
 SUGGESTIONS_DID_NOT_HELP = "suggestions did not help"
 CHOSEN_FROM_SUGGESTIONS = "chosen from suggestions"
+ONE_WORD = "one word"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,10 +119,14 @@ def confidence(scores):
     return max(0.0, scores[0] - 0.5 * second)
 
 
-def decide(hits, *, small_talk=None, wants_person=False, thresholds=Thresholds()):
+def decide(hits, *, small_talk=None, wants_person=False, one_word=False,
+           thresholds=Thresholds()):
     """Return the Decision for a new question whose search ``hits`` are [(article_id,
     score), ...] best first. ``small_talk`` is "greeting"/"thanks"/"goodbye" when the
-    message is only that; ``wants_person`` when it asks for a human."""
+    message is only that; ``wants_person`` when it asks for a human; ``one_word`` when
+    it is a single word that no article has as a question ("الحساب", "payment"): that
+    says too little to be sure which article is meant, so it gets suggestions at most
+    (reason ONE_WORD), however high the best scores."""
     if wants_person:
         return Decision("escalate", (), ASKED_FOR_PERSON)
     if small_talk:
@@ -130,15 +135,16 @@ def decide(hits, *, small_talk=None, wants_person=False, thresholds=Thresholds()
         return Decision("escalate", (), "no match")
     scores = [score for _, score in hits]
     sure = confidence(scores)
-    if sure >= thresholds.answer_at:
+    if sure >= thresholds.answer_at and not one_word:
         return Decision("answer", (hits[0][0],), "confident match", sure)
-    if scores[0] >= thresholds.suggest_at:
+    if scores[0] >= thresholds.suggest_at or (one_word and sure >= thresholds.answer_at):
         floor = scores[0] * thresholds.suggestion_share
         chosen = [aid for aid, score in hits[: thresholds.max_suggestions] if score >= floor]
         if len(chosen) < 2:
             chosen = [aid for aid, _ in hits[:2]]
         close = len(scores) > 1 and scores[1] >= 0.7 * scores[0]
-        reason = "articles too close" if close else "low confidence"
+        reason = ("articles too close" if close else
+                  ONE_WORD if one_word and sure >= thresholds.answer_at else "low confidence")
         return Decision("suggest", tuple(chosen), reason, sure)
     return Decision("escalate", (), "no match" if scores[0] < thresholds.suggest_at / 2
                     else "low confidence", sure)

@@ -18,6 +18,7 @@ __all__ = [
     "normalize",
     "tokens",
     "terms",
+    "content_words",
     "stems",
     "stem",
     "detect_language",
@@ -223,6 +224,14 @@ def _tokens(text):
         if inner is not None and tok not in NEGATIONS:
             out.extend([_NEGATION, inner])
     return tuple(out)
+
+
+def content_words(text):
+    """Return the words of ``text`` that say what it is about, as typed (normalized):
+    its tokens without glue words (STOP_WORDS) and without the dialect equivalents
+    that ``tokens`` adds."""
+    return [tok for tok in _raw_tokens(normalize(text))
+            if tok not in STOP_WORDS and tok not in _DROP]
 
 
 # --- clitics and tanween -------------------------------------------------------------------

@@ -6,7 +6,7 @@ import bot as bot_module
 from bot import Bot, InvalidQuestion, Thresholds
 from bot.messages import message
 from kb.text import ARABIC_LETTER, detect_language, normalize
-from conftest import write_article
+from conftest import write_article, write_articles
 
 ACTIONS = {"answer", "suggest", "escalate", "smalltalk"}
 
@@ -90,6 +90,23 @@ def test_question_no_article_covers_escalates(shipped_bot, question):
     assert reply.action == "escalate"
     assert reply.reason != "asked for a person"
     assert reply.text == message("escalate_no_match", reply.lang)
+
+
+@pytest.mark.parametrize("question", ["الحساب", "الدفع", "الشحن", "refund", "account"])
+def test_one_word_is_offered_choices_not_answered(shipped_bot, question):
+    # A topic, not a question: however sure the scores, which article is meant is not.
+    reply = shipped_bot.ask(question)
+    assert reply.action == "suggest" and len(reply.suggestions) >= 2
+
+
+def test_one_word_an_article_has_as_a_question_is_answered(tmp_path):
+    folder = write_articles(tmp_path / "articles")
+    path = folder / "returns" / "return-policy.en.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "questions:\n", "questions:\n  - refund\n", 1), encoding="utf-8")
+    bot = Bot.from_articles(str(folder))
+    reply = bot.ask("Refund?")
+    assert (reply.action, reply.article_id) == ("answer", "return-policy")
 
 
 @pytest.mark.parametrize("question, kind, lang", [

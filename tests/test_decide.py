@@ -58,6 +58,26 @@ def test_decide_chooses_an_action_and_says_why(hits, small_talk, wants_person, t
     assert (decision.action, decision.article_ids, decision.reason) == (action, ids, reason)
 
 
+@pytest.mark.parametrize("hits, action, ids, reason", [
+    # One word: sure scores bring suggestions, never an answer...
+    (STRONG, "suggest", ("refunds", "return-policy"), "one word"),
+    ([("a", 0.6), ("b", 0.5)], "suggest", ("a", "b"), "articles too close"),
+    # ... and an unsure one word is as any unsure question.
+    ([("a", 0.45), ("b", 0.1)], "suggest", ("a", "b"), "low confidence"),
+    ([("a", 0.15), ("b", 0.1)], "escalate", (), "low confidence"),
+    ([], "escalate", (), "no match"),
+])
+def test_one_word_gets_suggestions_at_most(hits, action, ids, reason):
+    decision = decide(hits, one_word=True, thresholds=T)
+    assert (decision.action, decision.article_ids, decision.reason) == (action, ids, reason)
+
+
+def test_one_word_yields_to_small_talk_and_a_request_for_a_person():
+    assert decide(STRONG, small_talk="thanks", one_word=True, thresholds=T).action == "smalltalk"
+    assert decide(STRONG, wants_person=True, one_word=True, thresholds=T).reason == \
+        "asked for a person"
+
+
 def test_answer_carries_its_confidence():
     decision = decide([("refunds", 0.8), ("exchanges", 0.2)], thresholds=T)
     assert decision.confidence == pytest.approx(0.7)

@@ -241,7 +241,7 @@ def test_every_reason_the_bot_gives_reads_in_both_languages():
     from web.agent import reason_text
     reasons = ["asked for a person", "no match", "low confidence", "articles too close",
                "answer did not help", "suggestions did not help", "confident match",
-               "chosen from suggestions", "answer helped"]
+               "chosen from suggestions", "answer helped", "one word"]
     for reason in reasons:
         assert reason_text(reason, "en") == reason
         assert reason_text(reason, "ar") not in (reason, "")

@@ -1,8 +1,8 @@
 """The Arabic/English text pipeline against the test vectors of ../shared/ARABIC.md."""
 import pytest
 
-from kb.text import (CLITICS, PERSON_CLITICS, detect_language, keyboard_variants, normalize,
-                     stem, stems, terms, tokens, without_clitic, without_tanween)
+from kb.text import (CLITICS, PERSON_CLITICS, content_words, detect_language, keyboard_variants,
+                     normalize, stem, stems, terms, tokens, without_clitic, without_tanween)
 
 ZWNJ = "\u200c"
 
@@ -172,6 +172,19 @@ def test_dialect_words_are_mapped_as_whole_tokens_only():
 
 def test_levantine_progressive_particle_is_dropped():
     assert "عم" not in tokens("عم بستنى الطلب")
+
+
+@pytest.mark.parametrize("text, words", [
+    ("الحساب", ["الحساب"]),
+    ("الدفع؟", ["الدفع"]),
+    ("the refund", ["refund"]),
+    ("وين طلبي", ["وين", "طلبي"]),  # as typed: not also أين
+    ("عم بستنى", ["بستني"]),
+    ("stc pay", ["stc", "pay"]),
+    ("", []),
+])
+def test_content_words_are_the_words_typed_without_glue(text, words):
+    assert content_words(text) == words
 
 
 @pytest.mark.parametrize("word, verb", [

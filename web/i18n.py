@@ -283,6 +283,7 @@ MESSAGES = {
     "reason_no_match": {"ar": "لم يجد مقالة مطابقة", "en": "no match"},
     "reason_low_confidence": {"ar": "ثقة منخفضة في الإجابة", "en": "low confidence"},
     "reason_articles_too_close": {"ar": "مقالات متقاربة جدًا", "en": "articles too close"},
+    "reason_one_word": {"ar": "كلمة واحدة لا تكفي للإجابة", "en": "one word"},
     "reason_answer_did_not_help": {"ar": "الإجابة لم تُفِد العميل", "en": "answer did not help"},
     "reason_suggestions_did_not_help": {"ar": "الاقتراحات لم تُفِد العميل",
                                         "en": "suggestions did not help"},
