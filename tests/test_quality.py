@@ -35,13 +35,13 @@ from bot.decide import ASKED_FOR_PERSON
 QUESTIONS = pathlib.Path(__file__).resolve().parent / "shop_questions.csv"
 
 # Shares of all rows: at least this many answered right… The acceptance target is 0.90;
-# this floor is under what the served bot reaches today (0.875 on 2026-12-03, wrong
-# 0.003, with some 62 phrasings an article; 0.857 with 48 the day before: the articles'
+# this floor is under what the served bot reaches today (0.897 on 2026-12-03, wrong
+# 0.003, with some 83 phrasings an article; 0.857 with 48 the day before: the articles'
 # added dialect and Arabizi phrasings, Iraqi and Maghrebi function words, Arabizi read
 # with the articles' words; the index stays lexical, IndexSettings.semantic_phrasings),
 # so the test catches a regression while the gap stays visible in its report. Raise it
 # as the bot improves.
-QUALITY_RIGHT = 0.86
+QUALITY_RIGHT = 0.88
 # …and at most this many answered wrong (a wrong answer misleads; a handoff only delays).
 # The acceptance target, met today (0.003).
 QUALITY_WRONG = 0.03
