@@ -636,17 +636,19 @@ class Index:
             return text, []
         limit = max(limit, self._candidates + 1)
         similarity, hits = self._rank(text, limit)
+        # Arabizi by its own look ("a3del"): kb.text.arabizi's letter-by-letter reading.
+        plain = arabizi(text) if LATIN_LETTER.search(text) else None
         # A question's similarity is a cosine times its weight, so never above the
-        # heaviest weight: once the customer's own words are that close, no other
-        # reading could win, and the half of questions that have one skip working
-        # them out and searching them.
-        if self.settings.variant_advantage * similarity > self._heaviest_weight:
+        # heaviest weight: once the customer's own words are that close, no reading
+        # that must beat them by variant_advantage could win, and the half of
+        # questions that have one skip working them out and searching them. (Arabizi
+        # by its own look is always read: its reading needs only to match better.)
+        if plain is None and self.settings.variant_advantage * similarity > self._heaviest_weight:
             return text, hits
         others = list(readings(text) if other_readings is None else other_readings)
-        written = None  # the Arabic of text that is Arabizi by its own look ("a3del")
+        written = None  # the Arabic of text that is Arabizi by its own look
         if LATIN_LETTER.search(text):
             # Arabizi as the index's own Arabic words, not its letter-by-letter reading.
-            plain = arabizi(text)
             arabic = self._arabizi_reading(text, plain)
             others = [arabic if reading == plain else reading for reading in others]
             if arabic and arabic not in others:
