@@ -18,7 +18,7 @@ from kb.index import Index
 from kb.related import Related
 from kb.search import Search
 from kb.semantic import encoder_name
-from kb.text import content_words, detect_language
+from kb.text import content_words, detect_language, stem
 
 from .decide import (ANSWER_DID_NOT_HELP, CHOICES, SEMANTIC_THRESHOLDS, Decision, LastReply, Thresholds, confidence,
                      decide, follow_up)
@@ -32,6 +32,12 @@ __all__ = ["Bot", "Reply", "Question", "Decision", "LastReply", "Thresholds", "C
            "SEMANTIC_THRESHOLDS",
            "InvalidQuestion", "EmptyQuestion", "QuestionTooLong", "ControlCharacters",
            "UndecodableQuestion", "UnknownLanguage", "MAX_QUESTION_LENGTH"]
+
+
+def _word_stems(text):
+    """Return the set of the stems of ``text``'s content words (kb.text.content_words):
+    "refund refund" and "refunds" are one word."""
+    return {stem(word) for word in content_words(text)}
 
 
 class Bot:
@@ -219,10 +225,13 @@ class Bot:
         lang = lang or (language_of(said, default=self.default_lang) if talk or wants_person
                         else detect_language(reading, default=self.default_lang))
         candidates = [(hit.article_id, round(hit.score, 4)) for hit in hits]
-        words = content_words(question.text)
-        # One word is a question only when an article has it as one (its closest
-        # known question is that word): "تمارا" may be, "الحساب" is a topic.
-        one_word = len(words) == 1 and not (hits and content_words(hits[0].question) == words)
+        words = _word_stems(reading)
+        # One word (in the reading searched: "el 7esab" is الحساب) is a question only
+        # when a writer has it as one (its closest known question is that word, in
+        # any inflection): "تمارا" may be, "الحساب" is a topic. A learned question
+        # does not count: one customer's "yes" to a suggestion would answer everyone.
+        one_word = len(words) == 1 and not (
+            hits and not hits[0].learned and _word_stems(hits[0].question) == words)
         decision = decide(candidates, small_talk=talk, wants_person=wants_person,
                           one_word=one_word, thresholds=self.thresholds_for(lang))
         return make_reply(decision, candidates, lang, self.article,

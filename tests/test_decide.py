@@ -72,6 +72,15 @@ def test_one_word_gets_suggestions_at_most(hits, action, ids, reason):
     assert (decision.action, decision.article_ids, decision.reason) == (action, ids, reason)
 
 
+def test_one_word_suggests_even_where_suggesting_needs_more_than_answering():
+    # SEMANTIC_THRESHOLDS suggest only above answer_at: a sure one word between the two
+    # still gets suggestions, not a handoff.
+    thresholds = Thresholds(answer_at=0.36, suggest_at=0.42)
+    decision = decide([("a", 0.40), ("b", 0.05)], one_word=True, thresholds=thresholds)
+    assert (decision.action, decision.article_ids, decision.reason) == (
+        "suggest", ("a", "b"), "one word")
+
+
 def test_one_word_yields_to_small_talk_and_a_request_for_a_person():
     assert decide(STRONG, small_talk="thanks", one_word=True, thresholds=T).action == "smalltalk"
     assert decide(STRONG, wants_person=True, one_word=True, thresholds=T).reason == \

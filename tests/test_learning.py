@@ -62,6 +62,19 @@ def test_yes_after_an_answer_teaches_the_question(app):
     assert rows == [("order-tracking", "ابي اعرف وين وصلت شحنتي بالضبط", "customer")]
 
 
+def test_yes_after_a_one_word_question_teaches_nothing(app):
+    # "الارجاع" names a topic: suggestions, one chosen, a "yes" — the word must not be
+    # learned, or it would answer every customer who types it.
+    customer = Customer(app.test_client())
+    reply = customer.say("الارجاع")["messages"][-1]
+    assert reply["action"] == "suggest"
+    assert "return-policy" in [s["article_id"] for s in reply["suggestions"]]
+    chosen = customer.say("ما سياسة الإرجاع", choice="article:return-policy")["messages"][-1]
+    assert chosen["action"] == "answer"
+    customer.say("نعم", choice="helpful")
+    assert store.list_learned(database(app)) == []
+
+
 def test_no_after_an_answer_from_a_learned_question_flags_it(app):
     learn_through_a_handoff(app, QUESTION, "return-policy")
     app.extensions["dalil_watcher"].take_learned()

@@ -169,8 +169,11 @@ def learn_from_follow_up(db, reply, last):
     article's writer question near-verbatim (the index would have answered with that)."""
     if last.get("action") != "answer" or not last.get("article_id"):
         return
+    # A "yes" teaches only what an agent could pick (why_not_teach): not one word
+    # ("الحساب", chosen from suggestions, would then answer every customer), not a
+    # number or an e-mail address.
     if (reply.reason == ANSWER_HELPED and last.get("question")
-            and not_a_question(last["question"]) is None):
+            and why_not_teach(last["question"]) is None):
         store.add_learned_question(db, last["article_id"], last["question"],
                                    last.get("lang"), source="customer")
     elif reply.reason == ANSWER_DID_NOT_HELP and last.get("matched_learned"):
