@@ -246,6 +246,9 @@ def test_every_reason_the_bot_gives_reads_in_both_languages():
         assert reason_text(reason, "en") == reason
         assert reason_text(reason, "ar") not in (reason, "")
     assert reason_text("something new", "ar") == "something new"
+    # A channel without buttons adds why it did not suggest (Bot.without_suggestions).
+    assert reason_text("one word: unsure, sent to a person", "ar") == \
+        "كلمة واحدة لا تكفي للإجابة: غير متأكد، أُحيلت إلى موظف"
 
 
 @pytest.mark.parametrize("asked", ["abc", "-1", "1.5", "%3Cscript%3E", "9" * 20])

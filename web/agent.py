@@ -48,6 +48,8 @@ def _no_such_handoff(handoff_id, error=None):
 def reason_text(reason, lang):
     """Return the bot's ``reason`` (an English phrase, the stored key) in ``lang``; one
     the catalogue does not know comes back as it is."""
+    if ": " in (reason or ""):  # "low confidence: unsure, sent to a person" (a mail's)
+        return ": ".join(reason_text(part, lang) for part in reason.split(": ", 1))
     key = "reason_" + (reason or "").replace(" ", "_")
     return t(key, lang) if key in MESSAGES else reason
 
