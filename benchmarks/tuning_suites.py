@@ -20,8 +20,8 @@ Two more have no dev suite of their own: a help center that has learned from lot
 traffic and is still asked about topics it has no article for, where the thresholds of
 the classifier of many phrasings (kb.index.IndexSettings.many_phrasings_svm) are chosen.
 ar-full-open-tune is ar-dev-full-tune with a quarter of the topics left out
-(chosen as the open dev suites choose theirs, make_suite.known_topics; their held
-phrasings asked, to go to a person); en-full-open-tune the same in English,
+(chosen by the open dev suites' method, make_suite.known_topics, over these slugs: not
+the same topics as ar-dev-open's; their held phrasings asked, to go to a person); en-full-open-tune the same in English,
 over every training phrasing en-dev-open does not hold back.
 """
 import argparse

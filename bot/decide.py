@@ -126,7 +126,8 @@ def decide(hits, *, small_talk=None, wants_person=False, one_word=False,
     message is only that; ``wants_person`` when it asks for a human; ``one_word`` when
     it is a single word that no article has as a question ("الحساب", "payment"): that
     says too little to be sure which article is meant, so it gets suggestions at most
-    (reason ONE_WORD), however high the best scores."""
+    however high the best scores (reason ONE_WORD, or "articles too close" when the
+    runner-up is close)."""
     if wants_person:
         return Decision("escalate", (), ASKED_FOR_PERSON)
     if small_talk:

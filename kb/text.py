@@ -227,9 +227,9 @@ def _tokens(text):
 
 
 def content_words(text):
-    """Return the words of ``text`` that say what it is about, as typed (normalized):
-    its tokens without glue words (STOP_WORDS) and without the dialect equivalents
-    that ``tokens`` adds."""
+    """Return the words of ``text`` that say what it is about: its tokens (normalized,
+    English contractions expanded) without glue words (STOP_WORDS) and without the
+    dialect equivalents that ``tokens`` adds."""
     return [tok for tok in _raw_tokens(normalize(text))
             if tok not in STOP_WORDS and tok not in _DROP]
 
