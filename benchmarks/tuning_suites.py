@@ -19,10 +19,11 @@ intent, which are asked.
 Two more have no dev suite of their own: a help center that has learned from lots of
 traffic and is still asked about topics it has no article for, where the thresholds of
 the classifier of many phrasings (kb.index.IndexSettings.many_phrasings_svm) are chosen.
-ar-full-open-tune is ar-dev-full-tune with a quarter of the topics left out
-(chosen by the open dev suites' method, make_suite.known_topics, over these slugs: not
-the same topics as ar-dev-open's; their held phrasings asked, to go to a person); en-full-open-tune the same in English,
-over every training phrasing en-dev-open does not hold back.
+ar-full-open-tune is ar-dev-full-tune with a quarter of the topics left out (chosen by
+the open dev suites' method, make_suite.known_topics, over these slugs: not the same
+topics as ar-dev-open's; their held phrasings asked, to go to a person);
+en-full-open-tune the same in English, over every training phrasing en-dev-open does not
+hold back.
 """
 import argparse
 import importlib.util
@@ -79,17 +80,25 @@ def _full_open(articles, ms):
     return [a for a in articles if a["id"] in known], questions
 
 
+def _shuffled_by_label(pairs, seed):
+    """{label: its distinct texts of (label, text) ``pairs``, shuffled}, labels taken in
+    sorted order from one Random(``seed``)."""
+    by_label = {}
+    for label, text in pairs:
+        by_label.setdefault(label, []).append(text)
+    rnd = random.Random(seed)
+    shuffled = {}
+    for label in sorted(by_label):
+        shuffled[label] = list(dict.fromkeys(by_label[label]))
+        rnd.shuffle(shuffled[label])
+    return shuffled
+
+
 def _english_full_minus_held(ms):
     """One English article a topic holding every phrasing of _english_pool, less
     PER_INTENT phrasings a topic, held for asking."""
-    by_label = {}
-    for label, text in _english_pool(ms):
-        by_label.setdefault(label, []).append(text)
-    rnd = random.Random(37)
     articles = []
-    for label in sorted(by_label):
-        texts = list(dict.fromkeys(by_label[label]))
-        rnd.shuffle(texts)
+    for label, texts in _shuffled_by_label(_english_pool(ms), 37).items():
         title = label.replace("-", " ").capitalize()
         articles.append(dict(id=label, title=title, lang="en", questions=texts[PER_INTENT:],
                              held=texts[:PER_INTENT], body=f"This is the help page about: {title}."))
@@ -100,30 +109,20 @@ def build(name, out, ms):
     """Write the tuning suite of dev suite ``name`` under ``out``; return its folder."""
     if name in ("ar-full-open", "en-full-open"):
         full = _full_minus_held(ms) if name == "ar-full-open" else _english_full_minus_held(ms)
-        folder = os.path.join(out, f"{name}-tune")
-        ms.write(*_full_open(full, ms), folder)
-        return folder
-    if name == "ar-dev-full":
+        articles, questions = _full_open(full, ms)
+    elif name == "ar-dev-full":
         # Every training phrasing is on an article there: hold some back to ask.
         articles = _full_minus_held(ms)
         questions = [(text, a["id"]) for a in articles for text in a.pop("held")]
-        folder = os.path.join(out, f"{name}-tune")
-        ms.write(articles, questions, folder)
-        return folder
-    articles, _ = ms.SUITES[name]()
-    pool = _arabic_pool(ms) if name.startswith("ar") else _english_pool(ms)
-    held = {text for article in articles for text in article["questions"]}
-    known = {article["id"] for article in articles}
-    by_label = {}
-    for label, text in pool:
-        if text not in held:
-            by_label.setdefault(label, []).append(text)
-    rnd = random.Random(29)
-    questions = []
-    for label in sorted(by_label):
-        texts = list(dict.fromkeys(by_label[label]))
-        rnd.shuffle(texts)
-        questions += [(text, label if label in known else "") for text in texts[:PER_INTENT]]
+    else:
+        articles, _ = ms.SUITES[name]()
+        pool = _arabic_pool(ms) if name.startswith("ar") else _english_pool(ms)
+        held = {text for article in articles for text in article["questions"]}
+        known = {article["id"] for article in articles}
+        unheld = ((label, text) for label, text in pool if text not in held)
+        questions = [(text, label if label in known else "")
+                     for label, texts in _shuffled_by_label(unheld, 29).items()
+                     for text in texts[:PER_INTENT]]
     folder = os.path.join(out, f"{name}-tune")
     ms.write(articles, questions, folder)
     return folder

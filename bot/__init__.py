@@ -20,8 +20,8 @@ from kb.search import Search
 from kb.semantic import encoder_name
 from kb.text import content_words, detect_language, stem
 
-from .decide import (ANSWER_DID_NOT_HELP, CHOICES, SEMANTIC_THRESHOLDS, Decision, LastReply, Thresholds, confidence,
-                     decide, follow_up)
+from .decide import (ANSWER_DID_NOT_HELP, CHOICES, SEMANTIC_THRESHOLDS, SENT_TO_A_PERSON, Decision,
+                     LastReply, Thresholds, confidence, decide, follow_up)
 from .intents import asks_for_person, feedback_in, language_of, small_talk
 from .question import (LANGS, MAX_QUESTION_LENGTH, ControlCharacters, EmptyQuestion,
                        InvalidQuestion, Question, QuestionTooLong, UndecodableQuestion,
@@ -267,7 +267,7 @@ class Bot:
             return reply
         # After "no" to an answer the words stay "sorry that did not help".
         reason = (reply.reason if reply.reason == ANSWER_DID_NOT_HELP
-                  else f"{reply.reason}: unsure, sent to a person")
+                  else f"{reply.reason}: {SENT_TO_A_PERSON}")
         decision = Decision("escalate", (), reason, reply.confidence)
         return make_reply(decision, reply.candidates, reply.lang, self.article)
 

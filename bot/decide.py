@@ -5,7 +5,8 @@ import dataclasses
 
 __all__ = ["Decision", "Thresholds", "LastReply", "decide", "follow_up", "confidence",
            "CHOICES", "ASKED_FOR_PERSON", "ANSWER_HELPED", "ANSWER_DID_NOT_HELP",
-           "SUGGESTIONS_DID_NOT_HELP", "CHOSEN_FROM_SUGGESTIONS", "ONE_WORD"]
+           "SUGGESTIONS_DID_NOT_HELP", "CHOSEN_FROM_SUGGESTIONS", "ONE_WORD",
+           "SENT_TO_A_PERSON"]
 
 # What a button may send with a message's text (besides "article:<id>", a suggestion).
 CHOICES = ("helpful", "not_helpful", "person")
@@ -18,6 +19,9 @@ ANSWER_DID_NOT_HELP = "answer did not help"
 SUGGESTIONS_DID_NOT_HELP = "suggestions did not help"
 CHOSEN_FROM_SUGGESTIONS = "chosen from suggestions"
 ONE_WORD = "one word"
+# Added to a suggestion's reason where it cannot be offered (Bot.without_suggestions:
+# a mail or a messaging app has no buttons): "one word: unsure, sent to a person".
+SENT_TO_A_PERSON = "unsure, sent to a person"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,16 +140,17 @@ def decide(hits, *, small_talk=None, wants_person=False, one_word=False,
         return Decision("escalate", (), "no match")
     scores = [score for _, score in hits]
     sure = confidence(scores)
-    if sure >= thresholds.answer_at and not one_word:
+    # An answer the one word holds back: suggestions instead, whatever suggest_at.
+    held_back = one_word and sure >= thresholds.answer_at
+    if sure >= thresholds.answer_at and not held_back:
         return Decision("answer", (hits[0][0],), "confident match", sure)
-    if scores[0] >= thresholds.suggest_at or (one_word and sure >= thresholds.answer_at):
+    if scores[0] >= thresholds.suggest_at or held_back:
         floor = scores[0] * thresholds.suggestion_share
         chosen = [aid for aid, score in hits[: thresholds.max_suggestions] if score >= floor]
         if len(chosen) < 2:
             chosen = [aid for aid, _ in hits[:2]]
         close = len(scores) > 1 and scores[1] >= 0.7 * scores[0]
-        reason = ("articles too close" if close else
-                  ONE_WORD if one_word and sure >= thresholds.answer_at else "low confidence")
+        reason = "articles too close" if close else ONE_WORD if held_back else "low confidence"
         return Decision("suggest", tuple(chosen), reason, sure)
     return Decision("escalate", (), "no match" if scores[0] < thresholds.suggest_at / 2
                     else "low confidence", sure)

@@ -284,7 +284,7 @@ MESSAGES = {
     "reason_low_confidence": {"ar": "ثقة منخفضة في الإجابة", "en": "low confidence"},
     "reason_articles_too_close": {"ar": "مقالات متقاربة جدًا", "en": "articles too close"},
     "reason_one_word": {"ar": "كلمة واحدة لا تكفي للإجابة", "en": "one word"},
-    # Bot.without_suggestions: a channel without buttons hands suggestions to a person.
+    # bot.decide.SENT_TO_A_PERSON, after a suggestion's reason (web.agent.reason_text).
     "reason_unsure,_sent_to_a_person": {"ar": "غير متأكد، أُحيلت إلى موظف",
                                         "en": "unsure, sent to a person"},
     "reason_answer_did_not_help": {"ar": "الإجابة لم تُفِد العميل", "en": "answer did not help"},
