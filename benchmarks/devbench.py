@@ -32,7 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from bot import SEMANTIC_THRESHOLDS, Bot  # noqa: E402
-from bot.decide import confidence  # noqa: E402
+from bot.decide import MANY_PHRASINGS_PRECISION, confidence  # noqa: E402
 from bot.evaluate import evaluate, read_questions  # noqa: E402
 from kb.articles import load_articles  # noqa: E402
 from kb.calibration import cross_validate, thresholds_for  # noqa: E402
@@ -85,8 +85,14 @@ def measure(name, folder, encoder=None, precision=None, cold=False):
     started = time.perf_counter()
     index = Index(articles, encoder=encoder)
     build_seconds = time.perf_counter() - started
-    # Each matching's default thresholds, as the server answers with them.
+    # Each matching's default thresholds, as the server answers with them: many
+    # phrasings an article calibrate their own (Bot.from_articles).
     defaults = {"lang_thresholds": SEMANTIC_THRESHOLDS} if index.semantic else {}
+    records = None
+    if index.many_phrasings:
+        records = cross_validate(articles, measure=confidence, encoder=encoder)
+        defaults = {"calibration": thresholds_for(records, MANY_PHRASINGS_PRECISION),
+                    "answer_precision": MANY_PHRASINGS_PRECISION}
     report = _evaluate(Bot(index, **defaults), rows)
     if encoder is not None:
         step = max(1, len(rows) // LATENCY_SAMPLE)  # spread over the suite's articles
@@ -94,7 +100,8 @@ def measure(name, folder, encoder=None, precision=None, cold=False):
                          rows[::step])
         report["latency_ms"] = live["latency_ms"]
     if precision is not None:
-        records = cross_validate(articles, measure=confidence, encoder=encoder)
+        if records is None:
+            records = cross_validate(articles, measure=confidence, encoder=encoder)
         calibrated = Bot(index, calibration=thresholds_for(records, precision),
                          answer_precision=precision)
         report["at_precision"] = _evaluate(calibrated, rows)

@@ -13,14 +13,15 @@ import os
 
 from kb.articles import load_articles, load_categories, load_synonyms
 from kb.cache import folder_digest, source_digest
-from kb.calibration import cross_validate, thresholds_for
+from kb.calibration import NEVER, cross_validate, thresholds_for
 from kb.index import Index
 from kb.related import Related
 from kb.search import Search
 from kb.semantic import encoder_name
 from kb.text import content_words, detect_language, stem
 
-from .decide import (ANSWER_DID_NOT_HELP, CHOICES, SEMANTIC_THRESHOLDS, SENT_TO_A_PERSON, Decision,
+from .decide import (ANSWER_DID_NOT_HELP, CALIBRATED_SUGGEST_ABOVE, CHOICES,
+                     MANY_PHRASINGS_PRECISION, SEMANTIC_THRESHOLDS, SENT_TO_A_PERSON, Decision,
                      LastReply, Thresholds, confidence, decide, follow_up)
 from .intents import asks_for_person, feedback_in, language_of, small_talk
 from .question import (LANGS, MAX_QUESTION_LENGTH, ControlCharacters, EmptyQuestion,
@@ -40,6 +41,18 @@ def _word_stems(text):
     return {stem(word) for word in content_words(text)}
 
 
+def _calibrated_suggest_at(answer_at, given):
+    """Return the suggest threshold beside a calibrated ``answer_at``: the ``given``
+    Thresholds' suggest_at (SUGGEST_AT set) up to answer_at; else CALIBRATED_SUGGEST_ABOVE
+    above it, or the default suggest_at for a language that never reaches the precision
+    (it then only gets suggestions)."""
+    if given is not None:
+        return min(given.suggest_at, answer_at)
+    if answer_at >= NEVER:
+        return Thresholds().suggest_at
+    return round(answer_at + CALIBRATED_SUGGEST_ABOVE, 4)
+
+
 class Bot:
     """Answers questions from an Index. Holds no per-customer state: safe to share
     between threads, and cheap to replace when the articles change."""
@@ -48,6 +61,7 @@ class Bot:
                  default_lang="ar", categories=(), synonyms=(), calibration=None,
                  answer_precision=None, lang_thresholds=None):
         self.index = index
+        self._given_thresholds = thresholds  # None: the defaults, not set by the caller
         self.thresholds = thresholds or Thresholds()
         # {lang: Thresholds} a language answers with instead of ``thresholds`` (e.g.
         # bot.decide.SEMANTIC_THRESHOLDS); a calibrated language's answer_at wins.
@@ -58,8 +72,8 @@ class Bot:
         self.calibration = dict(calibration or {})
         self.answer_precision = answer_precision
         self._thresholds = {**self.lang_thresholds, **{lang: dataclasses.replace(
-            self.thresholds, answer_at=t.answer_at,
-            suggest_at=min(self.thresholds.suggest_at, t.answer_at))
+            self.thresholds, answer_at=t.answer_at, suggest_at=_calibrated_suggest_at(
+                t.answer_at, thresholds))
             for lang, t in self.calibration.items()}}
         self.max_length = max_length
         self.default_lang = default_lang
@@ -100,6 +114,9 @@ class Bot:
                           "composed by": source_digest(__file__)}
             # A cached index holds no encoder (a model is not pickled): attach ours.
             index = cache.get("index", built_from, build).using(encoder)
+        if (answer_precision is None and index.many_phrasings
+                and not {"thresholds", "lang_thresholds"} & set(options)):
+            answer_precision = MANY_PHRASINGS_PRECISION
         if answer_precision is not None:
             def calibrate():
                 # The index's articles (no second read of the folder), scored as
@@ -125,7 +142,7 @@ class Bot:
         built are kept (the search asks the new index), not built again — at 10,000
         articles the search takes some 25 s to build, and a learned question arrives
         any minute."""
-        bot = Bot(index, thresholds=self.thresholds, max_length=self.max_length,
+        bot = Bot(index, thresholds=self._given_thresholds, max_length=self.max_length,
                   default_lang=self.default_lang, categories=self.categories,
                   synonyms=self.synonyms, calibration=self.calibration,
                   answer_precision=self.answer_precision,

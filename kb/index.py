@@ -557,6 +557,13 @@ class Index:
         centroids.data *= settings.centroid_temperature
         return centroids.T.tocsr()
 
+    @property
+    def many_phrasings(self):
+        """Whether the articles have more phrasings, on average, than the regression
+        trains on (IndexSettings.classifier_questions): the SVM then ranks, trained on
+        every one of them."""
+        return self._views is not None and self._many_phrasings()
+
     def _many_phrasings(self):
         """Whether the articles have more phrasings, on average, than the regression
         trains on (then the SVM trains on every one of them)."""

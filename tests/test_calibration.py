@@ -4,6 +4,7 @@ eval --precision` showing the target beside what the questions achieve."""
 import pytest
 
 from bot import Bot
+from bot.decide import CALIBRATED_SUGGEST_ABOVE, MANY_PHRASINGS_PRECISION, Thresholds
 from kb.articles import load_articles
 from kb.calibration import MIN_ANSWERED, NEVER, cross_validate, thresholds_for
 from web.cli import cli
@@ -58,7 +59,9 @@ def test_the_bot_answers_each_language_from_its_derived_threshold(tmp_path, monk
     assert bot.answer_precision == 0.9 and set(bot.calibration) == {"ar", "en"}
     for lang in ("ar", "en"):
         assert bot.thresholds_for(lang).answer_at == bot.calibration[lang].answer_at
-        assert bot.thresholds_for(lang).suggest_at <= bot.thresholds_for(lang).answer_at
+        # Suggestions only above it: a question that matches nothing well goes to a person.
+        assert bot.thresholds_for(lang).suggest_at == pytest.approx(
+            bot.calibration[lang].answer_at + CALIBRATED_SUGGEST_ABOVE)
     # A question that scores high is still answered; the other language's rule is its own.
     assert bot.ask("I forgot my password").action == "answer"
     monkeypatch.setattr("bot.cross_validate",
@@ -66,6 +69,38 @@ def test_the_bot_answers_each_language_from_its_derived_threshold(tmp_path, monk
     again = Bot.from_articles("articles", cache=Cache(str(tmp_path / "cache")),
                               answer_precision=0.9)
     assert again.calibration == bot.calibration  # from the cache, the same thresholds
+
+
+def test_a_suggest_at_set_by_hand_holds_up_to_the_derived_threshold(tmp_path):
+    from kb.cache import Cache
+    bot = Bot.from_articles("articles", cache=Cache(str(tmp_path / "cache")),
+                            answer_precision=0.9, thresholds=Thresholds(suggest_at=0.1))
+    for lang in ("ar", "en"):
+        assert bot.thresholds_for(lang).suggest_at == 0.1
+        assert bot.thresholds_for(lang).answer_at == bot.calibration[lang].answer_at
+
+
+def test_many_phrasings_an_article_calibrate_their_own_thresholds(tmp_path, articles_dir):
+    from kb.cache import Cache
+    cache = Cache(str(tmp_path / "cache"))
+    # The shipped articles (dozens of phrasings each: the SVM ranks): no threshold or
+    # precision given, each language's is derived from the articles' own questions.
+    shipped = Bot.from_articles("articles", cache=cache)
+    assert shipped.index.many_phrasings
+    assert shipped.answer_precision == MANY_PHRASINGS_PRECISION
+    assert set(shipped.calibration) == {"ar", "en"}
+    assert shipped.thresholds_for("ar").answer_at == shipped.calibration["ar"].answer_at
+    assert Bot.from_articles("articles", cache=cache, answer_precision=0.95).answer_precision == 0.95
+    # Thresholds set by hand are kept as they are.
+    given = Bot.from_articles("articles", cache=cache, thresholds=Thresholds(answer_at=0.5))
+    assert given.calibration == {} and given.thresholds_for("ar").answer_at == 0.5
+    # A handful of questions an article: the fixed thresholds, chosen for such.
+    few = Bot.from_articles(str(articles_dir), cache=cache)
+    assert not few.index.many_phrasings
+    assert few.calibration == {} and few.answer_precision is None
+    assert few.thresholds_for("ar") == Thresholds()
+    # A bot over a learned index keeps what its own was derived as.
+    assert shipped.with_index(shipped.index).thresholds_for("en") == shipped.thresholds_for("en")
 
 
 def test_dalil_eval_shows_the_target_beside_the_achieved_precision(runner, tmp_path):
