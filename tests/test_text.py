@@ -170,6 +170,49 @@ def test_dialect_words_are_mapped_as_whole_tokens_only():
     assert normalize("أريد") not in tokens("بديل")
 
 
+@pytest.mark.parametrize("question, msa", [
+    ("شفت الرسالة", "رأيت"),  # Levantine / Gulf "saw"
+    ("الموبايل خربان", "معطل"),  # "broken"
+    ("الموبايل خربان", "الهاتف"),  # the article kept on the equivalent
+    ("بعتلي رسالة غلط", "أرسل"),  # with a pronoun attached
+    ("بعتلي رسالة غلط", "خطأ"),
+    ("وبعتلي كود", "أرسل"),  # a clinging conjunction
+    ("الجهاز بايظ", "معطل"),  # Egyptian
+    ("ضيعت الكود", "فقدت"),
+    ("ملقيتش الطلب", "وجدت"),  # ما…ش as well: its negation stays too
+    ("دزيت الطلب", "أرسل"),  # Iraqi / Gulf "sent"
+    ("صيفطت الطلب", "أرسل"),  # Moroccan
+])
+def test_everyday_dialect_words_keep_the_original_and_add_msa(question, msa):
+    words = tokens(question)
+    assert normalize(msa) in words
+    assert all(normalize(w) in words for w in question.split())
+
+
+def test_everyday_words_with_an_msa_meaning_of_their_own_are_not_read_as_dialect():
+    assert tokens("سكر") == [normalize("سكر")]  # sugar, not "closed"
+    assert tokens("مرة واحدة") == [normalize("مرة"), normalize("واحدة")]  # once, not "very"
+    assert normalize("لا") in tokens("ملقيتش الطلب")
+
+
+def test_a_dialect_question_meets_an_article_written_in_msa(tmp_path):
+    from kb.articles import load_articles
+    from kb.index import Index
+    # The customers' words share none with the writers': only their MSA readings do.
+    articles = {"broken-phone": ("الهاتف معطل", ["وصلني الهاتف معطل"]),
+                "lost-code": ("فقدت رمز الخصم", ["أين رمز الخصم؟"]),
+                "wrong-invoice": ("الفاتورة فيها خطأ", ["مبلغ الفاتورة خطأ"])}
+    for article_id, (title, questions) in articles.items():
+        listed = "".join(f"  - {q}\n" for q in questions)
+        (tmp_path / f"{article_id}.md").write_text(
+            f"---\nid: {article_id}\ntitle: {title}\nlang: ar\nquestions:\n{listed}---\n\n"
+            f"{title}.\n", encoding="utf-8")
+    index = Index(load_articles(str(tmp_path)))
+    assert index.search("الموبايل خربان")[0].article_id == "broken-phone"
+    assert index.search("ضيعت الكوبون")[0].article_id == "lost-code"
+    assert index.search("طلعت غلط")[0].article_id == "wrong-invoice"
+
+
 def test_levantine_progressive_particle_is_dropped():
     assert "عم" not in tokens("عم بستنى الطلب")
 
