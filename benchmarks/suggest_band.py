@@ -12,7 +12,6 @@ person for each suggest_at (the answers, right and wrong, do not depend on it).
 bot.decide.CALIBRATED_SUGGEST_ABOVE was chosen from this table.
 """
 import argparse
-import dataclasses
 import os
 import sys
 
@@ -20,6 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from bot import Bot  # noqa: E402
+from bot.decide import Thresholds  # noqa: E402
 from bot.evaluate import evaluate, read_questions  # noqa: E402
 from kb.semantic import default_encoder  # noqa: E402
 
@@ -32,15 +32,17 @@ SUITES = "ar-full-open-tune,en-full-open-tune,ar-dev-open-tune,en-dev-open-tune"
 def measure(folder, precision, encoder):
     """Return (derived {lang: answer_at}, [(band, share escalated of the unanswerable,
     answered right of the answerable, wrong answers of all)])."""
-    bot = Bot.from_articles(os.path.join(folder, "articles"), answer_precision=precision,
-                            encoder=encoder)
+    calibrated = Bot.from_articles(os.path.join(folder, "articles"),
+                                   answer_precision=precision, encoder=encoder)
     rows = read_questions(os.path.join(folder, "questions.csv"))
-    derived = {lang: t.answer_at for lang, t in bot.calibration.items()}
+    derived = {lang: t.answer_at for lang, t in calibrated.calibration.items()}
     results = []
     for name, above in BANDS:
-        bot._thresholds = {lang: dataclasses.replace(
-            t, suggest_at=0.30 if above is None else min(1.01, t.answer_at + above))
-            for lang, t in bot._thresholds.items()}
+        # Each language at its derived answer_at, suggestions from this band on.
+        lang_thresholds = {lang: Thresholds(
+            answer_at=at, suggest_at=0.30 if above is None else min(1.01, at + above))
+            for lang, at in derived.items()}
+        bot = Bot(calibrated.index, lang_thresholds=lang_thresholds)
         report = evaluate(bot, rows)
         results.append((name, report["unanswerable_outcomes"].get("escalated", 0.0),
                         report["answerable_outcomes"]["answered_right"],

@@ -20,6 +20,7 @@ from kb.search import Search
 from kb.semantic import encoder_name
 from kb.text import content_words, detect_language, stem
 
+from . import decide as decide_module
 from .decide import (ANSWER_DID_NOT_HELP, CALIBRATED_SUGGEST_ABOVE, CHOICES,
                      MANY_PHRASINGS_PRECISION, SEMANTIC_THRESHOLDS, SENT_TO_A_PERSON, Decision,
                      LastReply, Thresholds, confidence, decide, follow_up)
@@ -114,20 +115,39 @@ class Bot:
                           "composed by": source_digest(__file__)}
             # A cached index holds no encoder (a model is not pickled): attach ours.
             index = cache.get("index", built_from, build).using(encoder)
-        if (answer_precision is None and index.many_phrasings
-                and not {"thresholds", "lang_thresholds"} & set(options)):
+        # Many phrasings an article and nothing set: thresholds of their own
+        # (bot.decide.MANY_PHRASINGS_PRECISION).
+        derived = (answer_precision is None and index.many_phrasings
+                   and options.get("thresholds") is None
+                   and options.get("lang_thresholds") is None)
+        if derived:
             answer_precision = MANY_PHRASINGS_PRECISION
         if answer_precision is not None:
+            # The rounds rank as this index does: with a quarter of the questions held
+            # out, articles of 24-32 phrasings would fall back to the regression.
+            rounds = (dataclasses.replace(index.settings, classifier_questions=0)
+                      if index.many_phrasings else index_settings)
+
             def calibrate():
                 # The index's articles (no second read of the folder), scored as
                 # decide() scores them: the confidence it answers on.
-                return cross_validate(index.articles, settings=index_settings,
+                return cross_validate(index.articles, settings=rounds,
                                       measure=confidence, encoder=encoder)
 
             records = calibrate() if cache is None else cache.get(
-                "calibration", {**built_from, "learned": {}}, calibrate)
-            options["answer_precision"] = precision = float(answer_precision)
-            options["calibration"] = thresholds_for(records, precision)
+                "calibration", {**built_from, "learned": {}, "rounds": rounds,
+                                "decided by": source_digest(decide_module.__file__)},
+                calibrate)
+            precision = float(answer_precision)
+            calibration = thresholds_for(records, precision)
+            if derived:
+                # A language its own questions cannot calibrate (too few answered, or
+                # never that precise) answers at the fixed thresholds, as before: a
+                # small English side must not fall silent because nobody asked for a
+                # precision.
+                calibration = {lang: t for lang, t in calibration.items() if t.answer_at < NEVER}
+            if calibration or not derived:
+                options["answer_precision"], options["calibration"] = precision, calibration
         if index.semantic is not None and "thresholds" not in options:
             options.setdefault("lang_thresholds", SEMANTIC_THRESHOLDS)
         bot = cls(index, categories=load_categories(folder), synonyms=load_synonyms(folder),

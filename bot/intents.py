@@ -11,10 +11,17 @@ the Arabic word (bghit → بغت, mowazaf → موزف). language_of says which
 message is answered in: Arabizi is Arabic."""
 import re
 
-from kb.text import (PERSON_CLITICS, detect_language, stem, tokens, without_clitic,
-                     without_tanween)
+import kb.text
+from kb.text import PERSON_CLITICS, detect_language, stem, without_clitic, without_tanween
 
 __all__ = ["small_talk", "asks_for_person", "feedback_in", "language_of"]
+
+
+def tokens(message):
+    """Return kb.text.tokens of ``message`` without the everyday words' MSA equivalents:
+    the rules below read words by their place ("حدا يحكي معي": who, then what, then
+    glue), and an equivalent between two words would move the next one."""
+    return kb.text.tokens(message, everyday=False)
 
 
 def _phrases(*texts):

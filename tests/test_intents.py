@@ -123,6 +123,10 @@ def test_questions_are_not_small_talk(text):
 
 
 @pytest.mark.parametrize("text", [
+    # Someone to talk to, with an everyday dialect verb (kb.text.EVERYDAY).
+    "حد يحكي معي",
+    "حدا يحكي معي",
+    "شي واحد يحكي معي لو سمحت",
     # MSA
     "أريد التحدث مع موظف",
     "أريد التحدث إلى ممثل خدمة العملاء",
@@ -340,6 +344,12 @@ def test_requests_for_a_person_ignore_diacritics_hamza_and_case(text):
     "عايز حد يركبلي الشاشة",
     "ابي احد يوصل الطلب لبيت اهلي",
     "بدي حدا يركب المكيف",
+    # ... with an everyday dialect verb (kb.text.EVERYDAY), read by its place as typed.
+    "عايز حد يصلح الشاشة",
+    "ابي احد يجيب الطلب",
+    "ابي احد يبعت الطلب",
+    "ابغى احد يسوي الطلب",
+    "بدي حدا يصلح الموبايل",
     "I need someone to fix my screen",
     "I want someone to assemble the wardrobe",
 ])
