@@ -31,11 +31,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from bot import SEMANTIC_THRESHOLDS, Bot  # noqa: E402
+from bot import SEMANTIC_THRESHOLDS, Bot, calibration_from, calibration_rounds  # noqa: E402
 from bot.decide import MANY_PHRASINGS_PRECISION, confidence  # noqa: E402
 from bot.evaluate import evaluate, read_questions  # noqa: E402
 from kb.articles import load_articles  # noqa: E402
-from kb.calibration import cross_validate, thresholds_for  # noqa: E402
+from kb.calibration import cross_validate  # noqa: E402
 from kb.index import Index  # noqa: E402
 from kb.semantic import CachedEncoder, default_encoder  # noqa: E402
 from benchmarks.sections import write_section  # noqa: E402
@@ -88,10 +88,12 @@ def measure(name, folder, encoder=None, precision=None, cold=False):
     # Each matching's default thresholds, as the server answers with them: many
     # phrasings an article calibrate their own (Bot.from_articles).
     defaults = {"lang_thresholds": SEMANTIC_THRESHOLDS} if index.semantic else {}
+    rounds = calibration_rounds(index)
     records = None
     if index.many_phrasings:
-        records = cross_validate(articles, measure=confidence, encoder=encoder)
-        defaults = {"calibration": thresholds_for(records, MANY_PHRASINGS_PRECISION),
+        records = cross_validate(articles, settings=rounds, measure=confidence,
+                                 encoder=encoder)
+        defaults = {"calibration": calibration_from(records, MANY_PHRASINGS_PRECISION, True),
                     "answer_precision": MANY_PHRASINGS_PRECISION}
     report = _evaluate(Bot(index, **defaults), rows)
     if encoder is not None:
@@ -101,8 +103,9 @@ def measure(name, folder, encoder=None, precision=None, cold=False):
         report["latency_ms"] = live["latency_ms"]
     if precision is not None:
         if records is None:
-            records = cross_validate(articles, measure=confidence, encoder=encoder)
-        calibrated = Bot(index, calibration=thresholds_for(records, precision),
+            records = cross_validate(articles, settings=rounds, measure=confidence,
+                                     encoder=encoder)
+        calibrated = Bot(index, calibration=calibration_from(records, precision),
                          answer_precision=precision)
         report["at_precision"] = _evaluate(calibrated, rows)
     report["suite"] = name

@@ -54,6 +54,28 @@ def _calibrated_suggest_at(answer_at, given):
     return round(answer_at + CALIBRATED_SUGGEST_ABOVE, 4)
 
 
+def calibration_rounds(index, index_settings=None):
+    """Return the IndexSettings the calibration's rounds build with: ``index_settings``,
+    or where the SVM ranks ``index`` (Index.many_phrasings) its settings with the SVM
+    kept — with a quarter of the questions held out, articles of 24-32 phrasings would
+    fall back to the regression, and the thresholds would be another model's."""
+    if index.many_phrasings:
+        return dataclasses.replace(index.settings, classifier_questions=0)
+    return index_settings
+
+
+def calibration_from(records, precision, derived=False):
+    """Return {lang: kb.calibration.Threshold} for ``precision`` from the calibration's
+    ``records``; ``derived`` (nobody asked for a precision: MANY_PHRASINGS_PRECISION)
+    leaves out a language its own questions cannot calibrate (too few answered, or never
+    that precise): it answers at the fixed thresholds, as before — a small English side
+    must not fall silent."""
+    calibration = thresholds_for(records, precision)
+    if derived:
+        calibration = {lang: t for lang, t in calibration.items() if t.answer_at < NEVER}
+    return calibration
+
+
 class Bot:
     """Answers questions from an Index. Holds no per-customer state: safe to share
     between threads, and cheap to replace when the articles change."""
@@ -123,10 +145,7 @@ class Bot:
         if derived:
             answer_precision = MANY_PHRASINGS_PRECISION
         if answer_precision is not None:
-            # The rounds rank as this index does: with a quarter of the questions held
-            # out, articles of 24-32 phrasings would fall back to the regression.
-            rounds = (dataclasses.replace(index.settings, classifier_questions=0)
-                      if index.many_phrasings else index_settings)
+            rounds = calibration_rounds(index, index_settings)
 
             def calibrate():
                 # The index's articles (no second read of the folder), scored as
@@ -139,13 +158,7 @@ class Bot:
                                 "decided by": source_digest(decide_module.__file__)},
                 calibrate)
             precision = float(answer_precision)
-            calibration = thresholds_for(records, precision)
-            if derived:
-                # A language its own questions cannot calibrate (too few answered, or
-                # never that precise) answers at the fixed thresholds, as before: a
-                # small English side must not fall silent because nobody asked for a
-                # precision.
-                calibration = {lang: t for lang, t in calibration.items() if t.answer_at < NEVER}
+            calibration = calibration_from(records, precision, derived)
             if calibration or not derived:
                 options["answer_precision"], options["calibration"] = precision, calibration
         if index.semantic is not None and "thresholds" not in options:

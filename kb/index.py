@@ -326,7 +326,7 @@ class Index:
             self.questions, self._views = (), None
             return
         # Roots where the regression trains (IndexSettings.root_view): few phrasings an
-        # article (as _many_phrasings counts them), not thousands of articles.
+        # article (as many_phrasings counts them), not thousands of articles.
         phrasings = kinds.count(_QUESTION) + kinds.count(_LEARNED)
         few = (not self.settings.many_phrasings_svm
                or phrasings <= self.settings.classifier_questions * len(self.article_ids))
@@ -500,7 +500,7 @@ class Index:
         rows, taken = list(np.flatnonzero(self._kinds == _BODY)), {}
         order = [r for r in range(len(self.questions)) if self._kinds[r] == _QUESTION]
         order += [r for r in reversed(range(len(self.questions))) if self._kinds[r] == _LEARNED]
-        many = self._many_phrasings()
+        many = self.many_phrasings
         budget = len(self.questions) if many else self.settings.classifier_questions
         for row in order:
             owner = int(self._owners[row])
@@ -562,11 +562,8 @@ class Index:
         """Whether the articles have more phrasings, on average, than the regression
         trains on (IndexSettings.classifier_questions): the SVM then ranks, trained on
         every one of them."""
-        return self._views is not None and self._many_phrasings()
-
-    def _many_phrasings(self):
-        """Whether the articles have more phrasings, on average, than the regression
-        trains on (then the SVM trains on every one of them)."""
+        if self._views is None:
+            return False
         questions = int(np.count_nonzero(self._kinds != _BODY))
         return (self.settings.many_phrasings_svm
                 and questions > self.settings.classifier_questions * len(self.article_ids))

@@ -235,17 +235,17 @@ EVERYDAY = _fold({
 EVERYDAY = {word: msa for word, msa in EVERYDAY.items() if word != msa}  # اصلح is MSA too
 
 
-def _everyday(token):
-    """Return the MSA of an everyday dialect word (EVERYDAY) ``token`` is, with a clinging
-    preposition or conjunction or the article on it (وشفت, الموبايل: the article kept),
-    or None; a word with its negation (ملقيتش) reads as two (لا وجدت)."""
-    if token in EVERYDAY:
-        return EVERYDAY[token]
+def _equivalent(table, token, article=False):
+    """Return the MSA that ``table`` (DIALECT, EVERYDAY) gives ``token``, also with a
+    clinging preposition or conjunction on it (لفين, وشفت) and, with ``article``, the
+    article on a one-word equivalent (الموبايل → الهاتف); or None."""
+    if token in table:
+        return table[token]
     bare = without_clitic(token)
-    if bare != token and bare in EVERYDAY:
-        return EVERYDAY[bare]
-    if token.startswith("ال") and token[2:] in EVERYDAY and " " not in EVERYDAY[token[2:]]:
-        return "ال" + EVERYDAY[token[2:]]
+    if bare != token and bare in table:
+        return table[bare]
+    if article and token.startswith("ال") and " " not in table.get(token[2:], " "):
+        return "ال" + table[token[2:]]
     return None
 
 
@@ -283,7 +283,8 @@ def tokens(text, everyday=True):
     """Return the words of ``text`` after normalization, with dialect function words and
     (``everyday``) everyday words (EVERYDAY) followed by their MSA equivalents (both
     kept) and ما…ش split into لا + verb."""
-    # Cached: the bot's intents, the index and help-center search read the same message.
+    # Cached: the index and help-center search read the same message (the bot's intents
+    # read it without the everyday equivalents: a second entry, some microseconds).
     return list(_tokens(text, everyday))
 
 
@@ -298,15 +299,12 @@ def _tokens(text, everyday=True):
         if previous == "ما" and tok == "في":
             out.extend(["لا", "يوجد"])  # ما في: "there is no", written as two words
         previous = tok
-        if tok in DIALECT:
-            out.extend(DIALECT[tok].split())
+        msa = _equivalent(DIALECT, tok)
+        if msa is not None:
+            out.extend(msa.split())
             continue
-        bare = without_clitic(tok)
-        if bare != tok and bare in DIALECT:
-            # A clinging preposition or conjunction on a dialect word: لفين, وليش.
-            out.extend(DIALECT[bare].split())
-            continue
-        msa = _everyday(tok) if everyday else None
+        # An everyday word (ملقيتش: لا وجدت) may still be a ما…ش negation (مالقيتش).
+        msa = _equivalent(EVERYDAY, tok, article=True) if everyday else None
         if msa is not None:
             out.extend(msa.split())
         inner = _wraparound_negation(tok)
