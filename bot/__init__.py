@@ -274,6 +274,14 @@ class Bot:
         # the keys of "a;vh"; "bdi a7ki m3 7ada" is Arabic in Latin letters).
         lang = lang or (language_of(said, default=self.default_lang) if talk or wants_person
                         else detect_language(reading, default=self.default_lang))
+        # An article that shares no word saying what the question is about is no answer
+        # to it, whatever it scored: the classifier's probabilities always add up to one
+        # and the embeddings find every question near something, so over a few articles
+        # "my dog is sick" came out sure of the order-tracking one. The embeddings may
+        # still be right ("I want a refund", the returns article): then it is suggested.
+        unrelated = None
+        if hits and not self.index.sharing_a_word(reading, hits[:1]):
+            unrelated = "meaning" if self.index.semantic else "words"
         candidates = [(hit.article_id, round(hit.score, 4)) for hit in hits]
         words = _word_stems(reading)
         # One word (in the reading searched: "el 7esab" is الحساب) is a question only
@@ -283,7 +291,8 @@ class Bot:
         one_word = len(words) == 1 and not (
             hits and not hits[0].learned and _word_stems(hits[0].question) == words)
         decision = decide(candidates, small_talk=talk, wants_person=wants_person,
-                          one_word=one_word, thresholds=self.thresholds_for(lang))
+                          one_word=one_word, unrelated=unrelated,
+                          thresholds=self.thresholds_for(lang))
         return make_reply(decision, candidates, lang, self.article,
                           hits[0] if hits else None)
 

@@ -6,7 +6,7 @@ import dataclasses
 __all__ = ["Decision", "Thresholds", "LastReply", "decide", "follow_up", "confidence",
            "CHOICES", "ASKED_FOR_PERSON", "ANSWER_HELPED", "ANSWER_DID_NOT_HELP",
            "SUGGESTIONS_DID_NOT_HELP", "CHOSEN_FROM_SUGGESTIONS", "ONE_WORD",
-           "SENT_TO_A_PERSON", "MANY_PHRASINGS_PRECISION", "CALIBRATED_SUGGEST_ABOVE"]
+           "SENT_TO_A_PERSON", "NO_WORD_IN_COMMON", "MANY_PHRASINGS_PRECISION", "CALIBRATED_SUGGEST_ABOVE"]
 
 # What a button may send with a message's text (besides "article:<id>", a suggestion).
 CHOICES = ("helpful", "not_helpful", "person")
@@ -19,6 +19,9 @@ ANSWER_DID_NOT_HELP = "answer did not help"
 SUGGESTIONS_DID_NOT_HELP = "suggestions did not help"
 CHOSEN_FROM_SUGGESTIONS = "chosen from suggestions"
 ONE_WORD = "one word"
+# The best article shares no word that says what the question is about (only the meaning
+# of the two, the embeddings, brought them together): suggested at most.
+NO_WORD_IN_COMMON = "no word in common"
 # Added to a suggestion's reason where it cannot be offered (Bot.without_suggestions:
 # a mail or a messaging app has no buttons): "one word: unsure, sent to a person".
 SENT_TO_A_PERSON = "unsure, sent to a person"
@@ -143,14 +146,17 @@ def confidence(scores):
 
 
 def decide(hits, *, small_talk=None, wants_person=False, one_word=False,
-           thresholds=Thresholds()):
+           unrelated=None, thresholds=Thresholds()):
     """Return the Decision for a new question whose search ``hits`` are [(article_id,
     score), ...] best first. ``small_talk`` is "greeting"/"thanks"/"goodbye" when the
     message is only that; ``wants_person`` when it asks for a human; ``one_word`` when
     it is a single word that no article has as a question ("الحساب", "payment"): that
     says too little to be sure which article is meant, so it gets suggestions at most
     however high the best scores (reason ONE_WORD, or "articles too close" when the
-    runner-up is close)."""
+    runner-up is close). ``unrelated`` when the best article shares no word that says
+    what the question is about: "meaning" when the embeddings found it (it is
+    suggested at most, reason NO_WORD_IN_COMMON), "words" when only letters did (the
+    question goes to a person: "no match")."""
     if wants_person:
         return Decision("escalate", (), ASKED_FOR_PERSON)
     if small_talk:
@@ -159,8 +165,10 @@ def decide(hits, *, small_talk=None, wants_person=False, one_word=False,
         return Decision("escalate", (), "no match")
     scores = [score for _, score in hits]
     sure = confidence(scores)
+    if unrelated == "words":
+        return Decision("escalate", (), "no match", sure)
     # An answer the one word holds back: suggestions instead, whatever suggest_at.
-    held_back = one_word and sure >= thresholds.answer_at
+    held_back = (one_word or unrelated == "meaning") and sure >= thresholds.answer_at
     if sure >= thresholds.answer_at and not held_back:
         return Decision("answer", (hits[0][0],), "confident match", sure)
     if scores[0] >= thresholds.suggest_at or held_back:
@@ -169,7 +177,8 @@ def decide(hits, *, small_talk=None, wants_person=False, one_word=False,
         if len(chosen) < 2:
             chosen = [aid for aid, _ in hits[:2]]
         close = len(scores) > 1 and scores[1] >= 0.7 * scores[0]
-        reason = "articles too close" if close else ONE_WORD if held_back else "low confidence"
+        reason = ("articles too close" if close else ONE_WORD if held_back and one_word
+                  else NO_WORD_IN_COMMON if held_back else "low confidence")
         return Decision("suggest", tuple(chosen), reason, sure)
     return Decision("escalate", (), "no match" if scores[0] < thresholds.suggest_at / 2
                     else "low confidence", sure)

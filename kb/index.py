@@ -53,7 +53,7 @@ except ImportError:  # pragma: no cover - then numpy does the same, slower
 
 from .articles import load_articles
 from .text import (ARABIC_LETTER, LATIN_LETTER, arabizi, arabizi_skeleton, detect_language,
-                   normalize, readings)
+                   normalize, readings, stems, topic_stems)
 from .roots import roots
 from .vectors import Views, unit_rows
 
@@ -413,6 +413,7 @@ class Index:
                       if kinds[row] != _BODY for word in text.split()
                       if len(word) >= _REPAIR_MIN_LENGTH}
         self._known_words = frozenset(vocabulary)
+        self._words = {}  # article position -> the stems of its texts (_article_words)
         # An Arabizi reading's unknown word is read as the known Arabic word with its
         # consonants ("العنون" from "el 3nwan" as "العنوان"); of several, the commonest.
         counts = collections.Counter(word for row, text in enumerate(self._normalized)
@@ -708,6 +709,41 @@ class Index:
                     word = article + known
             words.append(word)
         return " ".join(words)
+
+    def sharing_a_word(self, text, hits):
+        """Return those of ``hits`` whose article shares a word that says what ``text``
+        is about (kb.text.topic_stems) with its titles, questions, learned questions or
+        bodies, as written or within a slip (repair_similarity) for a word of
+        _REPAIR_MIN_LENGTH letters or more; or whose article has ``text`` as a question
+        verbatim. (Not by Arabic root: مستعملة "used" and يعمل "works" share one.)"""
+        if self._views is None:
+            return []
+        words = topic_stems(text)
+        long_words = [word for word in words if len(word) >= _REPAIR_MIN_LENGTH]
+        exact = self._exact.get(normalize(text))
+        kept = []
+        for hit in hits:
+            position = self._positions.get(hit.article_id)
+            if position is None:
+                continue
+            own = self._article_words(position)
+            if (position == exact or not words.isdisjoint(own)
+                    or any(process.extractOne(word, own, scorer=fuzz.ratio,
+                                              score_cutoff=self.settings.repair_similarity)
+                           for word in long_words)):
+                kept.append(hit)
+        return kept
+
+    def _article_words(self, position):
+        """Return the stems of the texts of the article at ``position`` (a tuple), worked
+        out the first time they are needed: most articles never are, and a build of
+        thousands of phrasings would pay for all of them."""
+        own = self._words.get(position)
+        if own is None:
+            texts = self.questions[self._starts[position]:self._ends[position]]
+            own = tuple(set().union(*(stems(text) for text in texts)))
+            self._words[position] = own  # two threads at once compute the same value
+        return own
 
     def _knows_a_word(self, text):
         """Whether ``text`` has a word (normalized) that the index's questions use."""

@@ -20,6 +20,7 @@ __all__ = [
     "tokens",
     "terms",
     "content_words",
+    "topic_stems",
     "stems",
     "stem",
     "detect_language",
@@ -319,6 +320,47 @@ def content_words(text):
     dialect equivalents that ``tokens`` adds."""
     return [tok for tok in _raw_tokens(normalize(text))
             if tok not in STOP_WORDS and tok not in _DROP]
+
+
+# Words that say nothing of what a question is about, beyond the glue, question and
+# negation words and the dialect function words with their MSA: pronouns, "have",
+# "want", "thing"... (topic_stems). General words of both languages, no help center's.
+_NO_TOPIC = {normalize(w) for w in [
+    "انا", "أنا", "انت", "أنت", "انتي", "أنتي", "انتم", "أنتم", "انتو", "نحن", "احنا",
+    "إحنا", "هو", "هي", "هم", "هما", "عند", "عندي", "عندك", "عندكم", "عندنا", "عنده",
+    "عندها", "لدي", "لديك", "لديكم", "لدينا", "لي", "لك", "لكم", "لنا", "له", "لها", "كان",
+    "كنت", "كانت", "يكون", "تكون", "أريد", "اريد", "نريد", "تريد", "يريد", "يمكن",
+    "يمكنني", "يمكنك", "يمكنكم", "أستطيع", "استطيع", "نستطيع", "تستطيع", "يجب", "هناك",
+    "يوجد", "شيء", "أحد", "كل", "بعض", "مع", "الآن", "هنا", "هكذا", "فقط", "أيضا",
+    "ايضا", "سوف", "لأن", "كثيرا", "جدا", "بعد", "قبل", "عندكو", "ممكن", "لو", "إذا", "اذا",
+    "you", "your", "yours", "we", "us", "our", "they", "them", "their", "he", "she",
+    "his", "her", "its", "mine", "have", "has", "had", "having", "be", "been", "being",
+    "am", "was", "were", "get", "got", "want", "wanted", "need", "like", "know", "there",
+    "here", "any", "some", "all", "also", "just", "much", "many", "thing", "something",
+    "anything", "about", "with", "from", "by", "as", "if", "so", "but", "up", "out",
+    "then", "than", "again", "still", "yet", "already", "very", "too", "really", "now",
+    "u", "im", "ive", "dont", "cant", "able", "may", "might", "must", "shall",
+]}
+
+
+# All the words topic_stems leaves out (before stemming).
+_NO_TOPIC_WORDS = frozenset(STOP_WORDS | QUESTION_WORDS | NEGATIONS | _NO_TOPIC | set(DIALECT)
+                           | {word for msa in DIALECT.values() for word in msa.split()})
+
+
+@functools.lru_cache(maxsize=1)
+def _no_topic_stems():
+    # Stemmed when first needed: stem() is defined further down.
+    return _NO_TOPIC_WORDS | {stem(word) for word in _NO_TOPIC_WORDS}
+
+
+def topic_stems(text):
+    """Return the set of stems of ``text``'s words that can say what it is about: not
+    glue, question or negation words, dialect function words or the MSA they read as,
+    pronouns or helping verbs ("have", "want", عند), nor numbers."""
+    ignored = _no_topic_stems()
+    return {word for word in stems(text)
+            if word not in ignored and len(word) >= 2 and not word.isdigit()}
 
 
 # --- clitics and tanween -------------------------------------------------------------------

@@ -87,6 +87,27 @@ def test_one_word_yields_to_small_talk_and_a_request_for_a_person():
         "asked for a person"
 
 
+@pytest.mark.parametrize("hits, action, ids", [
+    (STRONG, "suggest", ("refunds", "return-policy")),
+    ([("a", 0.45), ("b", 0.1)], "suggest", ("a", "b")),
+    ([("a", 0.15), ("b", 0.1)], "escalate", ()),
+])
+def test_an_article_found_by_meaning_alone_is_suggested_at_most(hits, action, ids):
+    # No word in common, however sure the scores: the embeddings may have it right ("I
+    # want a refund" and the returns article), so the customer may choose it.
+    decision = decide(hits, unrelated="meaning", thresholds=T)
+    assert (decision.action, decision.article_ids) == (action, ids)
+    if action == "suggest" and hits is STRONG:
+        assert decision.reason == "no word in common"
+
+
+def test_an_article_that_shares_only_letters_with_the_question_is_no_match():
+    decision = decide(STRONG, unrelated="words", thresholds=T)
+    assert (decision.action, decision.article_ids, decision.reason) == ("escalate", (), "no match")
+    assert decide(STRONG, unrelated="words", wants_person=True, thresholds=T).reason == \
+        "asked for a person"
+
+
 def test_answer_carries_its_confidence():
     decision = decide([("refunds", 0.8), ("exchanges", 0.2)], thresholds=T)
     assert decision.confidence == pytest.approx(0.7)

@@ -41,3 +41,17 @@ def test_templates_use_only_catalogue_keys():
 def test_t_fills_fields():
     assert t("article_count", "en", count=3) == "3 articles"
     assert t("article_count", "ar", count=3) == "عدد المقالات: 3"
+
+
+def test_every_reason_the_bot_gives_reads_in_arabic_in_the_console():
+    from bot.decide import (ANSWER_DID_NOT_HELP, ANSWER_HELPED, ASKED_FOR_PERSON,
+                            CHOSEN_FROM_SUGGESTIONS, NO_WORD_IN_COMMON, ONE_WORD,
+                            SENT_TO_A_PERSON, SUGGESTIONS_DID_NOT_HELP)
+    from web.agent import reason_text
+    reasons = [ASKED_FOR_PERSON, ANSWER_HELPED, ANSWER_DID_NOT_HELP, SUGGESTIONS_DID_NOT_HELP,
+               CHOSEN_FROM_SUGGESTIONS, ONE_WORD, NO_WORD_IN_COMMON, SENT_TO_A_PERSON,
+               "confident match", "articles too close", "low confidence", "no match",
+               f"{NO_WORD_IN_COMMON}: {SENT_TO_A_PERSON}"]
+    for reason in reasons:
+        assert reason_text(reason, "en") == reason
+        assert re.search("[\u0621-\u064a]", reason_text(reason, "ar")), reason

@@ -161,6 +161,20 @@ def test_semantic_finds_what_lexical_misses_in_both_languages(articles, semantic
         assert all(0 <= hit.score <= 1 and hit.question for hit in hits)
 
 
+def test_an_article_found_by_meaning_alone_is_offered_not_answered(semantic_index):
+    # "refund" is in none of the returns article's words: the embeddings alone connect
+    # them, so the customer is offered it; a question about none of the articles is
+    # not answered either way.
+    bot = Bot(semantic_index, lang_thresholds=SEMANTIC_THRESHOLDS)
+    reply = bot.ask("I want a refund")
+    assert (reply.action, reply.suggestions[0], reply.reason) == (
+        "suggest", "return-policy", "no word in common")
+    for question in ("my dog is sick", "كيف اطبخ الرز", "ابي اشتري سيارة مستعملة"):
+        assert bot.ask(question).action != "answer"
+    assert (bot.ask("where is my order").action, bot.ask("وين طلبي").action) == (
+        "answer", "answer")
+
+
 def test_learning_keeps_semantic_matching_and_a_learned_question_its_score(semantic_index):
     learned_question = "the courier left my parcel at the wrong door"
     learned = semantic_index.learn({"order-tracking": [learned_question]})

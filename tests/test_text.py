@@ -2,7 +2,8 @@
 import pytest
 
 from kb.text import (CLITICS, PERSON_CLITICS, content_words, detect_language, keyboard_variants,
-                     normalize, stem, stems, terms, tokens, without_clitic, without_tanween)
+                     normalize, stem, stems, terms, tokens, topic_stems, without_clitic,
+                     without_tanween)
 
 ZWNJ = "\u200c"
 
@@ -228,6 +229,19 @@ def test_levantine_progressive_particle_is_dropped():
 ])
 def test_content_words_are_the_words_typed_without_glue(text, words):
     assert content_words(text) == words
+
+
+@pytest.mark.parametrize("text, words", [
+    ("do you have job openings?", {"job", "open"}),
+    ("هل عندكم وظائف شاغرة؟", {"ظايف", "شاغر"}),
+    ("وين طلبي", {"طلب"}),  # وين and the أين it reads as say nothing of the topic
+    ("ابي ارجع الجزمة", {"ارجع", "جزم"}),
+    ("I want to track order 12345", {"track", "order"}),
+    ("ممكن تساعدني؟", {"تساعد"}),
+    ("how can I do it?", set()),
+])
+def test_topic_stems_are_what_a_question_is_about(text, words):
+    assert topic_stems(text) == words
 
 
 @pytest.mark.parametrize("word, verb", [

@@ -284,6 +284,8 @@ MESSAGES = {
     "reason_low_confidence": {"ar": "ثقة منخفضة في الإجابة", "en": "low confidence"},
     "reason_articles_too_close": {"ar": "مقالات متقاربة جدًا", "en": "articles too close"},
     "reason_one_word": {"ar": "كلمة واحدة لا تكفي للإجابة", "en": "one word"},
+    "reason_no_word_in_common": {"ar": "لا كلمة مشتركة بين السؤال والمقالة",
+                                 "en": "no word in common"},
     # bot.decide.SENT_TO_A_PERSON, after a suggestion's reason (web.agent.reason_text).
     "reason_unsure,_sent_to_a_person": {"ar": "غير متأكد، أُحيلت إلى موظف",
                                         "en": "unsure, sent to a person"},
