@@ -82,7 +82,7 @@ class Bot:
 
     def __init__(self, index, *, thresholds=None, max_length=MAX_QUESTION_LENGTH,
                  default_lang="ar", categories=(), synonyms=(), calibration=None,
-                 answer_precision=None, lang_thresholds=None):
+                 answer_precision=None, lang_thresholds=None, precision_is_default=False):
         self.index = index
         self._given_thresholds = thresholds  # None: the defaults, not set by the caller
         self.thresholds = thresholds or Thresholds()
@@ -94,6 +94,9 @@ class Bot:
         # from its own threshold, the rest of self.thresholds unchanged.
         self.calibration = dict(calibration or {})
         self.answer_precision = answer_precision
+        # Whether answer_precision is MANY_PHRASINGS_PRECISION, taken because the articles
+        # have many phrasings and no threshold or precision was set (``dalil eval`` says so).
+        self.precision_is_default = precision_is_default
         self._thresholds = {**self.lang_thresholds, **{lang: dataclasses.replace(
             self.thresholds, answer_at=t.answer_at, suggest_at=_calibrated_suggest_at(
                 t.answer_at, thresholds))
@@ -161,6 +164,7 @@ class Bot:
             calibration = calibration_from(records, precision, derived)
             if calibration or not derived:
                 options["answer_precision"], options["calibration"] = precision, calibration
+                options["precision_is_default"] = derived
         if index.semantic is not None and "thresholds" not in options:
             options.setdefault("lang_thresholds", SEMANTIC_THRESHOLDS)
         bot = cls(index, categories=load_categories(folder), synonyms=load_synonyms(folder),
@@ -179,7 +183,8 @@ class Bot:
                   default_lang=self.default_lang, categories=self.categories,
                   synonyms=self.synonyms, calibration=self.calibration,
                   answer_precision=self.answer_precision,
-                  lang_thresholds=self.lang_thresholds)
+                  lang_thresholds=self.lang_thresholds,
+                  precision_is_default=self.precision_is_default)
         if "help_center" in self.__dict__:
             bot.__dict__["help_center"] = self.help_center.with_index(index)
         if "_related" in self.__dict__:

@@ -138,6 +138,8 @@ def evaluate(bot, rows, progress=iter):
     report["answer_precision"] = {
         lang: {"answered": count, "achieved": right / count,
                "target": bot.answer_precision if lang in bot.calibration else None,
+               # The target is the default for many phrasings, not a setting.
+               "default_target": lang in bot.calibration and bot.precision_is_default,
                "answer_at": bot.thresholds_for(lang).answer_at,
                "cross_validated": (bot.calibration[lang].precision
                                    if lang in bot.calibration else None)}

@@ -88,9 +88,11 @@ def test_many_phrasings_an_article_calibrate_their_own_thresholds(tmp_path, arti
     shipped = Bot.from_articles("articles", cache=cache)
     assert shipped.index.many_phrasings
     assert shipped.answer_precision == MANY_PHRASINGS_PRECISION
+    assert shipped.precision_is_default and shipped.with_index(shipped.index).precision_is_default
     assert set(shipped.calibration) == {"ar", "en"}
     assert shipped.thresholds_for("ar").answer_at == shipped.calibration["ar"].answer_at
-    assert Bot.from_articles("articles", cache=cache, answer_precision=0.95).answer_precision == 0.95
+    asked = Bot.from_articles("articles", cache=cache, answer_precision=0.95)
+    assert asked.answer_precision == 0.95 and not asked.precision_is_default
     # Thresholds set by hand are kept as they are.
     given = Bot.from_articles("articles", cache=cache, thresholds=Thresholds(answer_at=0.5))
     assert given.calibration == {} and given.thresholds_for("ar").answer_at == 0.5
@@ -111,7 +113,28 @@ def test_dalil_eval_shows_the_target_beside_the_achieved_precision(runner, tmp_p
     result = runner.invoke(cli, ["eval", "--articles", "articles", "--questions",
                                  str(questions), "--precision", "0.9"])
     assert result.exit_code == 0, result.output
-    assert "derived for precision 0.90" in result.output
+    assert "derived for precision 0.90:" in result.output  # asked for
+    # Nothing asked: the articles' many phrasings chose the precision, and eval says so.
+    chosen = runner.invoke(cli, ["eval", "--articles", "articles", "--questions", str(questions)])
+    assert chosen.exit_code == 0, chosen.output
+    assert "derived for precision 0.90 — the default for articles with many phrasings" in \
+        chosen.output
     bad = runner.invoke(cli, ["eval", "--articles", "articles", "--questions",
                               str(questions), "--precision", "2"])
     assert bad.exit_code == 2 and "precision" in bad.output.lower()
+
+
+def test_eval_says_a_language_that_cannot_reach_its_precision_only_suggests():
+    from web.cli_text import eval_text
+    report = {"questions": 1, "answerable": 0, "unanswerable": 1, "precision_targets": {},
+              "thresholds": {"answer_at": 0.32, "suggest_at": 0.3,
+                             "by_lang": {"ar": {"answer_at": 1.01, "suggest_at": 0.3},
+                                         "en": {"answer_at": 0.4, "suggest_at": 0.46}}},
+              "answerable_outcomes": {}, "unanswerable_outcomes": {"escalated": 1.0,
+                                                                   "suggested": 0.0,
+                                                                   "answered": 0.0},
+              "wrong_answers_of_all": 0.0, "latency_ms": {"p50": 1.0, "p99": 2.0},
+              "answer_precision": {}}
+    text = eval_text(report)
+    assert "ar: answer_at=never (suggestions only)" in text
+    assert "en: answer_at=0.4," in text

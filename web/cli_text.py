@@ -30,6 +30,12 @@ def _pct(share):
     return "—" if share is None else f"{share:.1%}"
 
 
+def _answer_at(value):
+    """``answer_at`` as eval prints it: a threshold no score reaches (kb.calibration.NEVER,
+    a language whose answers never reach the precision) as what it means."""
+    return "never (suggestions only)" if value is not None and value > 1 else value
+
+
 def eval_text(r):
     """Return the report of bot.evaluate.evaluate as lines."""
     out = [f"matching: {r.get('matching', 'lexical')}",
@@ -45,8 +51,9 @@ def eval_text(r):
     t = r["thresholds"]
     by_lang = t.get("by_lang")
     if by_lang:
-        out.append("with " + "; ".join(f"{lang}: answer_at={v['answer_at']}, suggest_at="
-                                       f"{v['suggest_at']}" for lang, v in by_lang.items())
+        out.append("with " + "; ".join(f"{lang}: answer_at={_answer_at(v['answer_at'])}, "
+                                       f"suggest_at={v['suggest_at']}"
+                                       for lang, v in by_lang.items())
                    + (f"; others: answer_at={t['answer_at']}, suggest_at={t['suggest_at']}"
                       if set(by_lang) != {"ar", "en"} else "") + ":")
     else:
@@ -64,10 +71,12 @@ def eval_text(r):
     out.append(f"  wrong answers: {_pct(r['wrong_answers_of_all'])} of all questions")
     for lang, p in r.get("answer_precision", {}).items():
         line = (f"  answers in {lang}: {p['answered']}, precision {p['achieved']:.3f} "
-                f"(answer_at={p['answer_at']}")
+                f"(answer_at={_answer_at(p['answer_at'])}")
         if p["target"] is not None:
-            line += (f", derived for precision {p['target']:.2f}: "
-                     f"{p['cross_validated']:.3f} on the articles' own questions")
+            line += (f", derived for precision {p['target']:.2f}"
+                     + (" — the default for articles with many phrasings; ANSWER_PRECISION "
+                        "sets another" if p.get("default_target") else "")
+                     + f": {p['cross_validated']:.3f} on the articles' own questions")
         out.append(line + ")")
     lat = r["latency_ms"]
     out.append(f"ask latency: p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms")
