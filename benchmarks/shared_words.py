@@ -29,8 +29,9 @@ SUITES = "ar-dev-open,en-dev-open,ar-dev-3,ar-dev-0"
 
 
 def measure(folder, encoder):
-    """Return (questions, answered, held back with the right article first, with a wrong
-    one, of questions no article covers)."""
+    """Return (questions, answered, and of the replies whose best article shares no word
+    with the question: those where it is the right article, a wrong one, and questions
+    no article covers)."""
     bot = Bot.from_articles(os.path.join(folder, "articles"), encoder=encoder)
     rows = read_questions(os.path.join(folder, "questions.csv"))
     answered = right = wrong = stray = 0

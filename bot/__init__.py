@@ -18,7 +18,7 @@ from kb.index import Index
 from kb.related import Related
 from kb.search import Search
 from kb.semantic import encoder_name
-from kb.text import content_words, detect_language, stem
+from kb.text import content_words, detect_language, stem, topic_stems
 
 from . import decide as decide_module
 from .decide import (ANSWER_DID_NOT_HELP, CALIBRATED_SUGGEST_ABOVE, CHOICES,
@@ -280,13 +280,24 @@ class Bot:
         lang = lang or (language_of(said, default=self.default_lang) if talk or wants_person
                         else detect_language(reading, default=self.default_lang))
         # An article that shares no word saying what the question is about is no answer
-        # to it, whatever it scored: the classifier's probabilities always add up to one
-        # and the embeddings find every question near something, so over a few articles
-        # "my dog is sick" came out sure of the order-tracking one. The embeddings may
-        # still be right ("I want a refund", the returns article): then it is suggested.
-        unrelated = None
-        if hits and not self.index.sharing_a_word(reading, hits[:1]):
-            unrelated = "meaning" if self.index.semantic else "words"
+        # to it, whatever it scored: the classifier's probabilities always add up to one,
+        # so over a few articles "my dog is sick" came out sure of the order-tracking
+        # one. The embeddings may still be right ("I want a refund", a returns article
+        # without the word): an article they favour stays, suggested at most; one that
+        # only shares letters is no candidate. A question with no such word at all
+        # ("how much?") says too little to answer: suggestions at most.
+        unrelated, no_topic = None, False
+        if hits:
+            shared = {hit.article_id for hit in self.index.sharing_a_word(reading, hits)}
+            if not topic_stems(reading):
+                no_topic = hits[0].article_id not in shared  # not a writer's question
+            elif hits[0].article_id not in shared:
+                kept = [hit for hit in hits if hit.article_id in shared or hit.by_meaning]
+                if kept and kept[0].article_id not in shared:
+                    unrelated = "meaning"
+                elif not kept:
+                    unrelated = "letters"
+                hits = kept or hits  # the agent still sees what was found
         candidates = [(hit.article_id, round(hit.score, 4)) for hit in hits]
         words = _word_stems(reading)
         # One word (in the reading searched: "el 7esab" is الحساب) is a question only
@@ -296,7 +307,7 @@ class Bot:
         one_word = len(words) == 1 and not (
             hits and not hits[0].learned and _word_stems(hits[0].question) == words)
         decision = decide(candidates, small_talk=talk, wants_person=wants_person,
-                          one_word=one_word, unrelated=unrelated,
+                          one_word=one_word, no_topic=no_topic, unrelated=unrelated,
                           thresholds=self.thresholds_for(lang))
         return make_reply(decision, candidates, lang, self.article,
                           hits[0] if hits else None)

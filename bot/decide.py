@@ -6,7 +6,8 @@ import dataclasses
 __all__ = ["Decision", "Thresholds", "LastReply", "decide", "follow_up", "confidence",
            "CHOICES", "ASKED_FOR_PERSON", "ANSWER_HELPED", "ANSWER_DID_NOT_HELP",
            "SUGGESTIONS_DID_NOT_HELP", "CHOSEN_FROM_SUGGESTIONS", "ONE_WORD",
-           "SENT_TO_A_PERSON", "NO_WORD_IN_COMMON", "MANY_PHRASINGS_PRECISION", "CALIBRATED_SUGGEST_ABOVE"]
+           "SENT_TO_A_PERSON", "NO_WORD_IN_COMMON", "NO_TOPIC_WORD",
+           "MANY_PHRASINGS_PRECISION", "CALIBRATED_SUGGEST_ABOVE"]
 
 # What a button may send with a message's text (besides "article:<id>", a suggestion).
 CHOICES = ("helpful", "not_helpful", "person")
@@ -19,9 +20,12 @@ ANSWER_DID_NOT_HELP = "answer did not help"
 SUGGESTIONS_DID_NOT_HELP = "suggestions did not help"
 CHOSEN_FROM_SUGGESTIONS = "chosen from suggestions"
 ONE_WORD = "one word"
-# The best article shares no word that says what the question is about (only the meaning
-# of the two, the embeddings, brought them together): suggested at most.
+# The best article shares no word that says what the question is about, but the
+# embeddings favour it: suggested at most.
 NO_WORD_IN_COMMON = "no word in common"
+# The question has no word that says what it is about ("how much?", "بكم؟"): as one
+# word, it gets suggestions at most.
+NO_TOPIC_WORD = "no topic word"
 # Added to a suggestion's reason where it cannot be offered (Bot.without_suggestions:
 # a mail or a messaging app has no buttons): "one word: unsure, sent to a person".
 SENT_TO_A_PERSON = "unsure, sent to a person"
@@ -146,17 +150,18 @@ def confidence(scores):
 
 
 def decide(hits, *, small_talk=None, wants_person=False, one_word=False,
-           unrelated=None, thresholds=Thresholds()):
+           no_topic=False, unrelated=None, thresholds=Thresholds()):
     """Return the Decision for a new question whose search ``hits`` are [(article_id,
     score), ...] best first. ``small_talk`` is "greeting"/"thanks"/"goodbye" when the
     message is only that; ``wants_person`` when it asks for a human; ``one_word`` when
     it is a single word that no article has as a question ("الحساب", "payment"): that
     says too little to be sure which article is meant, so it gets suggestions at most
     however high the best scores (reason ONE_WORD, or "articles too close" when the
-    runner-up is close). ``unrelated`` when the best article shares no word that says
-    what the question is about: "meaning" when the embeddings found it (it is
-    suggested at most, reason NO_WORD_IN_COMMON), "words" when only letters did (the
-    question goes to a person: "no match")."""
+    runner-up is close); ``no_topic`` likewise when no word of the question says what
+    it is about ("how much?"; reason NO_TOPIC_WORD). ``unrelated`` when the best article
+    shares no word that says what the question is about: "meaning" when the embeddings
+    favour it (suggested at most, reason NO_WORD_IN_COMMON), "letters" when only letters
+    brought them together (the question goes to a person: "no match")."""
     if wants_person:
         return Decision("escalate", (), ASKED_FOR_PERSON)
     if small_talk:
@@ -165,10 +170,14 @@ def decide(hits, *, small_talk=None, wants_person=False, one_word=False,
         return Decision("escalate", (), "no match")
     scores = [score for _, score in hits]
     sure = confidence(scores)
-    if unrelated == "words":
+    if unrelated == "letters":  # for the agent, simply nothing found
         return Decision("escalate", (), "no match", sure)
-    # An answer the one word holds back: suggestions instead, whatever suggest_at.
-    held_back = (one_word or unrelated == "meaning") and sure >= thresholds.answer_at
+    # An answer held back (one word, no topic word, the meaning alone): suggestions
+    # instead, whatever suggest_at; the reason says which.
+    held_back = (ONE_WORD if one_word else NO_TOPIC_WORD if no_topic
+                 else NO_WORD_IN_COMMON if unrelated == "meaning" else None)
+    if sure < thresholds.answer_at:
+        held_back = None
     if sure >= thresholds.answer_at and not held_back:
         return Decision("answer", (hits[0][0],), "confident match", sure)
     if scores[0] >= thresholds.suggest_at or held_back:
@@ -177,8 +186,7 @@ def decide(hits, *, small_talk=None, wants_person=False, one_word=False,
         if len(chosen) < 2:
             chosen = [aid for aid, _ in hits[:2]]
         close = len(scores) > 1 and scores[1] >= 0.7 * scores[0]
-        reason = ("articles too close" if close else ONE_WORD if held_back and one_word
-                  else NO_WORD_IN_COMMON if held_back else "low confidence")
+        reason = "articles too close" if close else held_back or "low confidence"
         return Decision("suggest", tuple(chosen), reason, sure)
     return Decision("escalate", (), "no match" if scores[0] < thresholds.suggest_at / 2
                     else "low confidence", sure)

@@ -66,6 +66,9 @@ class Hit:
     score: float  # in [0, 1]; higher is more likely the right article
     question: str  # the closest known question of this article
     learned: bool = False  # that closest question was learned from agents or customers
+    # The semantic part (the embeddings) gives this article more than chance: a reason
+    # to offer it even when it shares no word with the question (Bot.ask).
+    by_meaning: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -482,6 +485,10 @@ class Index:
         matrix = sp.vstack([self._matrix, self._views.transform(texts)]).tocsr()[order]
         all_texts = self.questions + tuple(texts)
         new._arrange([all_texts[i] for i in order], all_owners[order], all_kinds[order], matrix)
+        # The articles that learned nothing keep their words (learned questions arrive any
+        # minute; an article's words are some milliseconds to work out again).
+        taught = set(owners)
+        new._words = {p: own for p, own in self._words.items() if p not in taught}
         return new
 
     def __len__(self):
@@ -621,7 +628,8 @@ class Index:
                 row = start + int(np.argmax(part.vectors[start:end] @ vector))
                 hit = Hit(article_id, 0.0, part.texts[row], bool(part.learned[row]))
             score = (1 - weight) * hit.score + weight * float(probability[position])
-            blended.append(dataclasses.replace(hit, score=min(1.0, score)))
+            blended.append(dataclasses.replace(hit, score=min(1.0, score),
+                                               by_meaning=bool(probability[position] > 0)))
         blended.sort(key=lambda hit: -hit.score)
         return blended[:limit]
 
@@ -712,13 +720,17 @@ class Index:
 
     def sharing_a_word(self, text, hits):
         """Return those of ``hits`` whose article shares a word that says what ``text``
-        is about (kb.text.topic_stems) with its titles, questions, learned questions or
+        is about (kb.text.topic_stems) with its titles, writers' or learned questions or
         bodies, as written or within a slip (repair_similarity) for a word of
         _REPAIR_MIN_LENGTH letters or more; or whose article has ``text`` as a question
-        verbatim. (Not by Arabic root: مستعملة "used" and يعمل "works" share one.)"""
+        verbatim. Arabizi counts in its Arabic reading too; Arabic roots do not count
+        (مستعملة "used" and يعمل "works" share one)."""
         if self._views is None:
             return []
         words = topic_stems(text)
+        if LATIN_LETTER.search(text):
+            # Arabizi searched as typed ("el 7esab"): its words as the index's Arabic too.
+            words |= topic_stems(self._arabizi_reading(text) or "")
         long_words = [word for word in words if len(word) >= _REPAIR_MIN_LENGTH]
         exact = self._exact.get(normalize(text))
         kept = []
@@ -735,13 +747,14 @@ class Index:
         return kept
 
     def _article_words(self, position):
-        """Return the stems of the texts of the article at ``position`` (a tuple), worked
-        out the first time they are needed: most articles never are, and a build of
-        thousands of phrasings would pay for all of them."""
+        """Return the stems of the texts of the article at ``position`` (a frozenset),
+        worked out the first time they are needed: most articles never are, and a build
+        of thousands of phrasings would pay for all. From the stems the build cached
+        (kb.text.stems), glue words' among them: a question's glue never reaches them."""
         own = self._words.get(position)
         if own is None:
             texts = self.questions[self._starts[position]:self._ends[position]]
-            own = tuple(set().union(*(stems(text) for text in texts)))
+            own = frozenset().union(*(stems(text) for text in texts))
             self._words[position] = own  # two threads at once compute the same value
         return own
 

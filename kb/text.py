@@ -339,28 +339,38 @@ _NO_TOPIC = {normalize(w) for w in [
     "here", "any", "some", "all", "also", "just", "much", "many", "thing", "something",
     "anything", "about", "with", "from", "by", "as", "if", "so", "but", "up", "out",
     "then", "than", "again", "still", "yet", "already", "very", "too", "really", "now",
-    "u", "im", "ive", "dont", "cant", "able", "may", "might", "must", "shall",
+    "u", "im", "ive", "dont", "cant", "able", "may", "might", "must", "shall", "him",
+    "these", "those", "into", "over", "after", "before", "because", "other", "every",
+    "each", "only", "more", "one", "anyone", "someone", "everything", "doing", "done",
 ]}
 
 
-# All the words topic_stems leaves out (before stemming).
-_NO_TOPIC_WORDS = frozenset(STOP_WORDS | QUESTION_WORDS | NEGATIONS | _NO_TOPIC | set(DIALECT)
-                           | {word for msa in DIALECT.values() for word in msa.split()})
-
-
 @functools.lru_cache(maxsize=1)
-def _no_topic_stems():
-    # Stemmed when first needed: stem() is defined further down.
-    return _NO_TOPIC_WORDS | {stem(word) for word in _NO_TOPIC_WORDS}
+def _no_topic_words():
+    """Return every word topic_stems leaves out, as a token reads (before stemming: the
+    stems of glue words are also those of words with a topic, الكمية and كم)."""
+    words = (STOP_WORDS | QUESTION_WORDS | NEGATIONS | _NO_TOPIC | set(DIALECT)
+             | {word for msa in DIALECT.values() for word in msa.split()})
+    # The same glue in Arabizi, for a question whose reading stays in Latin letters.
+    words |= {latin for latin, arabic in _ARABIZI_WORDS.items()
+              if normalize(arabic) in words or _equivalent(DIALECT, normalize(arabic))}
+    return frozenset(words | set(_ARTICLES) | {"bl", "bil", "bel"})
 
 
+@functools.lru_cache(maxsize=65536)
 def topic_stems(text):
-    """Return the set of stems of ``text``'s words that can say what it is about: not
-    glue, question or negation words, dialect function words or the MSA they read as,
-    pronouns or helping verbs ("have", "want", عند), nor numbers."""
-    ignored = _no_topic_stems()
-    return {word for word in stems(text)
-            if word not in ignored and len(word) >= 2 and not word.isdigit()}
+    """Return the stems (a frozenset) of ``text``'s words that can say what it is about:
+    not glue, question or negation words, dialect function words or the MSA they read
+    as, pronouns or helping verbs ("have", "want", عند), their Arabizi, nor numbers."""
+    ignored = _no_topic_words()
+    found = set()
+    for token in tokens(text):
+        if token in ignored or token.isdigit():
+            continue
+        found.add(stem(token))
+        if token not in _PROTECTED and _DIALECT_VERB.match(token):
+            found.add(stem(token[1:]))  # بتوصل is توصل, as stems() reads it
+    return frozenset(word for word in found if len(word) >= 2)
 
 
 # --- clitics and tanween -------------------------------------------------------------------

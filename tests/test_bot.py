@@ -102,8 +102,25 @@ def test_question_no_article_covers_escalates(shipped_bot, question):
 ])
 def test_a_question_sharing_no_word_with_the_small_help_center_goes_to_a_person(bot, question):
     reply = bot.ask(question)
-    assert (reply.action, reply.reason) == ("escalate", "no match")
+    assert reply.action == "escalate" and reply.reason in ("no word in common", "no match")
     assert reply.text == message("escalate_no_match", reply.lang)
+
+
+def test_a_learned_question_gives_its_article_the_words_it_shares(articles_dir):
+    from kb.index import Hit
+    question, tracking = "my parcel went to the neighbours", [Hit("order-tracking", 0.5, "")]
+    index = Bot.from_articles(str(articles_dir)).index
+    assert index.sharing_a_word(question, tracking) == []
+    taught = index.learn({"order-tracking": ["the courier gave my parcel to the neighbours"]})
+    assert taught.sharing_a_word(question, tracking) == tracking
+
+
+@pytest.mark.parametrize("question", ["how much?", "where is it", "how much is it?"])
+def test_a_question_with_no_word_that_says_its_topic_gets_suggestions_at_most(bot, question):
+    reply = bot.ask(question)
+    assert reply.action != "answer"
+    if reply.action == "suggest":
+        assert reply.reason in ("no topic word", "articles too close", "low confidence")
 
 
 @pytest.mark.parametrize("question, article_id", [

@@ -101,11 +101,19 @@ def test_an_article_found_by_meaning_alone_is_suggested_at_most(hits, action, id
         assert decision.reason == "no word in common"
 
 
-def test_an_article_that_shares_only_letters_with_the_question_is_no_match():
-    decision = decide(STRONG, unrelated="words", thresholds=T)
+def test_an_article_that_shares_only_letters_with_the_question_goes_to_a_person():
+    decision = decide(STRONG, unrelated="letters", thresholds=T)
     assert (decision.action, decision.article_ids, decision.reason) == ("escalate", (), "no match")
-    assert decide(STRONG, unrelated="words", wants_person=True, thresholds=T).reason == \
+    assert decide(STRONG, unrelated="letters", wants_person=True, thresholds=T).reason == \
         "asked for a person"
+
+
+def test_a_question_with_no_topic_word_gets_suggestions_at_most():
+    decision = decide(STRONG, no_topic=True, thresholds=T)
+    assert (decision.action, decision.reason) == ("suggest", "no topic word")
+    # Unsure, it is as any unsure question; one word says which rule held it back.
+    assert decide([("a", 0.15), ("b", 0.1)], no_topic=True, thresholds=T).action == "escalate"
+    assert decide(STRONG, no_topic=True, one_word=True, thresholds=T).reason == "one word"
 
 
 def test_answer_carries_its_confidence():

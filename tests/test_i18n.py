@@ -45,11 +45,12 @@ def test_t_fills_fields():
 
 def test_every_reason_the_bot_gives_reads_in_arabic_in_the_console():
     from bot.decide import (ANSWER_DID_NOT_HELP, ANSWER_HELPED, ASKED_FOR_PERSON,
-                            CHOSEN_FROM_SUGGESTIONS, NO_WORD_IN_COMMON, ONE_WORD,
+                            CHOSEN_FROM_SUGGESTIONS, NO_TOPIC_WORD, NO_WORD_IN_COMMON, ONE_WORD,
                             SENT_TO_A_PERSON, SUGGESTIONS_DID_NOT_HELP)
     from web.agent import reason_text
     reasons = [ASKED_FOR_PERSON, ANSWER_HELPED, ANSWER_DID_NOT_HELP, SUGGESTIONS_DID_NOT_HELP,
-               CHOSEN_FROM_SUGGESTIONS, ONE_WORD, NO_WORD_IN_COMMON, SENT_TO_A_PERSON,
+               CHOSEN_FROM_SUGGESTIONS, ONE_WORD, NO_WORD_IN_COMMON, NO_TOPIC_WORD,
+               SENT_TO_A_PERSON,
                "confident match", "articles too close", "low confidence", "no match",
                f"{NO_WORD_IN_COMMON}: {SENT_TO_A_PERSON}"]
     for reason in reasons:

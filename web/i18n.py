@@ -286,6 +286,7 @@ MESSAGES = {
     "reason_one_word": {"ar": "كلمة واحدة لا تكفي للإجابة", "en": "one word"},
     "reason_no_word_in_common": {"ar": "لا كلمة مشتركة بين السؤال والمقالة",
                                  "en": "no word in common"},
+    "reason_no_topic_word": {"ar": "لا كلمة في السؤال تدل على موضوعه", "en": "no topic word"},
     # bot.decide.SENT_TO_A_PERSON, after a suggestion's reason (web.agent.reason_text).
     "reason_unsure,_sent_to_a_person": {"ar": "غير متأكد، أُحيلت إلى موظف",
                                         "en": "unsure, sent to a person"},
